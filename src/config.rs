@@ -1,0 +1,228 @@
+//! Configuration: `config/default.toml` < `config/local.toml` < env `HALQA__SECTION__KEY`,
+//! loaded once into [`Config`] and validated. Nothing else in the crate reads the environment.
+use figment::{
+    Figment,
+    providers::{Env, Format, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::Path};
+
+/// The defaults, compiled in so that a binary run from anywhere has every key.
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// The whole configuration of one node.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub instance: InstanceConfig,
+    pub database: DatabaseConfig,
+    pub federation: FederationConfig,
+    pub oauth: OauthConfig,
+    pub admin: AdminConfig,
+    pub media: MediaConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: String,
+    pub max_inbox_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceConfig {
+    pub domain: String,
+    pub https: Option<bool>,
+    pub name: String,
+    pub description: String,
+    pub contact_email: String,
+    pub default_language: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederationConfig {
+    pub debug: bool,
+    pub authorized_fetch: bool,
+    pub blocked_domains: Vec<String>,
+    pub delivery_concurrency: usize,
+    pub delivery_concurrency_per_host: usize,
+    pub request_timeout_secs: u64,
+    pub unavailable_after_days: i32,
+    pub max_json_depth: usize,
+    pub public_key_cache_size: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OauthConfig {
+    pub allow_password_grant: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaConfig {
+    pub dir: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub filter: String,
+}
+
+/// A configuration problem, naming the key and where its value came from.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads the layered configuration from `dir` (normally `config/`) and the environment.
+    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
+        let figment = Figment::new()
+            .merge(Toml::string(DEFAULT_TOML))
+            .merge(Toml::file(dir.join("default.toml")))
+            .merge(Toml::file(dir.join("local.toml")))
+            .merge(Env::prefixed("HALQA__").split("__"));
+        Self::from_figment(figment)
+    }
+
+    /// The compiled-in defaults only (tests start from these and change fields).
+    pub fn defaults() -> Result<Self, ConfigError> {
+        Self::from_figment(Figment::new().merge(Toml::string(DEFAULT_TOML)))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Config = figment.extract().map_err(|errors| {
+            let message = errors
+                .into_iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            ConfigError(message)
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values that parse but make no sense, naming the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, why: String| Err(ConfigError(format!("{key}: {why}")));
+        if self.server.bind.parse::<SocketAddr>().is_err() {
+            return bad(
+                "server.bind",
+                format!("{:?} is not an address like 127.0.0.1:8080", self.server.bind),
+            );
+        }
+        let domain = &self.instance.domain;
+        let valid_domain = !domain.is_empty()
+            && domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            && url::Url::parse(&format!("http://{domain}/")).is_ok();
+        if !valid_domain {
+            return bad(
+                "instance.domain",
+                format!("{domain:?} is not a domain like example.org or localhost:8080"),
+            );
+        }
+        let url = &self.database.url;
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return bad(
+                "database.url",
+                format!("{url:?} must start with sqlite:// or postgres://"),
+            );
+        }
+        if self.database.max_connections == 0 {
+            return bad("database.max_connections", "must be at least 1".into());
+        }
+        if self.federation.delivery_concurrency == 0 || self.federation.delivery_concurrency_per_host == 0
+        {
+            return bad("federation.delivery_concurrency", "must be at least 1".into());
+        }
+        if !matches!(self.instance.default_language.as_str(), "ar" | "fr" | "en") {
+            return bad("instance.default_language", "must be ar, fr or en".into());
+        }
+        Ok(())
+    }
+
+    /// Whether this node's URLs use https (see `instance.https`).
+    pub fn use_https(&self) -> bool {
+        self.instance.https.unwrap_or_else(|| {
+            let host = self.instance.domain.split(':').next().unwrap_or_default();
+            !(self.federation.debug || host == "localhost")
+        })
+    }
+
+    /// `https://domain` or `http://domain`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.use_https() { "https" } else { "http" };
+        format!("{scheme}://{}", self.instance.domain)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_validate() {
+        let config = Config::defaults().unwrap();
+        assert_eq!(config.server.bind, "127.0.0.1:8080");
+        assert_eq!(config.base_url(), "http://localhost:8080");
+        assert!(!config.oauth.allow_password_grant);
+    }
+
+    #[test]
+    fn env_style_override_wins_and_bad_value_names_the_key() {
+        let figment = Figment::new()
+            .merge(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string("[server]\nbind = \"not an address\""));
+        let err = Config::from_figment(figment).unwrap_err().to_string();
+        assert!(err.contains("server.bind"), "{err}");
+
+        let figment = Figment::new()
+            .merge(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string("[federation]\ndebug = \"maybe\""));
+        let err = Config::from_figment(figment).unwrap_err().to_string();
+        assert!(err.contains("debug"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let figment = Figment::new()
+            .merge(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string("[server]\nbnid = \"x\""));
+        let err = Config::from_figment(figment).unwrap_err().to_string();
+        assert!(err.contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn https_is_the_default_for_real_domains() {
+        let mut config = Config::defaults().unwrap();
+        config.instance.domain = "crmef-rabat.ma".into();
+        assert_eq!(config.base_url(), "https://crmef-rabat.ma");
+        config.federation.debug = true;
+        assert_eq!(config.base_url(), "http://crmef-rabat.ma");
+    }
+}

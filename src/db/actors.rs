@@ -1,0 +1,215 @@
+//! Queries on `actor`: lookups by id, ap_id and handle, inserting local actors, upserting remote
+//! ones, and the follower inbox lists deliveries go to.
+use crate::{
+    db::entity::{actor, follow},
+    error::{AppError, AppResult},
+    ids::IdGenerator,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect,
+    RelationTrait, Set, sea_query::Expr,
+};
+
+/// An actor by primary key, or 404.
+pub async fn get_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<actor::Model> {
+    actor::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("account not found"))
+}
+
+/// An actor by its ActivityPub id.
+pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<Option<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?)
+}
+
+/// A live local actor by username (case-insensitive).
+pub async fn find_local(db: &impl ConnectionTrait, username: &str) -> AppResult<Option<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Local.eq(true))
+        .filter(actor::Column::Username.eq(username.to_lowercase()))
+        .filter(actor::Column::DeletedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// An actor by `username@domain`, local or remote.
+pub async fn find_by_handle(
+    db: &impl ConnectionTrait,
+    username: &str,
+    domain: &str,
+) -> AppResult<Option<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Username.eq(username))
+        .filter(actor::Column::Domain.eq(domain.to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+/// Inserts a new actor row.
+pub async fn insert(db: &impl ConnectionTrait, model: actor::ActiveModel) -> AppResult<actor::Model> {
+    model.insert(db).await.map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            AppError::Conflict("that username is taken".into())
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// Marks an actor deleted (its posts and follows are removed by the caller's service).
+pub async fn mark_deleted(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    actor::Entity::update_many()
+        .col_expr(actor::Column::DeletedAt, Expr::value(Utc::now()))
+        .filter(actor::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What we keep of a remote actor document.
+#[derive(Debug, Clone)]
+pub struct RemoteActor {
+    pub ap_id: String,
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub display_name: String,
+    pub summary: String,
+    pub url: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    pub stage: Option<String>,
+    pub subjects: Vec<String>,
+    pub levels: Vec<String>,
+    pub languages: Vec<String>,
+    pub region: Option<String>,
+    pub open_to_mentor: bool,
+    pub seeking_mentor: bool,
+    pub published: Option<DateTime<Utc>>,
+}
+
+fn json_list(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Inserts or refreshes a remote actor by `ap_id`. If another row already holds the same
+/// `username@domain` (an account re-created under a new id), that older row is renamed.
+pub async fn upsert_remote(
+    db: &impl ConnectionTrait,
+    ids: &IdGenerator,
+    remote: RemoteActor,
+) -> AppResult<actor::Model> {
+    let now = Utc::now();
+    let existing = find_by_ap_id(db, &remote.ap_id).await?;
+    if let Some(clash) = find_by_handle(db, &remote.username, &remote.domain).await?
+        && Some(clash.id) != existing.as_ref().map(|e| e.id)
+    {
+        actor::Entity::update_many()
+            .col_expr(
+                actor::Column::Username,
+                Expr::value(format!("{}~{}", clash.username, clash.id)),
+            )
+            .filter(actor::Column::Id.eq(clash.id))
+            .exec(db)
+            .await?;
+    }
+    let mut row = match &existing {
+        Some(model) => actor::ActiveModel::from(model.clone()),
+        None => actor::ActiveModel {
+            id: Set(ids.for_time(remote.published.unwrap_or(now))),
+            ap_id: Set(remote.ap_id.clone()),
+            local: Set(false),
+            private_key_pem: Set(None),
+            created_at: Set(remote.published.unwrap_or(now)),
+            deleted_at: Set(None),
+            ..Default::default()
+        },
+    };
+    row.kind = Set(remote.kind);
+    row.username = Set(remote.username);
+    row.domain = Set(remote.domain.to_lowercase());
+    row.display_name = Set(remote.display_name);
+    row.summary = Set(remote.summary);
+    row.url = Set(remote.url);
+    row.inbox = Set(remote.inbox);
+    row.shared_inbox = Set(remote.shared_inbox);
+    row.outbox = Set(remote.outbox);
+    row.followers_url = Set(remote.followers_url);
+    row.following_url = Set(remote.following_url);
+    row.public_key_id = Set(remote.public_key_id);
+    row.public_key_pem = Set(remote.public_key_pem);
+    row.manually_approves_followers = Set(remote.manually_approves_followers);
+    row.discoverable = Set(remote.discoverable);
+    row.avatar_url = Set(remote.avatar_url);
+    row.header_url = Set(remote.header_url);
+    row.stage = Set(remote.stage);
+    row.subjects = Set(json_list(&remote.subjects));
+    row.levels = Set(json_list(&remote.levels));
+    row.languages = Set(json_list(&remote.languages));
+    row.region = Set(remote.region);
+    row.open_to_mentor = Set(remote.open_to_mentor);
+    row.seeking_mentor = Set(remote.seeking_mentor);
+    row.updated_at = Set(now);
+    row.last_fetched_at = Set(Some(now));
+    Ok(if existing.is_some() {
+        row.update(db).await?
+    } else {
+        row.insert(db).await?
+    })
+}
+
+/// The distinct delivery inboxes (shared inbox when known) of an actor's accepted remote followers.
+pub async fn follower_inboxes(db: &impl ConnectionTrait, followee_id: i64) -> AppResult<Vec<String>> {
+    let rows: Vec<(Option<String>, String)> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::SharedInbox)
+        .column(actor::Column::Inbox)
+        .join_rev(JoinType::InnerJoin, follow::Relation::Follower.def())
+        .filter(follow::Column::FolloweeId.eq(followee_id))
+        .filter(follow::Column::Accepted.eq(true))
+        .filter(actor::Column::Local.eq(false))
+        .filter(actor::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(shared, inbox)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// Local actors (with their user rows) for the admin listing, oldest first.
+pub async fn list_local(db: &impl ConnectionTrait) -> AppResult<Vec<actor::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Local.eq(true))
+        .filter(actor::Column::Kind.eq("Person"))
+        .order_by_asc(actor::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The actor whose public key has id `key_id`.
+pub async fn find_by_key_id(db: &impl ConnectionTrait, key_id: &str) -> AppResult<Option<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::PublicKeyId.eq(key_id))
+        .one(db)
+        .await?)
+}

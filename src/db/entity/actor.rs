@@ -1,0 +1,68 @@
+//! `actor`: every ActivityPub actor we know, local (with a private key) or remote.
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "actor")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub ap_id: String,
+    pub local: bool,
+    /// AS2 type: Person, Application, Group, Service, Organization.
+    pub kind: String,
+    pub username: String,
+    pub domain: String,
+    pub display_name: String,
+    /// Sanitised HTML.
+    pub summary: String,
+    pub url: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    /// PLN facet: trainee, novice, teacher, teacher_educator.
+    pub stage: Option<String>,
+    /// PLN facets stored as JSON arrays of strings.
+    pub subjects: String,
+    pub levels: String,
+    pub languages: String,
+    pub region: Option<String>,
+    pub open_to_mentor: bool,
+    pub seeking_mentor: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_fetched_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// `user@domain`, the WebFinger handle.
+    pub fn handle(&self) -> String {
+        format!("{}@{}", self.username, self.domain)
+    }
+
+    /// Where deliveries to this actor go: the shared inbox when it has one.
+    pub fn delivery_inbox(&self) -> &str {
+        self.shared_inbox.as_deref().unwrap_or(&self.inbox)
+    }
+
+    /// A PLN facet list decoded from its JSON column (an unreadable value reads as empty).
+    pub fn facet_list(raw: &str) -> Vec<String> {
+        serde_json::from_str(raw).unwrap_or_default()
+    }
+}

@@ -1,0 +1,25 @@
+//! `local_user`: login data for a local actor (email, argon2id hash, role).
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "local_user")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub actor_id: i64,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub password_hash: String,
+    /// admin, moderator or user.
+    pub role: String,
+    pub locale: Option<String>,
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

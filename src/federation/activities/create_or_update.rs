@@ -1,0 +1,111 @@
+//! Create and Update of notes, and Update of actors.
+use crate::{
+    AppState,
+    error::{AppError, AppResult},
+    federation::{
+        actors::person::{DbActor, Person},
+        objects::note::{DbPost, Note},
+        wire,
+    },
+};
+use activitypub_federation::{
+    config::Data,
+    fetch::object_id::ObjectId,
+    kinds::activity::UpdateType,
+    protocol::verification::{verify_domains_match, verify_urls_match},
+    traits::{Activity, Object},
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// `Create` or `Update` of a Note.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrUpdateNote {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub actor: ObjectId<DbActor>,
+    pub object: Note,
+    #[serde(default, deserialize_with = "wire::one_or_many_urls")]
+    pub to: Vec<Url>,
+    #[serde(default, deserialize_with = "wire::one_or_many_urls")]
+    pub cc: Vec<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+impl Activity for CreateOrUpdateNote {
+    type DataType = AppState;
+    type Error = AppError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _data: &Data<AppState>) -> AppResult<()> {
+        let author = self
+            .object
+            .author()
+            .ok_or_else(|| AppError::BadRequest("note has no attributedTo".into()))?;
+        verify_urls_match(self.actor.inner(), &author)?;
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
+        let note_id = self.object.id.inner().clone();
+        if verify_domains_match(self.actor.inner(), &note_id).is_ok() {
+            // Signed by its origin: take the embedded object as it is.
+            DbPost::verify(&self.object, self.actor.inner(), data).await?;
+            DbPost::from_json(self.object, data).await?;
+        } else {
+            // Not signed by the note's origin: read it from there instead.
+            ObjectId::<DbPost>::from(note_id).dereference_forced(data).await?;
+        }
+        Ok(())
+    }
+}
+
+/// `Update` of an actor (profile changes, key rotation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePerson {
+    #[serde(rename = "type")]
+    pub kind: UpdateType,
+    pub id: Url,
+    pub actor: ObjectId<DbActor>,
+    pub object: Person,
+}
+
+#[async_trait]
+impl Activity for UpdatePerson {
+    type DataType = AppState;
+    type Error = AppError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, data: &Data<AppState>) -> AppResult<()> {
+        verify_urls_match(self.actor.inner(), self.object.id.inner())?;
+        DbActor::verify(&self.object, self.actor.inner(), data).await
+    }
+
+    async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
+        let key_id = self.object.public_key.as_ref().map(|k| k.id.clone());
+        DbActor::from_json(self.object, data).await?;
+        if let Some(key_id) = key_id {
+            data.public_keys.remove(&key_id);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,294 @@
+//! The AS2 actor document (`Person`, and any remote actor type) and its mapping to `actor` rows.
+use crate::{
+    AppState,
+    db::{self, entity::actor},
+    error::{AppError, AppResult},
+    federation::wire,
+    text,
+};
+use activitypub_federation::{
+    config::Data,
+    fetch::object_id::ObjectId,
+    protocol::{public_key::PublicKey, verification::verify_domains_match},
+    traits::{Actor, Object},
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use url::Url;
+
+/// Actor types we accept from other servers.
+pub const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Application", "Group", "Organization"];
+
+/// An `actor` row with its id parsed, as the federation library wants it.
+#[derive(Debug, Clone)]
+pub struct DbActor {
+    pub model: actor::Model,
+    ap_id: Url,
+}
+
+impl DbActor {
+    /// Wraps a row; fails only if the stored `ap_id` is not a URL.
+    pub fn new(model: actor::Model) -> AppResult<Self> {
+        let ap_id = Url::parse(&model.ap_id)
+            .map_err(|e| anyhow::anyhow!("stored actor id {} is not a URL: {e}", model.ap_id))?;
+        Ok(DbActor { model, ap_id })
+    }
+}
+
+/// `endpoints` of an actor.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_inbox: Option<Url>,
+}
+
+fn actor_kind<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    wire::kind_among(d, &ACTOR_TYPES)
+}
+
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Option::<Value>::deserialize(d)?;
+    Ok(value.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// The actor document on the wire.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    #[serde(rename = "type", deserialize_with = "actor_kind")]
+    pub kind: String,
+    pub id: ObjectId<DbActor>,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub inbox: Option<Url>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<Url>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub followers: Option<Url>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub following: Option<Url>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub public_key: Option<PublicKey>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub manually_approves_followers: Option<bool>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub discoverable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Value>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<bool>,
+    /// PLN facets (Halqa namespace; absent on other software).
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub subjects: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub teaching_languages: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub open_to_mentor: Option<bool>,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub seeking_mentor: Option<bool>,
+}
+
+fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
+    (!list.is_empty()).then_some(list)
+}
+
+impl Person {
+    /// The document for a local (or any stored) actor.
+    pub fn from_model(model: &actor::Model) -> AppResult<Self> {
+        let parse = |s: &str| Url::parse(s).map_err(|e| anyhow::anyhow!("bad stored URL {s}: {e}"));
+        let opt = |s: &Option<String>| s.as_deref().map(parse).transpose();
+        let ap_id = parse(&model.ap_id)?;
+        Ok(Person {
+            kind: model.kind.clone(),
+            id: ap_id.clone().into(),
+            preferred_username: Some(model.username.clone()),
+            name: (!model.display_name.is_empty()).then(|| model.display_name.clone()),
+            summary: Some(model.summary.clone()),
+            inbox: Some(parse(&model.inbox)?),
+            outbox: opt(&model.outbox)?,
+            followers: opt(&model.followers_url)?,
+            following: opt(&model.following_url)?,
+            endpoints: opt(&model.shared_inbox)?.map(|shared_inbox| Endpoints {
+                shared_inbox: Some(shared_inbox),
+            }),
+            public_key: Some(PublicKey {
+                id: model.public_key_id.clone(),
+                owner: ap_id,
+                public_key_pem: model.public_key_pem.clone(),
+            }),
+            manually_approves_followers: Some(model.manually_approves_followers),
+            discoverable: Some(model.discoverable),
+            url: model.url.clone().map(Value::String),
+            icon: model
+                .avatar_url
+                .clone()
+                .map(|u| serde_json::json!({"type": "Image", "url": u})),
+            image: model
+                .header_url
+                .clone()
+                .map(|u| serde_json::json!({"type": "Image", "url": u})),
+            published: Some(model.created_at),
+            suspended: None,
+            stage: model.stage.clone(),
+            subjects: non_empty(actor::Model::facet_list(&model.subjects)),
+            levels: non_empty(actor::Model::facet_list(&model.levels)),
+            teaching_languages: non_empty(actor::Model::facet_list(&model.languages)),
+            region: model.region.clone(),
+            open_to_mentor: model.local.then_some(model.open_to_mentor),
+            seeking_mentor: model.local.then_some(model.seeking_mentor),
+        })
+    }
+}
+
+#[async_trait]
+impl Object for DbActor {
+    type DataType = AppState;
+    type Kind = Person;
+    type Error = AppError;
+
+    fn id(&self) -> &Url {
+        &self.ap_id
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        if self.model.local {
+            None
+        } else {
+            Some(self.model.last_fetched_at.unwrap_or(self.model.updated_at))
+        }
+    }
+
+    async fn read_from_id(id: Url, data: &Data<AppState>) -> AppResult<Option<Self>> {
+        db::actors::find_by_ap_id(&data.db.read, id.as_str())
+            .await?
+            .map(DbActor::new)
+            .transpose()
+    }
+
+    async fn delete(&self, data: &Data<AppState>) -> AppResult<()> {
+        db::actors::mark_deleted(&data.db.write, self.model.id).await
+    }
+
+    fn is_deleted(&self) -> bool {
+        self.model.deleted_at.is_some()
+    }
+
+    async fn into_json(self, _data: &Data<AppState>) -> AppResult<Person> {
+        Person::from_model(&self.model)
+    }
+
+    async fn verify(json: &Person, expected_domain: &Url, _data: &Data<AppState>) -> AppResult<()> {
+        verify_domains_match(json.id.inner(), expected_domain)?;
+        if json.suspended == Some(true) {
+            return Err(AppError::Forbidden(format!("actor {} is suspended", json.id.inner())));
+        }
+        let Some(inbox) = &json.inbox else {
+            return Err(AppError::BadRequest(format!("actor {} has no inbox", json.id.inner())));
+        };
+        verify_domains_match(json.id.inner(), inbox)?;
+        let Some(key) = &json.public_key else {
+            return Err(AppError::BadRequest(format!("actor {} has no public key", json.id.inner())));
+        };
+        if key.owner != *json.id.inner() {
+            return Err(AppError::BadRequest("public key owner is not the actor".into()));
+        }
+        if json.preferred_username.as_deref().unwrap_or_default().is_empty() {
+            return Err(AppError::BadRequest("actor has no preferredUsername".into()));
+        }
+        Ok(())
+    }
+
+    async fn from_json(json: Person, data: &Data<AppState>) -> AppResult<Self> {
+        let model = db::actors::upsert_remote(&data.db.write, &data.ids, remote_actor_fields(json)?).await?;
+        DbActor::new(model)
+    }
+}
+
+/// The fields of a remote actor row, read from its (verified) document.
+fn remote_actor_fields(json: Person) -> AppResult<db::actors::RemoteActor> {
+    let id = json.id.into_inner();
+    let domain = crate::federation::urls::host_of(&id)
+        .ok_or_else(|| AppError::BadRequest("actor id has no host".into()))?;
+    let key = json
+        .public_key
+        .ok_or_else(|| AppError::BadRequest("actor has no public key".into()))?;
+    let inbox = json
+        .inbox
+        .ok_or_else(|| AppError::BadRequest("actor has no inbox".into()))?;
+    let limit = |s: String, n: usize| s.chars().take(n).collect::<String>();
+    Ok(db::actors::RemoteActor {
+        ap_id: id.to_string(),
+        kind: json.kind,
+        username: limit(json.preferred_username.unwrap_or_default(), 200),
+        domain,
+        display_name: limit(text::html_to_plain_text(&json.name.unwrap_or_default()), 200),
+        summary: text::sanitize_remote_html(&limit(json.summary.unwrap_or_default(), 20_000)),
+        url: wire::first_url(json.url.as_ref()).map(String::from),
+        inbox: inbox.to_string(),
+        shared_inbox: json
+            .endpoints
+            .and_then(|e| e.shared_inbox)
+            .map(String::from),
+        outbox: json.outbox.map(String::from),
+        followers_url: json.followers.map(String::from),
+        following_url: json.following.map(String::from),
+        public_key_id: key.id,
+        public_key_pem: key.public_key_pem,
+        manually_approves_followers: json.manually_approves_followers.unwrap_or(false),
+        discoverable: json.discoverable.unwrap_or(false),
+        avatar_url: wire::image_url(json.icon.as_ref()),
+        header_url: wire::image_url(json.image.as_ref()),
+        stage: json.stage,
+        subjects: json.subjects.unwrap_or_default(),
+        levels: json.levels.unwrap_or_default(),
+        languages: json.teaching_languages.unwrap_or_default(),
+        region: json.region,
+        open_to_mentor: json.open_to_mentor.unwrap_or(false),
+        seeking_mentor: json.seeking_mentor.unwrap_or(false),
+        published: json.published,
+    })
+}
+
+impl Actor for DbActor {
+    fn public_key_pem(&self) -> &str {
+        &self.model.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        self.model.private_key_pem.clone()
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.model.inbox).unwrap_or_else(|_| self.ap_id.clone())
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        self.model.shared_inbox.as_deref().and_then(|s| Url::parse(s).ok())
+    }
+}

@@ -1,0 +1,385 @@
+//! The persistent delivery queue's workers: claim due rows with a lease, sign with OpenSSL and
+//! POST with bounded concurrency (overall and per host), record outcomes in batches, retry with
+//! exponential backoff for about a week, and keep dead hosts from holding up healthy ones.
+//!
+//! Rows are written by `outbox` in the same transaction as the change that caused them, so a
+//! crash loses nothing: leases of a dead process are released on start (or expire), and the rows
+//! are sent again. A repeat delivery is harmless (receivers de-duplicate activity ids).
+use crate::{
+    AppState,
+    db::{self, deliveries::Outcome, entity::delivery},
+    federation::signatures,
+};
+use chrono::{DateTime, Utc};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+use tokio::sync::{Notify, Semaphore, mpsc, watch};
+
+/// How long a claimed row stays ours before another worker may take it.
+const LEASE: chrono::Duration = chrono::Duration::minutes(2);
+/// Longest idle sleep when nothing is due (a safety net; enqueues wake the loop at once).
+const MAX_IDLE: Duration = Duration::from_secs(30);
+/// After a connection failure, other deliveries to that host wait this long (circuit breaker).
+const HOST_COOLDOWN: Duration = Duration::from_secs(60);
+/// Retries stop once this much time has passed since the first attempt.
+const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
+
+/// The queue's wake-up handle, kept in the app state.
+#[derive(Default)]
+pub struct DeliveryQueue {
+    notify: Notify,
+}
+
+impl DeliveryQueue {
+    /// Something was enqueued (call after the transaction commits) or capacity freed up.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+}
+
+/// Delay before retry number `attempts` (1 = after the first failure): 30 s, ×3 each time,
+/// capped at a day; `None` once the total would pass a week.
+pub fn retry_delay(attempts: i32, first_attempt_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<chrono::Duration> {
+    let exp = attempts.clamp(1, 20) - 1;
+    let secs = (30f64 * 3f64.powi(exp)).min(86_400.0);
+    let mut jitter = [0u8; 1];
+    let _ = openssl::rand::rand_bytes(&mut jitter);
+    let factor = 0.9 + f64::from(jitter[0]) / 255.0 * 0.2;
+    let delay = chrono::Duration::milliseconds((secs * factor * 1000.0) as i64);
+    (now + delay - first_attempt_at <= GIVE_UP_AFTER).then_some(delay)
+}
+
+/// Frees leases left by a previous run of this node (called before the workers start).
+pub async fn release_leases(state: &AppState) -> anyhow::Result<()> {
+    let released = db::deliveries::release_leases(&state.db.write)
+        .await
+        .map_err(|e| anyhow::anyhow!("releasing delivery leases: {e}"))?;
+    if released > 0 {
+        tracing::info!(released, "resuming deliveries interrupted by the last stop");
+    }
+    Ok(())
+}
+
+/// In-memory view of hosts: deliveries in flight and cool-downs after connection failures.
+#[derive(Default)]
+struct Hosts {
+    in_flight: HashMap<String, usize>,
+    cooling: HashMap<String, Instant>,
+}
+
+impl Hosts {
+    fn excluded(&mut self, per_host: usize, unavailable: &HashSet<String>) -> Vec<String> {
+        let now = Instant::now();
+        self.cooling.retain(|_, until| *until > now);
+        let mut hosts: HashSet<String> = self
+            .in_flight
+            .iter()
+            .filter(|(_, n)| **n >= per_host)
+            .map(|(h, _)| h.clone())
+            .collect();
+        hosts.extend(self.cooling.keys().cloned());
+        hosts.extend(unavailable.iter().cloned());
+        hosts.into_iter().collect()
+    }
+}
+
+/// Runs the dispatcher until `shutdown` turns true, then lets in-flight deliveries finish.
+pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let cfg = &state.config.federation;
+    let per_host = cfg.delivery_concurrency_per_host;
+    let slots = Arc::new(Semaphore::new(cfg.delivery_concurrency));
+    let hosts = Arc::new(Mutex::new(Hosts::default()));
+    let (outcomes_tx, outcomes_rx) = mpsc::unbounded_channel::<Outcome>();
+    let writer = tokio::spawn(write_outcomes(state.clone(), outcomes_rx));
+    let mut unavailable: HashSet<String> = HashSet::new();
+    let mut unavailable_read = Instant::now() - Duration::from_secs(3600);
+
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        if unavailable_read.elapsed() > Duration::from_secs(30) {
+            if let Ok(list) = db::deliveries::unavailable_hosts(&state.db.read).await {
+                unavailable = list.into_iter().collect();
+            }
+            unavailable_read = Instant::now();
+        }
+        let free = slots.available_permits();
+        let claimed = if free == 0 {
+            Vec::new()
+        } else {
+            claim_batch(&state, &hosts, per_host, &unavailable, free).await
+        };
+        let claimed_any = !claimed.is_empty();
+        for row in claimed {
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                break;
+            };
+            let state = state.clone();
+            let hosts = hosts.clone();
+            let outcomes = outcomes_tx.clone();
+            tokio::spawn(async move {
+                let host = row.host.clone();
+                let outcome = deliver(&state, row).await;
+                if !outcome.host_reachable
+                    && let Ok(mut h) = hosts.lock()
+                {
+                    h.cooling.insert(host.clone(), Instant::now() + HOST_COOLDOWN);
+                }
+                let _ = outcomes.send(outcome);
+                if let Ok(mut h) = hosts.lock()
+                    && let Some(n) = h.in_flight.get_mut(&host)
+                {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        h.in_flight.remove(&host);
+                    }
+                }
+                drop(permit);
+                state.delivery.wake();
+            });
+        }
+        if claimed_any {
+            continue;
+        }
+        let wait = match db::deliveries::next_due_at(&state.db.read).await {
+            Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::from_millis(200)),
+            Ok(None) => MAX_IDLE,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the delivery queue");
+                Duration::from_secs(5)
+            }
+        }
+        .clamp(Duration::from_millis(50), MAX_IDLE);
+        tokio::select! {
+            _ = state.delivery.notify.notified() => {},
+            _ = tokio::time::sleep(wait) => {},
+            _ = shutdown.changed() => {},
+        }
+    }
+    // Let in-flight deliveries finish (bounded by the request timeout), then flush outcomes.
+    let total = u32::try_from(cfg.delivery_concurrency).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(
+        Duration::from_secs(cfg.request_timeout_secs + 5),
+        slots.acquire_many(total),
+    )
+    .await;
+    drop(outcomes_tx);
+    let _ = writer.await;
+}
+
+/// Claims up to `free` due rows, at most `per_host` in flight per host.
+async fn claim_batch(
+    state: &AppState,
+    hosts: &Arc<Mutex<Hosts>>,
+    per_host: usize,
+    unavailable: &HashSet<String>,
+    free: usize,
+) -> Vec<delivery::Model> {
+    let now = Utc::now();
+    let (excluded, in_flight) = match hosts.lock() {
+        Ok(mut h) => (h.excluded(per_host, unavailable), h.in_flight.clone()),
+        Err(_) => return Vec::new(),
+    };
+    let candidates = match db::deliveries::due_candidates(
+        &state.db.read,
+        now,
+        &excluded,
+        (free * 4).min(1000) as u64,
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "listing due deliveries");
+            return Vec::new();
+        }
+    };
+    let mut counts = in_flight;
+    let mut chosen = Vec::new();
+    for (id, host) in candidates {
+        if chosen.len() >= free {
+            break;
+        }
+        let n = counts.entry(host).or_insert(0);
+        if *n < per_host {
+            *n += 1;
+            chosen.push(id);
+        }
+    }
+    let claimed = match db::deliveries::claim(&state.db.write, &chosen, now, LEASE).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "claiming deliveries");
+            return Vec::new();
+        }
+    };
+    if let Ok(mut h) = hosts.lock() {
+        for row in &claimed {
+            *h.in_flight.entry(row.host.clone()).or_insert(0) += 1;
+        }
+    }
+    claimed
+}
+
+/// Signs and sends one delivery; classifies the answer the way Mastodon does.
+async fn deliver(state: &AppState, row: delivery::Model) -> Outcome {
+    let attempts = row.attempts + 1;
+    let now = Utc::now();
+    let result = send_signed(state, &row).await;
+    let retry = |error: String, reachable: bool| {
+        let first = row.created_at;
+        match retry_delay(attempts, first, now) {
+            Some(delay) => Outcome {
+                delivery_id: row.id,
+                host: row.host.clone(),
+                attempts,
+                state: delivery::state::PENDING,
+                next_attempt_at: Some(now + delay),
+                error: Some(error),
+                host_reachable: reachable,
+            },
+            None => Outcome {
+                delivery_id: row.id,
+                host: row.host.clone(),
+                attempts,
+                state: delivery::state::FAILED,
+                next_attempt_at: None,
+                error: Some(format!("gave up after {attempts} attempts: {error}")),
+                host_reachable: reachable,
+            },
+        }
+    };
+    let finished = |state_name: &'static str, error: Option<String>| Outcome {
+        delivery_id: row.id,
+        host: row.host.clone(),
+        attempts,
+        state: state_name,
+        next_attempt_at: None,
+        error,
+        host_reachable: true,
+    };
+    match result {
+        Ok(status) if status.is_success() => finished(delivery::state::DONE, None),
+        Ok(status) if status == reqwest::StatusCode::GONE => {
+            finished(delivery::state::GONE, Some("410 Gone".into()))
+        }
+        // 4xx other than these cannot be fixed by retrying (Mastodon's rule).
+        Ok(status)
+            if status.is_client_error()
+                && !matches!(status.as_u16(), 401 | 408 | 429) =>
+        {
+            finished(delivery::state::FAILED, Some(format!("refused with {status}")))
+        }
+        Ok(status) => retry(format!("answered {status}"), !status.is_server_error()),
+        Err(e) => retry(e, false),
+    }
+}
+
+/// POSTs the activity to the row's inbox, signed by its actor.
+async fn send_signed(state: &AppState, row: &delivery::Model) -> Result<reqwest::StatusCode, String> {
+    let activity = db::deliveries::activities(&state.db.read, &[row.activity_id])
+        .await
+        .map_err(|e| e.to_string())?
+        .remove(&row.activity_id)
+        .ok_or("activity row missing")?;
+    let actor = db::actors::get_by_id(&state.db.read, activity.actor_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let pem = actor.private_key_pem.as_deref().ok_or("actor has no private key")?;
+    let key = state
+        .private_keys
+        .get_or_parse(actor.id, pem)
+        .map_err(|e| e.to_string())?;
+    let url = url::Url::parse(&row.inbox).map_err(|e| format!("bad inbox URL: {e}"))?;
+    let body = activity.body.into_bytes();
+    let content_type = "application/activity+json";
+    let signed = signatures::sign_request(
+        &key,
+        &actor.public_key_id,
+        &http::Method::POST,
+        &url,
+        Some(&body),
+        Some(content_type),
+        Utc::now(),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut request = state
+        .http
+        .post(url)
+        .header("content-type", content_type)
+        .header("date", signed.date)
+        .header("signature", signed.signature);
+    if let Some(digest) = signed.digest {
+        request = request.header("digest", digest);
+    }
+    let response = request.body(body).send().await.map_err(|e| {
+        if e.is_timeout() {
+            "timed out".to_string()
+        } else if e.is_connect() {
+            "connection failed".to_string()
+        } else {
+            e.to_string()
+        }
+    })?;
+    Ok(response.status())
+}
+
+/// Writes outcomes in batches (one transaction per batch) until the channel closes.
+async fn write_outcomes(state: AppState, mut rx: mpsc::UnboundedReceiver<Outcome>) {
+    let mut batch = Vec::with_capacity(256);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < 512 {
+            match rx.try_recv() {
+                Ok(o) => batch.push(o),
+                Err(_) => break,
+            }
+        }
+        match db::deliveries::record_outcomes(
+            &state.db.write,
+            &batch,
+            state.config.federation.unavailable_after_days,
+        )
+        .await
+        {
+            Ok(hosts) => {
+                for host in hosts {
+                    tracing::warn!(%host, "host marked unavailable after repeated delivery failures");
+                }
+            }
+            // The rows keep their lease and are retried when it expires.
+            Err(e) => tracing::error!(error = %e, "recording delivery outcomes"),
+        }
+        batch.clear();
+        state.delivery.wake();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_gives_up_after_a_week() {
+        let start = Utc::now();
+        let mut now = start;
+        let mut attempts = 0;
+        let mut previous = chrono::Duration::zero();
+        while let Some(delay) = retry_delay(attempts + 1, start, now) {
+            attempts += 1;
+            assert!(delay >= previous || delay >= chrono::Duration::hours(21));
+            previous = delay;
+            now += delay;
+            assert!(attempts < 40, "never gives up");
+        }
+        let total = now - start;
+        assert!(total > chrono::Duration::days(5), "{total}");
+        assert!(total <= GIVE_UP_AFTER, "{total}");
+        let first = retry_delay(1, start, start).unwrap_or_default();
+        assert!(first >= chrono::Duration::seconds(27) && first <= chrono::Duration::seconds(33));
+    }
+}

@@ -1,0 +1,2 @@
+//! ActivityPub objects other than actors: notes (statuses).
+pub mod note;

@@ -1,0 +1,288 @@
+//! The one door from services to the network: each function builds an activity, works out its
+//! recipients (deduplicated by shared inbox) and enqueues it in the caller's transaction, so the
+//! change and its deliveries commit together. `service::commit` then wakes the workers.
+use crate::{
+    AppState,
+    db::{
+        self,
+        entity::{actor, favourite, follow, post},
+    },
+    error::AppResult,
+    federation::{
+        DomainPolicy,
+        activities::{
+            AcceptFollow, Announce, CreateOrUpdateNote, Delete, Follow, Like, RejectFollow, Undo,
+        },
+        context::{PUBLIC, default_context},
+        objects::note::note_for_post,
+        urls::host_of,
+    },
+};
+use activitypub_federation::{config::Data, protocol::context::WithContext};
+use chrono::Utc;
+use sea_orm::DatabaseTransaction;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use url::Url;
+
+/// Stores `activity` (signed later by `actor`) and one delivery per distinct remote inbox.
+async fn enqueue<T: Serialize>(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    id: i64,
+    kind: &str,
+    activity: T,
+    public: bool,
+    inboxes: impl IntoIterator<Item = String>,
+) -> AppResult<()> {
+    let body = serde_json::to_string(&WithContext::new(activity, default_context()))
+        .map_err(|e| anyhow::anyhow!("serialising {kind}: {e}"))?;
+    let policy = DomainPolicy::new(&data.config.federation.blocked_domains);
+    let unavailable: BTreeSet<String> = db::deliveries::unavailable_hosts(txn).await?.into_iter().collect();
+    let mut seen = BTreeSet::new();
+    let mut rows = Vec::new();
+    for inbox in inboxes {
+        let Ok(url) = Url::parse(&inbox) else { continue };
+        let Some(host) = host_of(&url) else { continue };
+        if data.urls.is_local(&url) || policy.is_blocked(&host) || !seen.insert(inbox.clone()) {
+            continue;
+        }
+        let skip = unavailable.contains(&host);
+        rows.push((inbox, host, skip));
+    }
+    db::deliveries::enqueue(
+        txn,
+        &data.ids,
+        db::deliveries::NewActivity {
+            ap_id: &data.urls.activity(id),
+            id,
+            actor_id: actor.id,
+            kind,
+            public,
+            body: &body,
+            inboxes: rows,
+        },
+    )
+    .await
+}
+
+fn remote_inbox(actor: &actor::Model) -> Option<String> {
+    (!actor.local).then(|| actor.delivery_inbox().to_string())
+}
+
+fn url(s: &str) -> AppResult<Url> {
+    Ok(Url::parse(s).map_err(|e| anyhow::anyhow!("bad URL {s}: {e}"))?)
+}
+
+/// Who receives a post's Create/Update/Delete: followers (unless direct), mentioned remote
+/// accounts, and the author of the post it replies to.
+async fn post_recipients(
+    txn: &DatabaseTransaction,
+    author: &actor::Model,
+    post: &post::Model,
+    parent_author: Option<&actor::Model>,
+) -> AppResult<Vec<String>> {
+    let mut inboxes = Vec::new();
+    if post.visibility != "direct" {
+        inboxes.extend(db::actors::follower_inboxes(txn, author.id).await?);
+        if let Some(parent_author) = parent_author {
+            inboxes.extend(remote_inbox(parent_author));
+        }
+    }
+    for mentioned in db::posts::mentioned_actors(txn, post.id).await? {
+        inboxes.extend(remote_inbox(&mentioned));
+    }
+    Ok(inboxes)
+}
+
+async fn parent_author(txn: &DatabaseTransaction, post: &post::Model) -> AppResult<Option<actor::Model>> {
+    match post.in_reply_to_id {
+        Some(parent) => {
+            let parent = db::posts::get_by_id(txn, parent).await?;
+            Ok(Some(db::actors::get_by_id(txn, parent.author_id).await?))
+        }
+        None => Ok(None),
+    }
+}
+
+async fn create_or_update(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post: &post::Model,
+    kind: &str,
+    parent: Option<actor::Model>,
+) -> AppResult<()> {
+    let note = note_for_post(data, post).await?;
+    let id = data.ids.next();
+    let public = matches!(post.visibility.as_str(), "public" | "unlisted");
+    let activity = CreateOrUpdateNote {
+        kind: kind.to_string(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&author.ap_id)?.into(),
+        to: note.to.clone(),
+        cc: note.cc.clone(),
+        published: Some(Utc::now()),
+        object: note,
+    };
+    let inboxes = post_recipients(txn, author, post, parent.as_ref()).await?;
+    enqueue(txn, data, author, id, kind, activity, public, inboxes).await
+}
+
+/// A new post: Create(Note).
+pub async fn post_created(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post: &post::Model,
+    parent: Option<&post::Model>,
+) -> AppResult<()> {
+    let parent_author = match parent {
+        Some(p) => Some(db::actors::get_by_id(txn, p.author_id).await?),
+        None => None,
+    };
+    create_or_update(txn, data, author, post, "Create", parent_author).await
+}
+
+/// An edited post: Update(Note).
+pub async fn post_updated(txn: &DatabaseTransaction, data: &Data<AppState>, author: &actor::Model, post: &post::Model) -> AppResult<()> {
+    let parent = parent_author(txn, post).await?;
+    create_or_update(txn, data, author, post, "Update", parent).await
+}
+
+/// A deleted post: Delete(Tombstone), to everyone who received it.
+pub async fn post_deleted(txn: &DatabaseTransaction, data: &Data<AppState>, author: &actor::Model, post: &post::Model) -> AppResult<()> {
+    let parent = parent_author(txn, post).await?;
+    let inboxes = post_recipients(txn, author, post, parent.as_ref()).await?;
+    let id = data.ids.next();
+    let activity = Delete {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&author.ap_id)?.into(),
+        object: json!({"id": post.ap_id, "type": "Tombstone"}),
+        to: vec![url(PUBLIC)?],
+        cc: Vec::new(),
+    };
+    enqueue(txn, data, author, id, "Delete", activity, false, inboxes).await
+}
+
+/// A local account follows a remote one.
+pub async fn follow(txn: &DatabaseTransaction, data: &Data<AppState>, follower: &actor::Model, target: &actor::Model, row: &follow::Model) -> AppResult<()> {
+    let activity = Follow {
+        kind: Default::default(),
+        id: url(&row.ap_id)?,
+        actor: url(&follower.ap_id)?.into(),
+        object: url(&target.ap_id)?.into(),
+    };
+    enqueue(txn, data, follower, row.id, "Follow", activity, false, remote_inbox(target)).await
+}
+
+/// A local account unfollows a remote one: Undo(Follow) with the original Follow inside.
+pub async fn undo_follow(txn: &DatabaseTransaction, data: &Data<AppState>, follower: &actor::Model, target: &actor::Model, row: &follow::Model) -> AppResult<()> {
+    let id = data.ids.next();
+    let activity = Undo {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&follower.ap_id)?.into(),
+        object: json!({"type": "Follow", "id": row.ap_id, "actor": follower.ap_id, "object": target.ap_id}),
+    };
+    enqueue(txn, data, follower, id, "Undo", activity, false, remote_inbox(target)).await
+}
+
+fn embedded_follow(follow_ap_id: &str, follower: &actor::Model, target: &actor::Model) -> Value {
+    json!({"type": "Follow", "id": follow_ap_id, "actor": follower.ap_id, "object": target.ap_id})
+}
+
+/// A local account accepts a remote follower.
+pub async fn accept_follow(txn: &DatabaseTransaction, data: &Data<AppState>, target: &actor::Model, follower: &actor::Model, follow_ap_id: &str) -> AppResult<()> {
+    let id = data.ids.next();
+    let activity = AcceptFollow {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&target.ap_id)?.into(),
+        object: embedded_follow(follow_ap_id, follower, target),
+    };
+    enqueue(txn, data, target, id, "Accept", activity, false, remote_inbox(follower)).await
+}
+
+/// A local account refuses (or removes) a remote follower.
+pub async fn reject_follow(txn: &DatabaseTransaction, data: &Data<AppState>, target: &actor::Model, follower: &actor::Model, follow_ap_id: &str) -> AppResult<()> {
+    let id = data.ids.next();
+    let activity = RejectFollow {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&target.ap_id)?.into(),
+        object: embedded_follow(follow_ap_id, follower, target),
+    };
+    enqueue(txn, data, target, id, "Reject", activity, false, remote_inbox(follower)).await
+}
+
+async fn post_author(txn: &DatabaseTransaction, post: &post::Model) -> AppResult<actor::Model> {
+    db::actors::get_by_id(txn, post.author_id).await
+}
+
+/// A local account favourites a post: Like to its author.
+pub async fn liked(txn: &DatabaseTransaction, data: &Data<AppState>, liker: &actor::Model, post: &post::Model, fav: &favourite::Model) -> AppResult<()> {
+    let author = post_author(txn, post).await?;
+    let activity = Like {
+        kind: Default::default(),
+        id: url(&fav.ap_id)?,
+        actor: url(&liker.ap_id)?.into(),
+        object: url(&post.ap_id)?.into(),
+    };
+    enqueue(txn, data, liker, fav.id, "Like", activity, false, remote_inbox(&author)).await
+}
+
+/// A local account takes a favourite back: Undo(Like).
+pub async fn unliked(txn: &DatabaseTransaction, data: &Data<AppState>, liker: &actor::Model, post: &post::Model, fav: &favourite::Model) -> AppResult<()> {
+    let author = post_author(txn, post).await?;
+    let id = data.ids.next();
+    let activity = Undo {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&liker.ap_id)?.into(),
+        object: json!({"type": "Like", "id": fav.ap_id, "actor": liker.ap_id, "object": post.ap_id}),
+    };
+    enqueue(txn, data, liker, id, "Undo", activity, false, remote_inbox(&author)).await
+}
+
+async fn announce_recipients(txn: &DatabaseTransaction, booster: &actor::Model, original: &post::Model) -> AppResult<Vec<String>> {
+    let mut inboxes = db::actors::follower_inboxes(txn, booster.id).await?;
+    inboxes.extend(remote_inbox(&post_author(txn, original).await?));
+    Ok(inboxes)
+}
+
+/// A local account boosts a post: Announce to its followers and the post's author.
+pub async fn announced(txn: &DatabaseTransaction, data: &Data<AppState>, booster: &actor::Model, boost: &post::Model, original: &post::Model) -> AppResult<()> {
+    let author = post_author(txn, original).await?;
+    let activity = Announce {
+        kind: Default::default(),
+        id: url(&boost.ap_id)?,
+        actor: url(&booster.ap_id)?.into(),
+        object: Value::String(original.ap_id.clone()),
+        to: vec![url(PUBLIC)?],
+        cc: [booster.followers_url.clone(), Some(author.ap_id.clone())]
+            .into_iter()
+            .flatten()
+            .filter_map(|s| Url::parse(&s).ok())
+            .collect(),
+        published: Some(boost.published_at),
+    };
+    let inboxes = announce_recipients(txn, booster, original).await?;
+    enqueue(txn, data, booster, boost.id, "Announce", activity, true, inboxes).await
+}
+
+/// A local account takes a boost back: Undo(Announce).
+pub async fn unannounced(txn: &DatabaseTransaction, data: &Data<AppState>, booster: &actor::Model, boost: &post::Model, original: &post::Model) -> AppResult<()> {
+    let id = data.ids.next();
+    let activity = Undo {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&booster.ap_id)?.into(),
+        object: json!({"type": "Announce", "id": boost.ap_id, "actor": booster.ap_id, "object": original.ap_id}),
+    };
+    let inboxes = announce_recipients(txn, booster, original).await?;
+    enqueue(txn, data, booster, id, "Undo", activity, false, inboxes).await
+}

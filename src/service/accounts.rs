@@ -1,0 +1,364 @@
+//! Accounts: creating local users (argon2id password, RSA-2048 key pair, PLN facets), the
+//! instance actor, the first admin, bearer tokens, and resolving `user@host` handles.
+use crate::{
+    AppState,
+    config::Config,
+    db::{
+        self, Db,
+        entity::{access_token, actor, local_user},
+    },
+    error::{AppError, AppResult},
+    federation::{actors::person::DbActor, signatures, urls::Urls},
+    ids::IdGenerator,
+};
+use activitypub_federation::{config::Data, fetch::webfinger::webfinger_resolve_actor};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use base64::Engine;
+use chrono::Utc;
+use sea_orm::{Set, TransactionTrait};
+
+/// Roles of local users.
+pub const ROLES: [&str; 3] = ["admin", "moderator", "user"];
+/// PLN stages.
+pub const STAGES: [&str; 4] = ["trainee", "novice", "teacher", "teacher_educator"];
+/// Usernames that would clash with our routes or confuse people.
+const RESERVED: [&str; 12] = [
+    "actor", "inbox", "users", "admin_", "api", "oauth", "static", "nodeinfo", "well-known",
+    "instance", "root", "halqa",
+];
+
+/// What `create_user` needs.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub role: String,
+}
+
+/// PLN profile facets (see the design, section 3).
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub stage: Option<String>,
+    pub subjects: Vec<String>,
+    pub levels: Vec<String>,
+    pub languages: Vec<String>,
+    pub region: Option<String>,
+    pub open_to_mentor: bool,
+    pub seeking_mentor: bool,
+}
+
+fn validate_username(username: &str) -> AppResult<()> {
+    let ok = !username.is_empty()
+        && username.len() <= 30
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        return Err(AppError::Invalid(
+            "username must be 1 to 30 characters: lowercase letters, digits and _".into(),
+        ));
+    }
+    if RESERVED.contains(&username) {
+        return Err(AppError::Invalid(format!("username {username} is reserved")));
+    }
+    Ok(())
+}
+
+fn validate_email(email: &str) -> AppResult<()> {
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(AppError::Invalid(format!("{email:?} is not an email address")));
+    };
+    if local.is_empty() || domain.is_empty() || email.len() > 254 || email.contains(char::is_whitespace) {
+        return Err(AppError::Invalid(format!("{email:?} is not an email address")));
+    }
+    Ok(())
+}
+
+/// Hashes a password with argon2id (on a blocking thread: it is deliberately slow).
+pub async fn hash_password(password: String) -> AppResult<String> {
+    if password.chars().count() < 8 {
+        return Err(AppError::Invalid("password must have at least 8 characters".into()));
+    }
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing password: {e}")))
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("hashing task: {e}"))?
+}
+
+/// Checks a password against a stored argon2 hash.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+async fn new_keypair() -> AppResult<(String, String)> {
+    tokio::task::spawn_blocking(signatures::generate_rsa_keypair)
+        .await
+        .map_err(|e| anyhow::anyhow!("key generation task: {e}"))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("generating RSA key: {e}")))
+}
+
+fn local_actor_row(
+    id: i64,
+    urls: &Urls,
+    username: &str,
+    domain: &str,
+    kind: &str,
+    keys: (String, String),
+) -> actor::ActiveModel {
+    let now = Utc::now();
+    let (private_pem, public_pem) = keys;
+    let is_instance = kind == "Application";
+    actor::ActiveModel {
+        id: Set(id),
+        ap_id: Set(if is_instance { urls.instance_actor() } else { urls.actor(username) }),
+        local: Set(true),
+        kind: Set(kind.to_string()),
+        username: Set(username.to_string()),
+        domain: Set(domain.to_string()),
+        display_name: Set(String::new()),
+        summary: Set(String::new()),
+        url: Set(Some(if is_instance { urls.base().to_string() } else { urls.profile_page(username) })),
+        inbox: Set(if is_instance { urls.shared_inbox() } else { urls.inbox(username) }),
+        shared_inbox: Set(Some(urls.shared_inbox())),
+        outbox: Set((!is_instance).then(|| urls.outbox(username))),
+        followers_url: Set((!is_instance).then(|| urls.followers(username))),
+        following_url: Set((!is_instance).then(|| urls.following(username))),
+        public_key_id: Set(if is_instance { urls.instance_actor_key() } else { urls.actor_key(username) }),
+        public_key_pem: Set(public_pem),
+        private_key_pem: Set(Some(private_pem)),
+        manually_approves_followers: Set(is_instance),
+        discoverable: Set(!is_instance),
+        avatar_url: Set(None),
+        header_url: Set(None),
+        stage: Set(None),
+        subjects: Set("[]".into()),
+        levels: Set("[]".into()),
+        languages: Set("[]".into()),
+        region: Set(None),
+        open_to_mentor: Set(false),
+        seeking_mentor: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_fetched_at: Set(None),
+        deleted_at: Set(None),
+    }
+}
+
+/// Creates a local user with its actor and key pair.
+pub async fn create_user(db: &Db, ids: &IdGenerator, urls: &Urls, domain: &str, new: NewUser) -> AppResult<(local_user::Model, actor::Model)> {
+    let username = new.username.trim().to_string();
+    validate_username(&username)?;
+    let email = new.email.trim().to_lowercase();
+    validate_email(&email)?;
+    if !ROLES.contains(&new.role.as_str()) {
+        return Err(AppError::Invalid(format!("role must be one of {}", ROLES.join(", "))));
+    }
+    if db::actors::find_local(&db.read, &username).await?.is_some() {
+        return Err(AppError::Conflict(format!("username {username} is taken")));
+    }
+    if db::users::find_by_email(&db.read, &email).await?.is_some() {
+        return Err(AppError::Conflict(format!("email {email} is already registered")));
+    }
+    let password_hash = hash_password(new.password).await?;
+    let keys = new_keypair().await?;
+    let txn = db.write.begin().await?;
+    let actor = db::actors::insert(&txn, local_actor_row(ids.next(), urls, &username, domain, "Person", keys)).await?;
+    let user = db::users::insert(
+        &txn,
+        local_user::ActiveModel {
+            id: Set(ids.next()),
+            actor_id: Set(actor.id),
+            email: Set(email),
+            password_hash: Set(password_hash),
+            role: Set(new.role),
+            locale: Set(None),
+            must_change_password: Set(false),
+            created_at: Set(Utc::now()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((user, actor))
+}
+
+/// Stores PLN facets on a local actor (validated: known stage, short lists).
+pub async fn set_facets(db: &Db, actor_id: i64, facets: Facets) -> AppResult<actor::Model> {
+    use sea_orm::ActiveModelTrait;
+    if let Some(stage) = &facets.stage
+        && !STAGES.contains(&stage.as_str())
+    {
+        return Err(AppError::Invalid(format!("stage must be one of {}", STAGES.join(", "))));
+    }
+    let clean = |list: Vec<String>| -> AppResult<String> {
+        let list: Vec<String> = list
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if list.len() > 20 || list.iter().any(|s| s.chars().count() > 60) {
+            return Err(AppError::Invalid("at most 20 facet values of 60 characters".into()));
+        }
+        Ok(serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()))
+    };
+    let actor = db::actors::get_by_id(&db.read, actor_id).await?;
+    let mut row: actor::ActiveModel = actor.into();
+    row.stage = Set(facets.stage);
+    row.subjects = Set(clean(facets.subjects)?);
+    row.levels = Set(clean(facets.levels)?);
+    row.languages = Set(clean(facets.languages)?);
+    row.region = Set(facets.region.filter(|r| !r.trim().is_empty()));
+    row.open_to_mentor = Set(facets.open_to_mentor);
+    row.seeking_mentor = Set(facets.seeking_mentor);
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(&db.write).await?)
+}
+
+/// The node's own `Application` actor (FEP-2677), created on first start.
+pub async fn ensure_instance_actor(db: &Db, ids: &IdGenerator, urls: &Urls, config: &Config) -> anyhow::Result<actor::Model> {
+    if let Some(existing) = db::actors::find_by_ap_id(&db.read, &urls.instance_actor())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        return Ok(existing);
+    }
+    let keys = new_keypair().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let domain = &config.instance.domain;
+    let row = local_actor_row(ids.next(), urls, domain, domain, "Application", keys);
+    db::actors::insert(&db.write, row)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the instance actor: {e}"))
+}
+
+/// Creates the first admin when none exists; returns the generated one-time password.
+pub async fn ensure_first_admin(state: &AppState) -> anyhow::Result<Option<String>> {
+    let err = |e: AppError| anyhow::anyhow!("{e}");
+    if db::users::admin_exists(&state.db.read).await.map_err(err)? {
+        return Ok(None);
+    }
+    let configured = state.config.admin.password.clone();
+    let password = if configured.is_empty() { random_token(18) } else { configured.clone() };
+    create_user(
+        &state.db,
+        &state.ids,
+        &state.urls,
+        &state.config.instance.domain,
+        NewUser {
+            username: state.config.admin.username.clone(),
+            email: state.config.admin.email.clone(),
+            password: password.clone(),
+            role: "admin".into(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("creating the first admin (admin.username/admin.email): {e}"))?;
+    Ok(configured.is_empty().then_some(password))
+}
+
+/// A random URL-safe token of `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    if openssl::rand::rand_bytes(&mut buf).is_err() {
+        // OpenSSL's CSPRNG does not fail in practice; never hand out a predictable token.
+        panic!("OpenSSL random generator failed");
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// SHA-256 hex of a token: what the database stores.
+pub fn token_hash(token: &str) -> String {
+    openssl::sha::sha256(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Mints a bearer token for a user with the given scopes; returns the token (shown once).
+pub async fn mint_token(db: &Db, ids: &IdGenerator, user_id: i64, scopes: &str) -> AppResult<String> {
+    let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" ");
+    if scopes.is_empty() {
+        return Err(AppError::Invalid("at least one scope is needed".into()));
+    }
+    let token = random_token(32);
+    db::users::insert_token(
+        &db.write,
+        access_token::ActiveModel {
+            id: Set(ids.next()),
+            token_hash: Set(token_hash(&token)),
+            user_id: Set(user_id),
+            scopes: Set(scopes),
+            created_at: Set(Utc::now()),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+        },
+    )
+    .await?;
+    Ok(token)
+}
+
+/// A local user and actor by username, or 404.
+pub async fn local_user_by_username(db: &Db, username: &str) -> AppResult<(local_user::Model, actor::Model)> {
+    let actor = db::actors::find_local(&db.read, username)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no local user {username}")))?;
+    let user = db::users::find_by_actor(&db.read, actor.id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("{username} is not a user account")))?;
+    Ok((user, actor))
+}
+
+/// Resolves `user@host` (with or without a leading `@`) to an actor: local lookup, known remote
+/// actor, or WebFinger plus a fetch.
+pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<actor::Model> {
+    let handle = handle.trim().trim_start_matches('@');
+    let (username, host) = handle
+        .split_once('@')
+        .ok_or_else(|| AppError::Invalid(format!("{handle:?} is not a handle like user@host")))?;
+    if host.eq_ignore_ascii_case(&data.config.instance.domain) {
+        return db::actors::find_local(&data.db.read, username)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no local user {username}")));
+    }
+    if let Some(known) = db::actors::find_by_handle(&data.db.read, username, host).await?
+        && known.deleted_at.is_none()
+    {
+        return Ok(known);
+    }
+    let actor: DbActor = webfinger_resolve_actor(&format!("{username}@{host}"), data).await?;
+    Ok(actor.model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_and_emails_are_checked() {
+        assert!(validate_username("amina_2").is_ok());
+        assert!(validate_username("Amina").is_err());
+        assert!(validate_username("").is_err());
+        assert!(validate_username("actor").is_err());
+        assert!(validate_username(&"a".repeat(31)).is_err());
+        assert!(validate_email("a@b.ma").is_ok());
+        assert!(validate_email("a@@b").is_err());
+        assert!(validate_email("nope").is_err());
+    }
+
+    #[test]
+    fn token_hash_is_stable_hex() {
+        assert_eq!(token_hash("abc").len(), 64);
+        assert_eq!(token_hash("abc"), token_hash("abc"));
+        assert_ne!(random_token(32), random_token(32));
+    }
+}

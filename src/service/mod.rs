@@ -1,0 +1,17 @@
+//! Every state change and permission rule. Handlers, the CLI and inbound activities all call
+//! these functions, so local and remote changes obey the same rules. Services reach the network
+//! only through `federation::outbox`.
+pub mod accounts;
+pub mod follows;
+pub mod posts;
+
+use crate::{AppState, error::AppResult};
+use activitypub_federation::config::Data;
+use sea_orm::DatabaseTransaction;
+
+/// Commits a transaction that may have enqueued deliveries, then wakes the delivery workers.
+pub async fn commit(data: &Data<AppState>, txn: DatabaseTransaction) -> AppResult<()> {
+    txn.commit().await?;
+    data.delivery.wake();
+    Ok(())
+}
