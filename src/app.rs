@@ -58,7 +58,8 @@ pub async fn build(config: Config) -> anyhow::Result<Federation> {
     db.migrate().await?;
     let urls = Urls::new(&config.base_url());
     let ids = IdGenerator::default();
-    let instance_actor = service::accounts::ensure_instance_actor(&db, &ids, &urls, &config).await?;
+    let instance_actor =
+        service::accounts::ensure_instance_actor(&db, &ids, &urls, &config).await?;
     let http = federation::http_client(&config)?;
     let state = AppState(Arc::new(StateInner {
         public_keys: signatures::PublicKeyCache::new(config.federation.public_key_cache_size),
@@ -79,7 +80,12 @@ pub fn build_router(federation: Federation) -> Router {
     use tower_http::{cors::CorsLayer, trace::TraceLayer};
     Router::new()
         .merge(federation::routes::routes(
-            federation.to_request_data().app_data().config.server.max_inbox_body_bytes,
+            federation
+                .to_request_data()
+                .app_data()
+                .config
+                .server
+                .max_inbox_body_bytes,
         ))
         .merge(crate::web::routes())
         .layer(FederationMiddleware::new(federation))
@@ -128,14 +134,20 @@ pub async fn start(federation: Federation, listener: TcpListener) -> anyhow::Res
     let data = federation.to_request_data();
     let state = data.app_data().clone();
     federation::delivery::release_leases(&state).await?;
-    let workers = tokio::spawn(federation::delivery::run_workers(state.clone(), shutdown.subscribe()));
+    let workers = tokio::spawn(federation::delivery::run_workers(
+        state.clone(),
+        shutdown.subscribe(),
+    ));
     let app = build_router(federation.clone());
     let server = tokio::spawn(async move {
-        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = stop_server.wait_for(|stop| *stop).await;
-            })
-            .await;
+        let result = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop_server.wait_for(|stop| *stop).await;
+        })
+        .await;
         if let Err(e) = result {
             tracing::error!(error = %e, "HTTP server stopped");
         }

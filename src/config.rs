@@ -129,7 +129,10 @@ impl Config {
         if self.server.bind.parse::<SocketAddr>().is_err() {
             return bad(
                 "server.bind",
-                format!("{:?} is not an address like 127.0.0.1:8080", self.server.bind),
+                format!(
+                    "{:?} is not an address like 127.0.0.1:8080",
+                    self.server.bind
+                ),
             );
         }
         let domain = &self.instance.domain;
@@ -145,7 +148,9 @@ impl Config {
             );
         }
         let url = &self.database.url;
-        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
         {
             return bad(
                 "database.url",
@@ -155,9 +160,13 @@ impl Config {
         if self.database.max_connections == 0 {
             return bad("database.max_connections", "must be at least 1".into());
         }
-        if self.federation.delivery_concurrency == 0 || self.federation.delivery_concurrency_per_host == 0
+        if self.federation.delivery_concurrency == 0
+            || self.federation.delivery_concurrency_per_host == 0
         {
-            return bad("federation.delivery_concurrency", "must be at least 1".into());
+            return bad(
+                "federation.delivery_concurrency",
+                "must be at least 1".into(),
+            );
         }
         if !matches!(self.instance.default_language.as_str(), "ar" | "fr" | "en") {
             return bad("instance.default_language", "must be ar, fr or en".into());

@@ -13,7 +13,10 @@ impl IdGenerator {
     /// A fresh id for something created now.
     pub fn next(&self) -> i64 {
         let now = Utc::now().timestamp_millis();
-        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (ms, seq) = if now > last.0 {
             (now, 0)
         } else if last.1 < 0xFFFF {

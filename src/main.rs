@@ -6,7 +6,11 @@ use halqa::{Config, app, db::Db, service::accounts};
 use std::{path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "halqa", version, about = "Halqa: a federated professional learning network for teachers")]
+#[command(
+    name = "halqa",
+    version,
+    about = "Halqa: a federated professional learning network for teachers"
+)]
 struct Cli {
     /// Directory holding default.toml and local.toml.
     #[arg(long, global = true, default_value = "config")]
@@ -61,7 +65,10 @@ fn main() -> ExitCode {
     };
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log.filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -96,13 +103,23 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
     let data = federation.to_request_data();
     let state = data.app_data();
     match command {
-        AdminCommand::CreateUser { username, email, password, role } => {
+        AdminCommand::CreateUser {
+            username,
+            email,
+            password,
+            role,
+        } => {
             let (_, actor) = accounts::create_user(
                 &state.db,
                 &state.ids,
                 &state.urls,
                 &state.config.instance.domain,
-                accounts::NewUser { username, email, password, role: role.clone() },
+                accounts::NewUser {
+                    username,
+                    email,
+                    password,
+                    role: role.clone(),
+                },
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -7,8 +7,8 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect,
-    RelationTrait, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, RelationTrait, Set, sea_query::Expr,
 };
 
 /// An actor by primary key, or 404.
@@ -20,7 +20,10 @@ pub async fn get_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<actor::M
 }
 
 /// An actor by its ActivityPub id.
-pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<Option<actor::Model>> {
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> AppResult<Option<actor::Model>> {
     Ok(actor::Entity::find()
         .filter(actor::Column::ApId.eq(ap_id))
         .one(db)
@@ -28,7 +31,10 @@ pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<
 }
 
 /// A live local actor by username (case-insensitive).
-pub async fn find_local(db: &impl ConnectionTrait, username: &str) -> AppResult<Option<actor::Model>> {
+pub async fn find_local(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> AppResult<Option<actor::Model>> {
     Ok(actor::Entity::find()
         .filter(actor::Column::Local.eq(true))
         .filter(actor::Column::Username.eq(username.to_lowercase()))
@@ -51,7 +57,10 @@ pub async fn find_by_handle(
 }
 
 /// Inserts a new actor row.
-pub async fn insert(db: &impl ConnectionTrait, model: actor::ActiveModel) -> AppResult<actor::Model> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    model: actor::ActiveModel,
+) -> AppResult<actor::Model> {
     model.insert(db).await.map_err(|e| {
         if crate::db::is_unique_violation(&e) {
             AppError::Conflict("that username is taken".into())
@@ -173,7 +182,10 @@ pub async fn upsert_remote(
 }
 
 /// The distinct delivery inboxes (shared inbox when known) of an actor's accepted remote followers.
-pub async fn follower_inboxes(db: &impl ConnectionTrait, followee_id: i64) -> AppResult<Vec<String>> {
+pub async fn follower_inboxes(
+    db: &impl ConnectionTrait,
+    followee_id: i64,
+) -> AppResult<Vec<String>> {
     let rows: Vec<(Option<String>, String)> = actor::Entity::find()
         .select_only()
         .column(actor::Column::SharedInbox)
@@ -207,7 +219,10 @@ pub async fn list_local(db: &impl ConnectionTrait) -> AppResult<Vec<actor::Model
 }
 
 /// The actor whose public key has id `key_id`.
-pub async fn find_by_key_id(db: &impl ConnectionTrait, key_id: &str) -> AppResult<Option<actor::Model>> {
+pub async fn find_by_key_id(
+    db: &impl ConnectionTrait,
+    key_id: &str,
+) -> AppResult<Option<actor::Model>> {
     Ok(actor::Entity::find()
         .filter(actor::Column::PublicKeyId.eq(key_id))
         .one(db)

@@ -8,8 +8,8 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionSession, TransactionTrait, sea_query::Expr, ExprTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 use std::collections::HashMap;
 
@@ -26,7 +26,11 @@ pub struct NewActivity<'a> {
 }
 
 /// Stores an activity and one delivery row per inbox, in the caller's transaction.
-pub async fn enqueue(db: &impl ConnectionTrait, ids: &IdGenerator, new: NewActivity<'_>) -> AppResult<()> {
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    ids: &IdGenerator,
+    new: NewActivity<'_>,
+) -> AppResult<()> {
     let now = Utc::now();
     outgoing_activity::ActiveModel {
         id: Set(new.id),
@@ -42,21 +46,31 @@ pub async fn enqueue(db: &impl ConnectionTrait, ids: &IdGenerator, new: NewActiv
     if new.inboxes.is_empty() {
         return Ok(());
     }
-    let rows = new.inboxes.into_iter().map(|(inbox, host, skip)| delivery::ActiveModel {
-        id: Set(ids.next()),
-        activity_id: Set(new.id),
-        inbox: Set(inbox),
-        host: Set(host),
-        state: Set(if skip { delivery::state::SKIPPED } else { delivery::state::PENDING }.to_string()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        locked_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    });
+    let rows = new
+        .inboxes
+        .into_iter()
+        .map(|(inbox, host, skip)| delivery::ActiveModel {
+            id: Set(ids.next()),
+            activity_id: Set(new.id),
+            inbox: Set(inbox),
+            host: Set(host),
+            state: Set(if skip {
+                delivery::state::SKIPPED
+            } else {
+                delivery::state::PENDING
+            }
+            .to_string()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            locked_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
     for chunk in rows.collect::<Vec<_>>().chunks(200) {
-        delivery::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+        delivery::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }
@@ -131,7 +145,10 @@ pub async fn next_due_at(db: &impl ConnectionTrait) -> AppResult<Option<DateTime
 /// Frees every lease (on start: a crashed process's in-flight rows become due again).
 pub async fn release_leases(db: &impl ConnectionTrait) -> AppResult<u64> {
     let res = delivery::Entity::update_many()
-        .col_expr(delivery::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            delivery::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(delivery::Column::State.eq(delivery::state::PENDING))
         .filter(delivery::Column::LockedUntil.is_not_null())
         .exec(db)
@@ -180,13 +197,19 @@ pub async fn record_outcomes<C: TransactionTrait>(
         let mut update = delivery::Entity::update_many()
             .col_expr(delivery::Column::State, Expr::value(o.state))
             .col_expr(delivery::Column::Attempts, Expr::value(o.attempts))
-            .col_expr(delivery::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                delivery::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .col_expr(delivery::Column::LastError, Expr::value(o.error.clone()))
             .col_expr(delivery::Column::UpdatedAt, Expr::value(now));
         if let Some(at) = o.next_attempt_at {
             update = update.col_expr(delivery::Column::NextAttemptAt, Expr::value(at));
         }
-        update.filter(delivery::Column::Id.eq(o.delivery_id)).exec(&txn).await?;
+        update
+            .filter(delivery::Column::Id.eq(o.delivery_id))
+            .exec(&txn)
+            .await?;
     }
     // Host health: one verdict per host for the batch.
     let mut verdicts: HashMap<&str, bool> = HashMap::new();
@@ -196,7 +219,9 @@ pub async fn record_outcomes<C: TransactionTrait>(
     }
     let mut newly_unavailable = Vec::new();
     for (host, reachable) in verdicts {
-        let existing = remote_host::Entity::find_by_id(host.to_string()).one(&txn).await?;
+        let existing = remote_host::Entity::find_by_id(host.to_string())
+            .one(&txn)
+            .await?;
         let mut row = match &existing {
             Some(m) => remote_host::ActiveModel::from(m.clone()),
             None => remote_host::ActiveModel {
@@ -213,9 +238,16 @@ pub async fn record_outcomes<C: TransactionTrait>(
             row.last_success_at = Set(Some(now));
             row.unavailable = Set(false);
         } else {
-            let last_day = existing.as_ref().and_then(|m| m.last_failure_at).map(|t| t.date_naive());
+            let last_day = existing
+                .as_ref()
+                .and_then(|m| m.last_failure_at)
+                .map(|t| t.date_naive());
             let days = existing.as_ref().map_or(0, |m| m.failure_days);
-            let days = if last_day == Some(now.date_naive()) { days } else { days + 1 };
+            let days = if last_day == Some(now.date_naive()) {
+                days
+            } else {
+                days + 1
+            };
             row.failure_days = Set(days);
             row.last_failure_at = Set(Some(now));
             if days >= unavailable_after_days && !existing.as_ref().is_some_and(|m| m.unavailable) {
@@ -238,7 +270,10 @@ pub async fn record_outcomes<C: TransactionTrait>(
 
 async fn skip_pending_for_host(db: &impl ConnectionTrait, host: &str) -> AppResult<()> {
     delivery::Entity::update_many()
-        .col_expr(delivery::Column::State, Expr::value(delivery::state::SKIPPED))
+        .col_expr(
+            delivery::Column::State,
+            Expr::value(delivery::state::SKIPPED),
+        )
         .col_expr(delivery::Column::LastError, Expr::value("host unavailable"))
         .filter(delivery::Column::Host.eq(host))
         .filter(delivery::Column::State.eq(delivery::state::PENDING))

@@ -4,12 +4,16 @@ use crate::{
     error::AppResult,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, sea_query::Expr, ExprTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, sea_query::Expr,
 };
 
 /// The follow from `follower_id` to `followee_id`, if any (pending or accepted).
-pub async fn find(db: &impl ConnectionTrait, follower_id: i64, followee_id: i64) -> AppResult<Option<follow::Model>> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    follower_id: i64,
+    followee_id: i64,
+) -> AppResult<Option<follow::Model>> {
     Ok(follow::Entity::find()
         .filter(follow::Column::FollowerId.eq(follower_id))
         .filter(follow::Column::FolloweeId.eq(followee_id))
@@ -18,7 +22,10 @@ pub async fn find(db: &impl ConnectionTrait, follower_id: i64, followee_id: i64)
 }
 
 /// A follow by its Follow activity id.
-pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<Option<follow::Model>> {
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> AppResult<Option<follow::Model>> {
     Ok(follow::Entity::find()
         .filter(follow::Column::ApId.eq(ap_id))
         .one(db)
@@ -26,7 +33,12 @@ pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<
 }
 
 /// Inserts a follow, or returns the existing one for the same pair.
-pub async fn insert(db: &impl ConnectionTrait, row: follow::ActiveModel, follower_id: i64, followee_id: i64) -> AppResult<follow::Model> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: follow::ActiveModel,
+    follower_id: i64,
+    followee_id: i64,
+) -> AppResult<follow::Model> {
     if let Some(existing) = find(db, follower_id, followee_id).await? {
         return Ok(existing);
     }
@@ -97,7 +109,11 @@ pub async fn list_accepted(
 }
 
 /// How many accepted followers (`followers = true`) or followees an actor has.
-pub async fn count_accepted(db: &impl ConnectionTrait, actor_id: i64, followers: bool) -> AppResult<u64> {
+pub async fn count_accepted(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    followers: bool,
+) -> AppResult<u64> {
     let own = if followers {
         follow::Column::FolloweeId
     } else {
@@ -111,7 +127,13 @@ pub async fn count_accepted(db: &impl ConnectionTrait, actor_id: i64, followers:
 }
 
 /// Builds a new follow row.
-pub fn new_row(id: i64, ap_id: String, follower_id: i64, followee_id: i64, accepted: bool) -> follow::ActiveModel {
+pub fn new_row(
+    id: i64,
+    ap_id: String,
+    follower_id: i64,
+    followee_id: i64,
+    accepted: bool,
+) -> follow::ActiveModel {
     follow::ActiveModel {
         id: Set(id),
         ap_id: Set(ap_id),

@@ -20,7 +20,10 @@ pub async fn get_by_id(db: &impl ConnectionTrait, id: i64) -> AppResult<post::Mo
 }
 
 /// A post by its ActivityPub id.
-pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<Option<post::Model>> {
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> AppResult<Option<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::ApId.eq(ap_id))
         .one(db)
@@ -28,7 +31,10 @@ pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<
 }
 
 /// The actors a post mentions.
-pub async fn mentioned_actors(db: &impl ConnectionTrait, post_id: i64) -> AppResult<Vec<actor::Model>> {
+pub async fn mentioned_actors(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+) -> AppResult<Vec<actor::Model>> {
     let ids: Vec<i64> = post_mention::Entity::find()
         .select_only()
         .column(post_mention::Column::ActorId)
@@ -74,9 +80,11 @@ async fn replace_mentions_and_tags(
     mention_ids.sort_unstable();
     mention_ids.dedup();
     if !mention_ids.is_empty() {
-        post_mention::Entity::insert_many(mention_ids.iter().map(|&actor_id| post_mention::ActiveModel {
-            post_id: Set(post_id),
-            actor_id: Set(actor_id),
+        post_mention::Entity::insert_many(mention_ids.iter().map(|&actor_id| {
+            post_mention::ActiveModel {
+                post_id: Set(post_id),
+                actor_id: Set(actor_id),
+            }
         }))
         .exec_without_returning(db)
         .await?;
@@ -234,7 +242,11 @@ pub async fn mark_all_deleted_by(db: &impl ConnectionTrait, author_id: i64) -> A
 }
 
 /// A live boost of `post_id` by `actor_id`.
-pub async fn find_reblog(db: &impl ConnectionTrait, actor_id: i64, post_id: i64) -> AppResult<Option<post::Model>> {
+pub async fn find_reblog(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_id: i64,
+) -> AppResult<Option<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::AuthorId.eq(actor_id))
         .filter(post::Column::ReblogOfId.eq(post_id))
@@ -257,7 +269,11 @@ pub async fn list_public_by_author(
     if let Some(max_id) = max_id {
         query = query.filter(post::Column::Id.lt(max_id));
     }
-    Ok(query.order_by_desc(post::Column::Id).limit(limit).all(db).await?)
+    Ok(query
+        .order_by_desc(post::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 /// How many public or unlisted live posts an author has.
@@ -281,7 +297,10 @@ pub async fn count_local(db: &impl ConnectionTrait) -> AppResult<u64> {
 }
 
 /// A favourite by its Like id.
-pub async fn find_favourite_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> AppResult<Option<favourite::Model>> {
+pub async fn find_favourite_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> AppResult<Option<favourite::Model>> {
     Ok(favourite::Entity::find()
         .filter(favourite::Column::ApId.eq(ap_id))
         .one(db)
@@ -289,7 +308,11 @@ pub async fn find_favourite_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> 
 }
 
 /// A favourite by its actor and post.
-pub async fn find_favourite(db: &impl ConnectionTrait, actor_id: i64, post_id: i64) -> AppResult<Option<favourite::Model>> {
+pub async fn find_favourite(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_id: i64,
+) -> AppResult<Option<favourite::Model>> {
     Ok(favourite::Entity::find()
         .filter(favourite::Column::ActorId.eq(actor_id))
         .filter(favourite::Column::PostId.eq(post_id))
@@ -325,7 +348,10 @@ pub async fn count_favourites(db: &impl ConnectionTrait, post_id: i64) -> AppRes
 }
 
 /// How many live boosts and replies a post has.
-pub async fn count_reblogs_and_replies(db: &impl ConnectionTrait, post_id: i64) -> AppResult<(u64, u64)> {
+pub async fn count_reblogs_and_replies(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+) -> AppResult<(u64, u64)> {
     let reblogs = post::Entity::find()
         .filter(post::Column::ReblogOfId.eq(post_id))
         .filter(post::Column::DeletedAt.is_null())

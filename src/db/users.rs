@@ -9,7 +9,10 @@ use sea_orm::{
 };
 
 /// The user row of a local actor.
-pub async fn find_by_actor(db: &impl ConnectionTrait, actor_id: i64) -> AppResult<Option<local_user::Model>> {
+pub async fn find_by_actor(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+) -> AppResult<Option<local_user::Model>> {
     Ok(local_user::Entity::find()
         .filter(local_user::Column::ActorId.eq(actor_id))
         .one(db)
@@ -17,7 +20,10 @@ pub async fn find_by_actor(db: &impl ConnectionTrait, actor_id: i64) -> AppResul
 }
 
 /// A user by email (case-insensitive: emails are stored lowercase).
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> AppResult<Option<local_user::Model>> {
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<local_user::Model>> {
     Ok(local_user::Entity::find()
         .filter(local_user::Column::Email.eq(email.to_lowercase()))
         .one(db)
@@ -25,7 +31,10 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> AppResult<
 }
 
 /// Inserts a user row.
-pub async fn insert(db: &impl ConnectionTrait, row: local_user::ActiveModel) -> AppResult<local_user::Model> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: local_user::ActiveModel,
+) -> AppResult<local_user::Model> {
     Ok(row.insert(db).await?)
 }
 
@@ -39,7 +48,9 @@ pub async fn admin_exists(db: &impl ConnectionTrait) -> AppResult<bool> {
 }
 
 /// Every local user with its actor, oldest first.
-pub async fn list_with_actors(db: &impl ConnectionTrait) -> AppResult<Vec<(local_user::Model, actor::Model)>> {
+pub async fn list_with_actors(
+    db: &impl ConnectionTrait,
+) -> AppResult<Vec<(local_user::Model, actor::Model)>> {
     let users = local_user::Entity::find()
         .order_by_asc(local_user::Column::Id)
         .all(db)
@@ -59,12 +70,18 @@ pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
 }
 
 /// Stores a token row.
-pub async fn insert_token(db: &impl ConnectionTrait, row: access_token::ActiveModel) -> AppResult<access_token::Model> {
+pub async fn insert_token(
+    db: &impl ConnectionTrait,
+    row: access_token::ActiveModel,
+) -> AppResult<access_token::Model> {
     Ok(row.insert(db).await?)
 }
 
 /// A live (not revoked) token by its hash.
-pub async fn find_token(db: &impl ConnectionTrait, token_hash: &str) -> AppResult<Option<access_token::Model>> {
+pub async fn find_token(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> AppResult<Option<access_token::Model>> {
     Ok(access_token::Entity::find()
         .filter(access_token::Column::TokenHash.eq(token_hash))
         .filter(access_token::Column::RevokedAt.is_null())

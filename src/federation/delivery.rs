@@ -42,7 +42,11 @@ impl DeliveryQueue {
 
 /// Delay before retry number `attempts` (1 = after the first failure): 30 s, ×3 each time,
 /// capped at a day; `None` once the total would pass a week.
-pub fn retry_delay(attempts: i32, first_attempt_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<chrono::Duration> {
+pub fn retry_delay(
+    attempts: i32,
+    first_attempt_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<chrono::Duration> {
     let exp = attempts.clamp(1, 20) - 1;
     let secs = (30f64 * 3f64.powi(exp)).min(86_400.0);
     let mut jitter = [0u8; 1];
@@ -127,7 +131,8 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 if !outcome.host_reachable
                     && let Ok(mut h) = hosts.lock()
                 {
-                    h.cooling.insert(host.clone(), Instant::now() + HOST_COOLDOWN);
+                    h.cooling
+                        .insert(host.clone(), Instant::now() + HOST_COOLDOWN);
                 }
                 let _ = outcomes.send(outcome);
                 if let Ok(mut h) = hosts.lock()
@@ -146,7 +151,9 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
             continue;
         }
         let wait = match db::deliveries::next_due_at(&state.db.read).await {
-            Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::from_millis(200)),
+            Ok(Some(at)) => (at - Utc::now())
+                .to_std()
+                .unwrap_or(Duration::from_millis(200)),
             Ok(None) => MAX_IDLE,
             Err(e) => {
                 tracing::warn!(error = %e, "reading the delivery queue");
@@ -268,11 +275,11 @@ async fn deliver(state: &AppState, row: delivery::Model) -> Outcome {
             finished(delivery::state::GONE, Some("410 Gone".into()))
         }
         // 4xx other than these cannot be fixed by retrying (Mastodon's rule).
-        Ok(status)
-            if status.is_client_error()
-                && !matches!(status.as_u16(), 401 | 408 | 429) =>
-        {
-            finished(delivery::state::FAILED, Some(format!("refused with {status}")))
+        Ok(status) if status.is_client_error() && !matches!(status.as_u16(), 401 | 408 | 429) => {
+            finished(
+                delivery::state::FAILED,
+                Some(format!("refused with {status}")),
+            )
         }
         Ok(status) => retry(format!("answered {status}"), !status.is_server_error()),
         Err(e) => retry(e, false),
@@ -280,7 +287,10 @@ async fn deliver(state: &AppState, row: delivery::Model) -> Outcome {
 }
 
 /// POSTs the activity to the row's inbox, signed by its actor.
-async fn send_signed(state: &AppState, row: &delivery::Model) -> Result<reqwest::StatusCode, String> {
+async fn send_signed(
+    state: &AppState,
+    row: &delivery::Model,
+) -> Result<reqwest::StatusCode, String> {
     let activity = db::deliveries::activities(&state.db.read, &[row.activity_id])
         .await
         .map_err(|e| e.to_string())?
@@ -289,7 +299,10 @@ async fn send_signed(state: &AppState, row: &delivery::Model) -> Result<reqwest:
     let actor = db::actors::get_by_id(&state.db.read, activity.actor_id)
         .await
         .map_err(|e| e.to_string())?;
-    let pem = actor.private_key_pem.as_deref().ok_or("actor has no private key")?;
+    let pem = actor
+        .private_key_pem
+        .as_deref()
+        .ok_or("actor has no private key")?;
     let key = state
         .private_keys
         .get_or_parse(actor.id, pem)

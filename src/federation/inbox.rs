@@ -7,8 +7,7 @@ use crate::{
     db::{self, entity::actor},
     error::{AppError, AppResult},
     federation::{
-        DomainPolicy,
-        activities,
+        DomainPolicy, activities,
         actors::person::DbActor,
         signatures::{self, RequestVerification, SignatureHeader},
         urls::host_of,
@@ -16,7 +15,9 @@ use crate::{
     },
     text,
 };
-use activitypub_federation::{config::Data, fetch::object_id::ObjectId, protocol::verification::verify_domains_match};
+use activitypub_federation::{
+    config::Data, fetch::object_id::ObjectId, protocol::verification::verify_domains_match,
+};
 use axum::http::{HeaderMap, Method};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -46,7 +47,10 @@ async fn key_for(
     key_id: &str,
     actor_url: &Url,
     refresh: bool,
-) -> AppResult<(Arc<openssl::pkey::PKey<openssl::pkey::Public>>, actor::Model)> {
+) -> AppResult<(
+    Arc<openssl::pkey::PKey<openssl::pkey::Public>>,
+    actor::Model,
+)> {
     if !refresh
         && let Some((key, owner)) = data.public_keys.get(key_id)
         && owner == actor_url.as_str()
@@ -69,11 +73,17 @@ async fn key_for(
             .map_err(|e| unauthorized(format!("cannot refresh the signing actor: {e}")))?;
     }
     if actor.model.public_key_id != key_id {
-        return Err(unauthorized(format!("key {key_id} does not belong to {actor_url}")));
+        return Err(unauthorized(format!(
+            "key {key_id} does not belong to {actor_url}"
+        )));
     }
     let key = data
         .public_keys
-        .insert_pem(key_id, &actor.model.public_key_pem, actor.model.ap_id.clone())
+        .insert_pem(
+            key_id,
+            &actor.model.public_key_pem,
+            actor.model.ap_id.clone(),
+        )
         .map_err(unauthorized)?;
     Ok((key, actor.model))
 }
@@ -143,17 +153,23 @@ pub async fn receive(
 ) -> AppResult<Received> {
     let limits = &data.config;
     if body.len() > limits.server.max_inbox_body_bytes {
-        return Err(AppError::PayloadTooLarge("activity body is too large".into()));
+        return Err(AppError::PayloadTooLarge(
+            "activity body is too large".into(),
+        ));
     }
     if headers.get("signature").is_none() && headers.get("authorization").is_none() {
         return Err(unauthorized("the request is not signed"));
     }
     if text::json_depth_exceeds(body, limits.federation.max_json_depth) {
-        return Err(AppError::BadRequest("activity JSON is nested too deeply".into()));
+        return Err(AppError::BadRequest(
+            "activity JSON is nested too deeply".into(),
+        ));
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("activity is not valid JSON: {e}")))?;
-    let kind = wire::types_of(&value).into_iter().next()
+    let kind = wire::types_of(&value)
+        .into_iter()
+        .next()
         .ok_or_else(|| AppError::BadRequest("activity has no type".into()))?;
     let actor_url = value
         .get("actor")
@@ -161,20 +177,27 @@ pub async fn receive(
         .ok_or_else(|| AppError::BadRequest("activity has no actor".into()))?;
     let activity_id = match value.get("id") {
         Some(Value::String(s)) => Some(
-            Url::parse(s).map_err(|_| AppError::BadRequest("activity id is not an absolute URL".into()))?,
+            Url::parse(s)
+                .map_err(|_| AppError::BadRequest("activity id is not an absolute URL".into()))?,
         ),
         _ => None,
     };
-    let actor_host = host_of(&actor_url).ok_or_else(|| AppError::BadRequest("actor has no host".into()))?;
+    let actor_host =
+        host_of(&actor_url).ok_or_else(|| AppError::BadRequest("actor has no host".into()))?;
     if DomainPolicy::new(&limits.federation.blocked_domains).is_blocked(&actor_host) {
-        return Err(AppError::Forbidden("this server does not federate with your domain".into()));
+        return Err(AppError::Forbidden(
+            "this server does not federate with your domain".into(),
+        ));
     }
     if data.urls.is_local(&actor_url) {
-        return Err(AppError::BadRequest("activity claims to come from this server".into()));
+        return Err(AppError::BadRequest(
+            "activity claims to come from this server".into(),
+        ));
     }
     if let Some(id) = &activity_id {
-        verify_domains_match(id, &actor_url)
-            .map_err(|_| AppError::BadRequest("activity id and actor are on different domains".into()))?;
+        verify_domains_match(id, &actor_url).map_err(|_| {
+            AppError::BadRequest("activity id and actor are on different domains".into())
+        })?;
     }
     let request = RequestVerification {
         method,
@@ -221,7 +244,9 @@ pub async fn verify_signed_get(
     actor_url.set_fragment(None);
     let host = host_of(&actor_url).ok_or_else(|| unauthorized("keyId has no host"))?;
     if DomainPolicy::new(&data.config.federation.blocked_domains).is_blocked(&host) {
-        return Err(AppError::Forbidden("this server does not federate with your domain".into()));
+        return Err(AppError::Forbidden(
+            "this server does not federate with your domain".into(),
+        ));
     }
     // keyId is usually actor#main-key; servers that use another key URL get the actor through it.
     let actor_url = match db::actors::find_by_key_id(&data.db.read, &sig.key_id).await? {

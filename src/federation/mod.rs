@@ -26,7 +26,10 @@ use url::Url;
 
 /// The user agent of every outgoing request.
 pub fn user_agent() -> String {
-    format!("Halqa/{} (+https://joinmastodon.org/; compatible)", env!("CARGO_PKG_VERSION"))
+    format!(
+        "Halqa/{} (+https://joinmastodon.org/; compatible)",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// The one HTTP client for fetches and deliveries: no automatic redirects, timeouts, and (outside
@@ -62,7 +65,12 @@ impl DomainPolicy {
 
     /// Whether `host` (with or without port) is blocked.
     pub fn is_blocked(&self, host: &str) -> bool {
-        let host = host.split(':').next().unwrap_or(host).trim_end_matches('.').to_lowercase();
+        let host = host
+            .split(':')
+            .next()
+            .unwrap_or(host)
+            .trim_end_matches('.')
+            .to_lowercase();
         self.blocked
             .iter()
             .any(|b| !b.is_empty() && (host == *b || host.ends_with(&format!(".{b}"))))
@@ -90,8 +98,12 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<Federation> {
         .client(state.http.clone().into())
         .debug(state.config.federation.debug)
         .allow_http_urls(state.config.federation.debug || !state.config.use_https())
-        .request_timeout(Duration::from_secs(state.config.federation.request_timeout_secs))
-        .url_verifier(Box::new(DomainPolicy::new(&state.config.federation.blocked_domains)))
+        .request_timeout(Duration::from_secs(
+            state.config.federation.request_timeout_secs,
+        ))
+        .url_verifier(Box::new(DomainPolicy::new(
+            &state.config.federation.blocked_domains,
+        )))
         .http_fetch_limit(50)
         // Sign `host` on GETs (without it, Mastodon and our own verifier refuse the fetch).
         .http_signature_compat(true)

@@ -26,25 +26,38 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use url::Url;
 
+/// What is stored with an activity besides its body.
+struct Envelope<'a> {
+    /// Row id; the activity's `ap_id` is `urls.activity(id)` unless the activity has its own.
+    id: i64,
+    kind: &'a str,
+    /// Addressed to the public: servable at its id.
+    public: bool,
+}
+
 /// Stores `activity` (signed later by `actor`) and one delivery per distinct remote inbox.
 async fn enqueue<T: Serialize>(
     txn: &DatabaseTransaction,
     data: &Data<AppState>,
     actor: &actor::Model,
-    id: i64,
-    kind: &str,
+    envelope: Envelope<'_>,
     activity: T,
-    public: bool,
     inboxes: impl IntoIterator<Item = String>,
 ) -> AppResult<()> {
+    let Envelope { id, kind, public } = envelope;
     let body = serde_json::to_string(&WithContext::new(activity, default_context()))
         .map_err(|e| anyhow::anyhow!("serialising {kind}: {e}"))?;
     let policy = DomainPolicy::new(&data.config.federation.blocked_domains);
-    let unavailable: BTreeSet<String> = db::deliveries::unavailable_hosts(txn).await?.into_iter().collect();
+    let unavailable: BTreeSet<String> = db::deliveries::unavailable_hosts(txn)
+        .await?
+        .into_iter()
+        .collect();
     let mut seen = BTreeSet::new();
     let mut rows = Vec::new();
     for inbox in inboxes {
-        let Ok(url) = Url::parse(&inbox) else { continue };
+        let Ok(url) = Url::parse(&inbox) else {
+            continue;
+        };
         let Some(host) = host_of(&url) else { continue };
         if data.urls.is_local(&url) || policy.is_blocked(&host) || !seen.insert(inbox.clone()) {
             continue;
@@ -97,7 +110,10 @@ async fn post_recipients(
     Ok(inboxes)
 }
 
-async fn parent_author(txn: &DatabaseTransaction, post: &post::Model) -> AppResult<Option<actor::Model>> {
+async fn parent_author(
+    txn: &DatabaseTransaction,
+    post: &post::Model,
+) -> AppResult<Option<actor::Model>> {
     match post.in_reply_to_id {
         Some(parent) => {
             let parent = db::posts::get_by_id(txn, parent).await?;
@@ -128,7 +144,15 @@ async fn create_or_update(
         object: note,
     };
     let inboxes = post_recipients(txn, author, post, parent.as_ref()).await?;
-    enqueue(txn, data, author, id, kind, activity, public, inboxes).await
+    enqueue(
+        txn,
+        data,
+        author,
+        Envelope { id, kind, public },
+        activity,
+        inboxes,
+    )
+    .await
 }
 
 /// A new post: Create(Note).
@@ -147,13 +171,23 @@ pub async fn post_created(
 }
 
 /// An edited post: Update(Note).
-pub async fn post_updated(txn: &DatabaseTransaction, data: &Data<AppState>, author: &actor::Model, post: &post::Model) -> AppResult<()> {
+pub async fn post_updated(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post: &post::Model,
+) -> AppResult<()> {
     let parent = parent_author(txn, post).await?;
     create_or_update(txn, data, author, post, "Update", parent).await
 }
 
 /// A deleted post: Delete(Tombstone), to everyone who received it.
-pub async fn post_deleted(txn: &DatabaseTransaction, data: &Data<AppState>, author: &actor::Model, post: &post::Model) -> AppResult<()> {
+pub async fn post_deleted(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post: &post::Model,
+) -> AppResult<()> {
     let parent = parent_author(txn, post).await?;
     let inboxes = post_recipients(txn, author, post, parent.as_ref()).await?;
     let id = data.ids.next();
@@ -165,22 +199,58 @@ pub async fn post_deleted(txn: &DatabaseTransaction, data: &Data<AppState>, auth
         to: vec![url(PUBLIC)?],
         cc: Vec::new(),
     };
-    enqueue(txn, data, author, id, "Delete", activity, false, inboxes).await
+    enqueue(
+        txn,
+        data,
+        author,
+        Envelope {
+            id,
+            kind: "Delete",
+            public: false,
+        },
+        activity,
+        inboxes,
+    )
+    .await
 }
 
 /// A local account follows a remote one.
-pub async fn follow(txn: &DatabaseTransaction, data: &Data<AppState>, follower: &actor::Model, target: &actor::Model, row: &follow::Model) -> AppResult<()> {
+pub async fn follow(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    follower: &actor::Model,
+    target: &actor::Model,
+    row: &follow::Model,
+) -> AppResult<()> {
     let activity = Follow {
         kind: Default::default(),
         id: url(&row.ap_id)?,
         actor: url(&follower.ap_id)?.into(),
         object: url(&target.ap_id)?.into(),
     };
-    enqueue(txn, data, follower, row.id, "Follow", activity, false, remote_inbox(target)).await
+    enqueue(
+        txn,
+        data,
+        follower,
+        Envelope {
+            id: row.id,
+            kind: "Follow",
+            public: false,
+        },
+        activity,
+        remote_inbox(target),
+    )
+    .await
 }
 
 /// A local account unfollows a remote one: Undo(Follow) with the original Follow inside.
-pub async fn undo_follow(txn: &DatabaseTransaction, data: &Data<AppState>, follower: &actor::Model, target: &actor::Model, row: &follow::Model) -> AppResult<()> {
+pub async fn undo_follow(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    follower: &actor::Model,
+    target: &actor::Model,
+    row: &follow::Model,
+) -> AppResult<()> {
     let id = data.ids.next();
     let activity = Undo {
         kind: Default::default(),
@@ -188,7 +258,19 @@ pub async fn undo_follow(txn: &DatabaseTransaction, data: &Data<AppState>, follo
         actor: url(&follower.ap_id)?.into(),
         object: json!({"type": "Follow", "id": row.ap_id, "actor": follower.ap_id, "object": target.ap_id}),
     };
-    enqueue(txn, data, follower, id, "Undo", activity, false, remote_inbox(target)).await
+    enqueue(
+        txn,
+        data,
+        follower,
+        Envelope {
+            id,
+            kind: "Undo",
+            public: false,
+        },
+        activity,
+        remote_inbox(target),
+    )
+    .await
 }
 
 fn embedded_follow(follow_ap_id: &str, follower: &actor::Model, target: &actor::Model) -> Value {
@@ -196,7 +278,13 @@ fn embedded_follow(follow_ap_id: &str, follower: &actor::Model, target: &actor::
 }
 
 /// A local account accepts a remote follower.
-pub async fn accept_follow(txn: &DatabaseTransaction, data: &Data<AppState>, target: &actor::Model, follower: &actor::Model, follow_ap_id: &str) -> AppResult<()> {
+pub async fn accept_follow(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    target: &actor::Model,
+    follower: &actor::Model,
+    follow_ap_id: &str,
+) -> AppResult<()> {
     let id = data.ids.next();
     let activity = AcceptFollow {
         kind: Default::default(),
@@ -204,11 +292,29 @@ pub async fn accept_follow(txn: &DatabaseTransaction, data: &Data<AppState>, tar
         actor: url(&target.ap_id)?.into(),
         object: embedded_follow(follow_ap_id, follower, target),
     };
-    enqueue(txn, data, target, id, "Accept", activity, false, remote_inbox(follower)).await
+    enqueue(
+        txn,
+        data,
+        target,
+        Envelope {
+            id,
+            kind: "Accept",
+            public: false,
+        },
+        activity,
+        remote_inbox(follower),
+    )
+    .await
 }
 
 /// A local account refuses (or removes) a remote follower.
-pub async fn reject_follow(txn: &DatabaseTransaction, data: &Data<AppState>, target: &actor::Model, follower: &actor::Model, follow_ap_id: &str) -> AppResult<()> {
+pub async fn reject_follow(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    target: &actor::Model,
+    follower: &actor::Model,
+    follow_ap_id: &str,
+) -> AppResult<()> {
     let id = data.ids.next();
     let activity = RejectFollow {
         kind: Default::default(),
@@ -216,7 +322,19 @@ pub async fn reject_follow(txn: &DatabaseTransaction, data: &Data<AppState>, tar
         actor: url(&target.ap_id)?.into(),
         object: embedded_follow(follow_ap_id, follower, target),
     };
-    enqueue(txn, data, target, id, "Reject", activity, false, remote_inbox(follower)).await
+    enqueue(
+        txn,
+        data,
+        target,
+        Envelope {
+            id,
+            kind: "Reject",
+            public: false,
+        },
+        activity,
+        remote_inbox(follower),
+    )
+    .await
 }
 
 async fn post_author(txn: &DatabaseTransaction, post: &post::Model) -> AppResult<actor::Model> {
@@ -224,7 +342,13 @@ async fn post_author(txn: &DatabaseTransaction, post: &post::Model) -> AppResult
 }
 
 /// A local account favourites a post: Like to its author.
-pub async fn liked(txn: &DatabaseTransaction, data: &Data<AppState>, liker: &actor::Model, post: &post::Model, fav: &favourite::Model) -> AppResult<()> {
+pub async fn liked(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    liker: &actor::Model,
+    post: &post::Model,
+    fav: &favourite::Model,
+) -> AppResult<()> {
     let author = post_author(txn, post).await?;
     let activity = Like {
         kind: Default::default(),
@@ -232,11 +356,29 @@ pub async fn liked(txn: &DatabaseTransaction, data: &Data<AppState>, liker: &act
         actor: url(&liker.ap_id)?.into(),
         object: url(&post.ap_id)?.into(),
     };
-    enqueue(txn, data, liker, fav.id, "Like", activity, false, remote_inbox(&author)).await
+    enqueue(
+        txn,
+        data,
+        liker,
+        Envelope {
+            id: fav.id,
+            kind: "Like",
+            public: false,
+        },
+        activity,
+        remote_inbox(&author),
+    )
+    .await
 }
 
 /// A local account takes a favourite back: Undo(Like).
-pub async fn unliked(txn: &DatabaseTransaction, data: &Data<AppState>, liker: &actor::Model, post: &post::Model, fav: &favourite::Model) -> AppResult<()> {
+pub async fn unliked(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    liker: &actor::Model,
+    post: &post::Model,
+    fav: &favourite::Model,
+) -> AppResult<()> {
     let author = post_author(txn, post).await?;
     let id = data.ids.next();
     let activity = Undo {
@@ -245,17 +387,39 @@ pub async fn unliked(txn: &DatabaseTransaction, data: &Data<AppState>, liker: &a
         actor: url(&liker.ap_id)?.into(),
         object: json!({"type": "Like", "id": fav.ap_id, "actor": liker.ap_id, "object": post.ap_id}),
     };
-    enqueue(txn, data, liker, id, "Undo", activity, false, remote_inbox(&author)).await
+    enqueue(
+        txn,
+        data,
+        liker,
+        Envelope {
+            id,
+            kind: "Undo",
+            public: false,
+        },
+        activity,
+        remote_inbox(&author),
+    )
+    .await
 }
 
-async fn announce_recipients(txn: &DatabaseTransaction, booster: &actor::Model, original: &post::Model) -> AppResult<Vec<String>> {
+async fn announce_recipients(
+    txn: &DatabaseTransaction,
+    booster: &actor::Model,
+    original: &post::Model,
+) -> AppResult<Vec<String>> {
     let mut inboxes = db::actors::follower_inboxes(txn, booster.id).await?;
     inboxes.extend(remote_inbox(&post_author(txn, original).await?));
     Ok(inboxes)
 }
 
 /// A local account boosts a post: Announce to its followers and the post's author.
-pub async fn announced(txn: &DatabaseTransaction, data: &Data<AppState>, booster: &actor::Model, boost: &post::Model, original: &post::Model) -> AppResult<()> {
+pub async fn announced(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    booster: &actor::Model,
+    boost: &post::Model,
+    original: &post::Model,
+) -> AppResult<()> {
     let author = post_author(txn, original).await?;
     let activity = Announce {
         kind: Default::default(),
@@ -271,11 +435,29 @@ pub async fn announced(txn: &DatabaseTransaction, data: &Data<AppState>, booster
         published: Some(boost.published_at),
     };
     let inboxes = announce_recipients(txn, booster, original).await?;
-    enqueue(txn, data, booster, boost.id, "Announce", activity, true, inboxes).await
+    enqueue(
+        txn,
+        data,
+        booster,
+        Envelope {
+            id: boost.id,
+            kind: "Announce",
+            public: true,
+        },
+        activity,
+        inboxes,
+    )
+    .await
 }
 
 /// A local account takes a boost back: Undo(Announce).
-pub async fn unannounced(txn: &DatabaseTransaction, data: &Data<AppState>, booster: &actor::Model, boost: &post::Model, original: &post::Model) -> AppResult<()> {
+pub async fn unannounced(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    booster: &actor::Model,
+    boost: &post::Model,
+    original: &post::Model,
+) -> AppResult<()> {
     let id = data.ids.next();
     let activity = Undo {
         kind: Default::default(),
@@ -284,5 +466,17 @@ pub async fn unannounced(txn: &DatabaseTransaction, data: &Data<AppState>, boost
         object: json!({"type": "Announce", "id": boost.ap_id, "actor": booster.ap_id, "object": original.ap_id}),
     };
     let inboxes = announce_recipients(txn, booster, original).await?;
-    enqueue(txn, data, booster, id, "Undo", activity, false, inboxes).await
+    enqueue(
+        txn,
+        data,
+        booster,
+        Envelope {
+            id,
+            kind: "Undo",
+            public: false,
+        },
+        activity,
+        inboxes,
+    )
+    .await
 }

@@ -5,13 +5,9 @@ use crate::{
     db::{self, entity::actor},
     error::{AppError, AppResult},
     federation::{
-        actors::person::Person,
-        context::default_context,
-        inbox,
-        objects::note::note_for_post,
+        actors::person::Person, context::default_context, inbox, objects::note::note_for_post,
     },
-    service,
-    web,
+    service, web,
 };
 use activitypub_federation::config::Data;
 use axum::{
@@ -66,8 +62,12 @@ fn as2(mut value: Value) -> Response {
         map.insert("@context".into(), default_context());
     }
     let mut response = Json(value).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(AS2));
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(AS2));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
     response
 }
 
@@ -76,7 +76,11 @@ fn to_value<T: serde::Serialize>(t: T) -> AppResult<Value> {
 }
 
 /// In authorized-fetch mode, the signed GET's actor; otherwise None. Fails without a signature.
-async fn signed_fetcher(data: &Data<AppState>, uri: &OriginalUri, headers: &HeaderMap) -> AppResult<Option<actor::Model>> {
+async fn signed_fetcher(
+    data: &Data<AppState>,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+) -> AppResult<Option<actor::Model>> {
     let signed = headers.contains_key("signature") || headers.contains_key("authorization");
     if !data.config.federation.authorized_fetch && !signed {
         return Ok(None);
@@ -100,7 +104,10 @@ async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) -> App
         .ok_or_else(|| AppError::BadRequest("the resource parameter is required".into()))?;
     let domain = &data.config.instance.domain;
     let actor = if let Some(handle) = resource.strip_prefix("acct:") {
-        let (user, host) = handle.trim_start_matches('@').rsplit_once('@').unwrap_or((handle, domain));
+        let (user, host) = handle
+            .trim_start_matches('@')
+            .rsplit_once('@')
+            .unwrap_or((handle, domain));
         if !host.eq_ignore_ascii_case(domain) {
             return Err(AppError::not_found("not an account of this server"));
         }
@@ -113,11 +120,18 @@ async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) -> App
         match data.urls.parse_actor(&resource) {
             Some(user) => db::actors::find_local(&data.db.read, &user).await?,
             None if resource == data.urls.instance_actor() => Some(data.instance_actor.clone()),
-            None => db::actors::find_local(&data.db.read, resource.trim_start_matches(&format!("{}/@", data.urls.base()))).await?,
+            None => {
+                db::actors::find_local(
+                    &data.db.read,
+                    resource.trim_start_matches(&format!("{}/@", data.urls.base())),
+                )
+                .await?
+            }
         }
     };
     let actor = actor.ok_or_else(|| AppError::not_found("no such account"))?;
-    let mut links = vec![json!({"rel": "self", "type": "application/activity+json", "href": actor.ap_id})];
+    let mut links =
+        vec![json!({"rel": "self", "type": "application/activity+json", "href": actor.ap_id})];
     if let Some(page) = &actor.url {
         links.insert(0, json!({"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": page}));
     }
@@ -128,9 +142,10 @@ async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) -> App
         "links": links,
     });
     let mut response = Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jrd+json; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/jrd+json; charset=utf-8"),
+    );
     Ok(response)
 }
 
@@ -143,7 +158,11 @@ async fn host_meta(data: Data<AppState>) -> Response {
 "#,
         data.urls.base()
     );
-    ([(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")], xml).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
 }
 
 async fn nodeinfo_links(data: Data<AppState>) -> Json<Value> {
@@ -159,7 +178,9 @@ async fn nodeinfo_links(data: Data<AppState>) -> Json<Value> {
 async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResult<Response> {
     let version = version.trim_end_matches(".json");
     if version != "2.0" && version != "2.1" {
-        return Err(AppError::not_found("NodeInfo versions 2.0 and 2.1 are served"));
+        return Err(AppError::not_found(
+            "NodeInfo versions 2.0 and 2.1 are served",
+        ));
     }
     let users = db::users::count(&data.db.read).await?;
     let posts = db::posts::count_local(&data.db.read).await?;
@@ -184,7 +205,9 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
             "contactEmail": config.contact_email,
         }
     });
-    let profile = format!("application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/{version}#\"");
+    let profile = format!(
+        "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/{version}#\""
+    );
     let mut response = Json(body).into_response();
     if let Ok(value) = HeaderValue::from_str(&profile) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
@@ -202,7 +225,11 @@ async fn local_actor(data: &Data<AppState>, name: &str) -> AppResult<actor::Mode
         .ok_or_else(|| AppError::not_found("no such account"))
 }
 
-async fn get_actor(data: Data<AppState>, Path(name): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+async fn get_actor(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let actor = local_actor(&data, &name).await?;
     if !wants_as2(&headers) {
         return web::profile_page(&data, &actor).await;
@@ -276,30 +303,63 @@ fn collection_page(id: &str, items: Vec<Value>, last_id: Option<i64>, full: bool
     page
 }
 
-async fn follow_collection(data: Data<AppState>, name: String, q: PageQuery, uri: OriginalUri, headers: HeaderMap, followers: bool) -> AppResult<Response> {
+async fn follow_collection(
+    data: Data<AppState>,
+    name: String,
+    q: PageQuery,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    followers: bool,
+) -> AppResult<Response> {
     let actor = local_actor(&data, &name).await?;
     signed_fetcher(&data, &uri, &headers).await?;
-    let id = if followers { data.urls.followers(&actor.username) } else { data.urls.following(&actor.username) };
+    let id = if followers {
+        data.urls.followers(&actor.username)
+    } else {
+        data.urls.following(&actor.username)
+    };
     if q.page.is_none() {
         let total = db::follows::count_accepted(&data.db.read, actor.id, followers).await?;
         return Ok(as2(collection(&id, total)));
     }
-    let rows = db::follows::list_accepted(&data.db.read, actor.id, followers, q.max_id, PAGE_SIZE).await?;
+    let rows =
+        db::follows::list_accepted(&data.db.read, actor.id, followers, q.max_id, PAGE_SIZE).await?;
     let full = rows.len() as u64 == PAGE_SIZE;
     let last = rows.last().map(|(fid, _)| *fid);
-    let items = rows.into_iter().map(|(_, a)| Value::String(a.ap_id)).collect();
+    let items = rows
+        .into_iter()
+        .map(|(_, a)| Value::String(a.ap_id))
+        .collect();
     Ok(as2(collection_page(&id, items, last, full)))
 }
 
-async fn get_followers(data: Data<AppState>, Path(name): Path<String>, Query(q): Query<PageQuery>, uri: OriginalUri, headers: HeaderMap) -> AppResult<Response> {
+async fn get_followers(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     follow_collection(data, name, q, uri, headers, true).await
 }
 
-async fn get_following(data: Data<AppState>, Path(name): Path<String>, Query(q): Query<PageQuery>, uri: OriginalUri, headers: HeaderMap) -> AppResult<Response> {
+async fn get_following(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     follow_collection(data, name, q, uri, headers, false).await
 }
 
-async fn get_outbox(data: Data<AppState>, Path(name): Path<String>, Query(q): Query<PageQuery>, uri: OriginalUri, headers: HeaderMap) -> AppResult<Response> {
+async fn get_outbox(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let actor = local_actor(&data, &name).await?;
     signed_fetcher(&data, &uri, &headers).await?;
     let id = data.urls.outbox(&actor.username);
@@ -307,7 +367,8 @@ async fn get_outbox(data: Data<AppState>, Path(name): Path<String>, Query(q): Qu
         let total = db::posts::count_public_by_author(&data.db.read, actor.id).await?;
         return Ok(as2(collection(&id, total)));
     }
-    let posts = db::posts::list_public_by_author(&data.db.read, actor.id, q.max_id, PAGE_SIZE).await?;
+    let posts =
+        db::posts::list_public_by_author(&data.db.read, actor.id, q.max_id, PAGE_SIZE).await?;
     let full = posts.len() as u64 == PAGE_SIZE;
     let last = posts.last().map(|p| p.id);
     let mut items = Vec::with_capacity(posts.len());
@@ -349,7 +410,11 @@ async fn get_note(
         return Ok(response);
     }
     let as2_wanted = wants_as2(&headers);
-    let fetcher = if as2_wanted { signed_fetcher(&data, &uri, &headers).await? } else { None };
+    let fetcher = if as2_wanted {
+        signed_fetcher(&data, &uri, &headers).await?
+    } else {
+        None
+    };
     if !service::posts::can_see(&data, fetcher.as_ref(), &post).await? {
         return Err(AppError::not_found("post not found"));
     }
@@ -359,13 +424,19 @@ async fn get_note(
     Ok(as2(to_value(note_for_post(&data, &post).await?)?))
 }
 
-async fn get_activity(data: Data<AppState>, Path(id): Path<i64>, uri: OriginalUri, headers: HeaderMap) -> AppResult<Response> {
+async fn get_activity(
+    data: Data<AppState>,
+    Path(id): Path<i64>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     signed_fetcher(&data, &uri, &headers).await?;
     let activity = db::deliveries::activities(&data.db.read, &[id])
         .await?
         .remove(&id)
         .filter(|a| a.public)
         .ok_or_else(|| AppError::not_found("activity not found"))?;
-    let value: Value = serde_json::from_str(&activity.body).map_err(|e| anyhow::anyhow!("stored activity: {e}"))?;
+    let value: Value = serde_json::from_str(&activity.body)
+        .map_err(|e| anyhow::anyhow!("stored activity: {e}"))?;
     Ok(as2(value))
 }

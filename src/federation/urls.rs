@@ -107,8 +107,14 @@ mod tests {
         let post = urls.post("amina", 42);
         assert_eq!(post, "https://crmef.example/users/amina/statuses/42");
         assert_eq!(urls.parse_post(&post), Some(42));
-        assert_eq!(urls.parse_post("https://other.example/users/amina/statuses/42"), None);
-        assert_eq!(urls.parse_actor(&urls.actor("amina")).as_deref(), Some("amina"));
+        assert_eq!(
+            urls.parse_post("https://other.example/users/amina/statuses/42"),
+            None
+        );
+        assert_eq!(
+            urls.parse_actor(&urls.actor("amina")).as_deref(),
+            Some("amina")
+        );
         assert_eq!(urls.parse_actor(&urls.inbox("amina")), None);
         assert!(urls.is_local(&Url::parse(&urls.actor("amina")).unwrap()));
         assert!(!urls.is_local(&Url::parse("https://crmef.example.evil/users/a").unwrap()));

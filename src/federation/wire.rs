@@ -81,11 +81,17 @@ mod tests {
     fn reads_every_shape() {
         assert_eq!(urls_in(Some(&json!("https://a.example/x"))).len(), 1);
         assert_eq!(
-            urls_in(Some(&json!(["https://a.example/x", {"id": "https://b.example/y"}, 3]))).len(),
+            urls_in(Some(
+                &json!(["https://a.example/x", {"id": "https://b.example/y"}, 3])
+            ))
+            .len(),
             2
         );
         assert_eq!(
-            image_url(Some(&json!({"type": "Image", "url": "https://a.example/i.png"}))).as_deref(),
+            image_url(Some(
+                &json!({"type": "Image", "url": "https://a.example/i.png"})
+            ))
+            .as_deref(),
             Some("https://a.example/i.png")
         );
         assert_eq!(

@@ -23,8 +23,18 @@ pub const ROLES: [&str; 3] = ["admin", "moderator", "user"];
 pub const STAGES: [&str; 4] = ["trainee", "novice", "teacher", "teacher_educator"];
 /// Usernames that would clash with our routes or confuse people.
 const RESERVED: [&str; 12] = [
-    "actor", "inbox", "users", "admin_", "api", "oauth", "static", "nodeinfo", "well-known",
-    "instance", "root", "halqa",
+    "actor",
+    "inbox",
+    "users",
+    "admin_",
+    "api",
+    "oauth",
+    "static",
+    "nodeinfo",
+    "well-known",
+    "instance",
+    "root",
+    "halqa",
 ];
 
 /// What `create_user` needs.
@@ -60,7 +70,9 @@ fn validate_username(username: &str) -> AppResult<()> {
         ));
     }
     if RESERVED.contains(&username) {
-        return Err(AppError::Invalid(format!("username {username} is reserved")));
+        return Err(AppError::Invalid(format!(
+            "username {username} is reserved"
+        )));
     }
     Ok(())
 }
@@ -68,10 +80,18 @@ fn validate_username(username: &str) -> AppResult<()> {
 fn validate_email(email: &str) -> AppResult<()> {
     let mut parts = email.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(AppError::Invalid(format!("{email:?} is not an email address")));
+        return Err(AppError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
     };
-    if local.is_empty() || domain.is_empty() || email.len() > 254 || email.contains(char::is_whitespace) {
-        return Err(AppError::Invalid(format!("{email:?} is not an email address")));
+    if local.is_empty()
+        || domain.is_empty()
+        || email.len() > 254
+        || email.contains(char::is_whitespace)
+    {
+        return Err(AppError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
     }
     Ok(())
 }
@@ -79,7 +99,9 @@ fn validate_email(email: &str) -> AppResult<()> {
 /// Hashes a password with argon2id (on a blocking thread: it is deliberately slow).
 pub async fn hash_password(password: String) -> AppResult<String> {
     if password.chars().count() < 8 {
-        return Err(AppError::Invalid("password must have at least 8 characters".into()));
+        return Err(AppError::Invalid(
+            "password must have at least 8 characters".into(),
+        ));
     }
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -95,7 +117,11 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -122,20 +148,36 @@ fn local_actor_row(
     let is_instance = kind == "Application";
     actor::ActiveModel {
         id: Set(id),
-        ap_id: Set(if is_instance { urls.instance_actor() } else { urls.actor(username) }),
+        ap_id: Set(if is_instance {
+            urls.instance_actor()
+        } else {
+            urls.actor(username)
+        }),
         local: Set(true),
         kind: Set(kind.to_string()),
         username: Set(username.to_string()),
         domain: Set(domain.to_string()),
         display_name: Set(String::new()),
         summary: Set(String::new()),
-        url: Set(Some(if is_instance { urls.base().to_string() } else { urls.profile_page(username) })),
-        inbox: Set(if is_instance { urls.shared_inbox() } else { urls.inbox(username) }),
+        url: Set(Some(if is_instance {
+            urls.base().to_string()
+        } else {
+            urls.profile_page(username)
+        })),
+        inbox: Set(if is_instance {
+            urls.shared_inbox()
+        } else {
+            urls.inbox(username)
+        }),
         shared_inbox: Set(Some(urls.shared_inbox())),
         outbox: Set((!is_instance).then(|| urls.outbox(username))),
         followers_url: Set((!is_instance).then(|| urls.followers(username))),
         following_url: Set((!is_instance).then(|| urls.following(username))),
-        public_key_id: Set(if is_instance { urls.instance_actor_key() } else { urls.actor_key(username) }),
+        public_key_id: Set(if is_instance {
+            urls.instance_actor_key()
+        } else {
+            urls.actor_key(username)
+        }),
         public_key_pem: Set(public_pem),
         private_key_pem: Set(Some(private_pem)),
         manually_approves_followers: Set(is_instance),
@@ -157,24 +199,39 @@ fn local_actor_row(
 }
 
 /// Creates a local user with its actor and key pair.
-pub async fn create_user(db: &Db, ids: &IdGenerator, urls: &Urls, domain: &str, new: NewUser) -> AppResult<(local_user::Model, actor::Model)> {
+pub async fn create_user(
+    db: &Db,
+    ids: &IdGenerator,
+    urls: &Urls,
+    domain: &str,
+    new: NewUser,
+) -> AppResult<(local_user::Model, actor::Model)> {
     let username = new.username.trim().to_string();
     validate_username(&username)?;
     let email = new.email.trim().to_lowercase();
     validate_email(&email)?;
     if !ROLES.contains(&new.role.as_str()) {
-        return Err(AppError::Invalid(format!("role must be one of {}", ROLES.join(", "))));
+        return Err(AppError::Invalid(format!(
+            "role must be one of {}",
+            ROLES.join(", ")
+        )));
     }
     if db::actors::find_local(&db.read, &username).await?.is_some() {
         return Err(AppError::Conflict(format!("username {username} is taken")));
     }
     if db::users::find_by_email(&db.read, &email).await?.is_some() {
-        return Err(AppError::Conflict(format!("email {email} is already registered")));
+        return Err(AppError::Conflict(format!(
+            "email {email} is already registered"
+        )));
     }
     let password_hash = hash_password(new.password).await?;
     let keys = new_keypair().await?;
     let txn = db.write.begin().await?;
-    let actor = db::actors::insert(&txn, local_actor_row(ids.next(), urls, &username, domain, "Person", keys)).await?;
+    let actor = db::actors::insert(
+        &txn,
+        local_actor_row(ids.next(), urls, &username, domain, "Person", keys),
+    )
+    .await?;
     let user = db::users::insert(
         &txn,
         local_user::ActiveModel {
@@ -199,7 +256,10 @@ pub async fn set_facets(db: &Db, actor_id: i64, facets: Facets) -> AppResult<act
     if let Some(stage) = &facets.stage
         && !STAGES.contains(&stage.as_str())
     {
-        return Err(AppError::Invalid(format!("stage must be one of {}", STAGES.join(", "))));
+        return Err(AppError::Invalid(format!(
+            "stage must be one of {}",
+            STAGES.join(", ")
+        )));
     }
     let clean = |list: Vec<String>| -> AppResult<String> {
         let list: Vec<String> = list
@@ -208,7 +268,9 @@ pub async fn set_facets(db: &Db, actor_id: i64, facets: Facets) -> AppResult<act
             .filter(|s| !s.is_empty())
             .collect();
         if list.len() > 20 || list.iter().any(|s| s.chars().count() > 60) {
-            return Err(AppError::Invalid("at most 20 facet values of 60 characters".into()));
+            return Err(AppError::Invalid(
+                "at most 20 facet values of 60 characters".into(),
+            ));
         }
         Ok(serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()))
     };
@@ -226,7 +288,12 @@ pub async fn set_facets(db: &Db, actor_id: i64, facets: Facets) -> AppResult<act
 }
 
 /// The node's own `Application` actor (FEP-2677), created on first start.
-pub async fn ensure_instance_actor(db: &Db, ids: &IdGenerator, urls: &Urls, config: &Config) -> anyhow::Result<actor::Model> {
+pub async fn ensure_instance_actor(
+    db: &Db,
+    ids: &IdGenerator,
+    urls: &Urls,
+    config: &Config,
+) -> anyhow::Result<actor::Model> {
     if let Some(existing) = db::actors::find_by_ap_id(&db.read, &urls.instance_actor())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -248,7 +315,11 @@ pub async fn ensure_first_admin(state: &AppState) -> anyhow::Result<Option<Strin
         return Ok(None);
     }
     let configured = state.config.admin.password.clone();
-    let password = if configured.is_empty() { random_token(18) } else { configured.clone() };
+    let password = if configured.is_empty() {
+        random_token(18)
+    } else {
+        configured.clone()
+    };
     create_user(
         &state.db,
         &state.ids,
@@ -285,7 +356,12 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Mints a bearer token for a user with the given scopes; returns the token (shown once).
-pub async fn mint_token(db: &Db, ids: &IdGenerator, user_id: i64, scopes: &str) -> AppResult<String> {
+pub async fn mint_token(
+    db: &Db,
+    ids: &IdGenerator,
+    user_id: i64,
+    scopes: &str,
+) -> AppResult<String> {
     let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" ");
     if scopes.is_empty() {
         return Err(AppError::Invalid("at least one scope is needed".into()));
@@ -308,7 +384,10 @@ pub async fn mint_token(db: &Db, ids: &IdGenerator, user_id: i64, scopes: &str) 
 }
 
 /// A local user and actor by username, or 404.
-pub async fn local_user_by_username(db: &Db, username: &str) -> AppResult<(local_user::Model, actor::Model)> {
+pub async fn local_user_by_username(
+    db: &Db,
+    username: &str,
+) -> AppResult<(local_user::Model, actor::Model)> {
     let actor = db::actors::find_local(&db.read, username)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no local user {username}")))?;

@@ -2,7 +2,10 @@
 //! Follow requests from other servers and their Accept / Reject / Undo.
 use crate::{
     AppState,
-    db::{self, entity::{actor, follow}},
+    db::{
+        self,
+        entity::{actor, follow},
+    },
     error::{AppError, AppResult},
     federation::outbox,
     service::commit,
@@ -12,9 +15,15 @@ use sea_orm::TransactionTrait;
 
 /// `follower` (local) follows `target`. Local targets that don't approve followers manually are
 /// followed at once; remote ones get a Follow and stay pending until they Accept.
-pub async fn follow(data: &Data<AppState>, follower: &actor::Model, target: &actor::Model) -> AppResult<follow::Model> {
+pub async fn follow(
+    data: &Data<AppState>,
+    follower: &actor::Model,
+    target: &actor::Model,
+) -> AppResult<follow::Model> {
     if !follower.local {
-        return Err(AppError::Forbidden("only local accounts can follow from here".into()));
+        return Err(AppError::Forbidden(
+            "only local accounts can follow from here".into(),
+        ));
     }
     if follower.id == target.id {
         return Err(AppError::Invalid("you cannot follow yourself".into()));
@@ -29,7 +38,13 @@ pub async fn follow(data: &Data<AppState>, follower: &actor::Model, target: &act
     let ap_id = data.urls.activity(id);
     let accepted = target.local && !target.manually_approves_followers;
     let txn = data.db.write.begin().await?;
-    let row = db::follows::insert(&txn, db::follows::new_row(id, ap_id, follower.id, target.id, accepted), follower.id, target.id).await?;
+    let row = db::follows::insert(
+        &txn,
+        db::follows::new_row(id, ap_id, follower.id, target.id, accepted),
+        follower.id,
+        target.id,
+    )
+    .await?;
     if !target.local {
         outbox::follow(&txn, data, follower, target, &row).await?;
     }
@@ -38,7 +53,11 @@ pub async fn follow(data: &Data<AppState>, follower: &actor::Model, target: &act
 }
 
 /// `follower` (local) stops following `target` (or withdraws a pending request).
-pub async fn unfollow(data: &Data<AppState>, follower: &actor::Model, target: &actor::Model) -> AppResult<()> {
+pub async fn unfollow(
+    data: &Data<AppState>,
+    follower: &actor::Model,
+    target: &actor::Model,
+) -> AppResult<()> {
     let Some(row) = db::follows::find(&data.db.read, follower.id, target.id).await? else {
         return Ok(());
     };
@@ -51,7 +70,12 @@ pub async fn unfollow(data: &Data<AppState>, follower: &actor::Model, target: &a
 }
 
 /// A remote `follower` asked to follow local `target` with Follow `ap_id`.
-pub async fn receive_follow(data: &Data<AppState>, follower: &actor::Model, target: &actor::Model, ap_id: &str) -> AppResult<()> {
+pub async fn receive_follow(
+    data: &Data<AppState>,
+    follower: &actor::Model,
+    target: &actor::Model,
+    ap_id: &str,
+) -> AppResult<()> {
     if !target.local || target.deleted_at.is_some() {
         return Err(AppError::not_found("no such local account"));
     }
@@ -66,7 +90,21 @@ pub async fn receive_follow(data: &Data<AppState>, follower: &actor::Model, targ
     let row = match db::follows::find(&txn, follower.id, target.id).await? {
         // A repeated Follow (e.g. the remote side lost its state): answer again.
         Some(existing) => existing,
-        None => db::follows::insert(&txn, db::follows::new_row(data.ids.next(), ap_id.to_string(), follower.id, target.id, accepted), follower.id, target.id).await?,
+        None => {
+            db::follows::insert(
+                &txn,
+                db::follows::new_row(
+                    data.ids.next(),
+                    ap_id.to_string(),
+                    follower.id,
+                    target.id,
+                    accepted,
+                ),
+                follower.id,
+                target.id,
+            )
+            .await?
+        }
     };
     if row.accepted {
         outbox::accept_follow(&txn, data, target, follower, ap_id).await?;
@@ -75,25 +113,43 @@ pub async fn receive_follow(data: &Data<AppState>, follower: &actor::Model, targ
 }
 
 /// The remote followee of `follow` accepted it.
-pub async fn receive_accept(data: &Data<AppState>, row: &follow::Model, accepter: &actor::Model) -> AppResult<()> {
+pub async fn receive_accept(
+    data: &Data<AppState>,
+    row: &follow::Model,
+    accepter: &actor::Model,
+) -> AppResult<()> {
     if row.followee_id != accepter.id {
-        return Err(AppError::Forbidden("only the followed account can accept".into()));
+        return Err(AppError::Forbidden(
+            "only the followed account can accept".into(),
+        ));
     }
     db::follows::accept(&data.db.write, row.id).await
 }
 
 /// The remote followee refused `follow`, or removed an existing follower.
-pub async fn receive_reject(data: &Data<AppState>, row: &follow::Model, rejecter: &actor::Model) -> AppResult<()> {
+pub async fn receive_reject(
+    data: &Data<AppState>,
+    row: &follow::Model,
+    rejecter: &actor::Model,
+) -> AppResult<()> {
     if row.followee_id != rejecter.id {
-        return Err(AppError::Forbidden("only the followed account can reject".into()));
+        return Err(AppError::Forbidden(
+            "only the followed account can reject".into(),
+        ));
     }
     db::follows::delete(&data.db.write, row.id).await
 }
 
 /// A remote follower undid its Follow.
-pub async fn receive_undo_follow(data: &Data<AppState>, follower: &actor::Model, row: &follow::Model) -> AppResult<()> {
+pub async fn receive_undo_follow(
+    data: &Data<AppState>,
+    follower: &actor::Model,
+    row: &follow::Model,
+) -> AppResult<()> {
     if row.follower_id != follower.id {
-        return Err(AppError::Forbidden("only the follower can undo a follow".into()));
+        return Err(AppError::Forbidden(
+            "only the follower can undo a follow".into(),
+        ));
     }
     db::follows::delete(&data.db.write, row.id).await
 }

@@ -2,7 +2,10 @@
 //! deleting local posts, favourites and boosts — and the same changes arriving from other servers.
 use crate::{
     AppState,
-    db::{self, entity::{actor, favourite, post}},
+    db::{
+        self,
+        entity::{actor, favourite, post},
+    },
     error::{AppError, AppResult},
     federation::outbox,
     service::{accounts, commit},
@@ -51,10 +54,18 @@ async fn render(data: &Data<AppState>, source: &str) -> AppResult<Rendered> {
     let resolve = |m: &text::MentionRef| {
         mentioned
             .iter()
-            .find(|(r, _)| r.username.eq_ignore_ascii_case(&m.username) && r.domain.as_deref().map(str::to_lowercase) == m.domain.as_deref().map(str::to_lowercase))
+            .find(|(r, _)| {
+                r.username.eq_ignore_ascii_case(&m.username)
+                    && r.domain.as_deref().map(str::to_lowercase)
+                        == m.domain.as_deref().map(str::to_lowercase)
+            })
             .map(|(_, a)| text::ResolvedMention {
                 url: a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
-                display: if a.local { format!("@{}", a.username) } else { format!("@{}", a.handle()) },
+                display: if a.local {
+                    format!("@{}", a.username)
+                } else {
+                    format!("@{}", a.handle())
+                },
             })
     };
     let tag_url = |t: &str| data.urls.tag(t);
@@ -67,28 +78,40 @@ async fn render(data: &Data<AppState>, source: &str) -> AppResult<Rendered> {
 }
 
 fn validate(new: &NewPost) -> AppResult<()> {
-    let length = new.text.chars().count() + new.spoiler_text.as_deref().map_or(0, |s| s.chars().count());
+    let length =
+        new.text.chars().count() + new.spoiler_text.as_deref().map_or(0, |s| s.chars().count());
     if new.text.trim().is_empty() {
         return Err(AppError::Invalid("text can't be blank".into()));
     }
     if length > MAX_CHARS {
-        return Err(AppError::Invalid(format!("text is longer than {MAX_CHARS} characters")));
+        return Err(AppError::Invalid(format!(
+            "text is longer than {MAX_CHARS} characters"
+        )));
     }
     if !VISIBILITIES.contains(&new.visibility.as_str()) {
-        return Err(AppError::Invalid(format!("visibility must be one of {}", VISIBILITIES.join(", "))));
+        return Err(AppError::Invalid(format!(
+            "visibility must be one of {}",
+            VISIBILITIES.join(", ")
+        )));
     }
     Ok(())
 }
 
 /// Whether `viewer` (None: anonymous) may see `post` by `author`.
-pub async fn can_see(data: &Data<AppState>, viewer: Option<&actor::Model>, post: &post::Model) -> AppResult<bool> {
+pub async fn can_see(
+    data: &Data<AppState>,
+    viewer: Option<&actor::Model>,
+    post: &post::Model,
+) -> AppResult<bool> {
     if post.deleted_at.is_some() {
         return Ok(false);
     }
     match post.visibility.as_str() {
         "public" | "unlisted" => Ok(true),
         _ => {
-            let Some(viewer) = viewer else { return Ok(false) };
+            let Some(viewer) = viewer else {
+                return Ok(false);
+            };
             if viewer.id == post.author_id {
                 return Ok(true);
             }
@@ -105,7 +128,11 @@ pub async fn can_see(data: &Data<AppState>, viewer: Option<&actor::Model>, post:
 }
 
 /// Publishes a status by local `author`.
-pub async fn create_post(data: &Data<AppState>, author: &actor::Model, new: NewPost) -> AppResult<post::Model> {
+pub async fn create_post(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    new: NewPost,
+) -> AppResult<post::Model> {
     validate(&new)?;
     let parent = match new.in_reply_to_id {
         Some(id) => {
@@ -150,12 +177,24 @@ pub async fn create_post(data: &Data<AppState>, author: &actor::Model, new: NewP
 }
 
 /// Edits a local post's text, content warning, sensitivity or language.
-pub async fn edit_post(data: &Data<AppState>, author: &actor::Model, post_id: i64, new: NewPost) -> AppResult<post::Model> {
+pub async fn edit_post(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post_id: i64,
+    new: NewPost,
+) -> AppResult<post::Model> {
     let existing = db::posts::get_by_id(&data.db.read, post_id).await?;
-    if existing.author_id != author.id || !existing.local || existing.deleted_at.is_some() || existing.reblog_of_id.is_some() {
+    if existing.author_id != author.id
+        || !existing.local
+        || existing.deleted_at.is_some()
+        || existing.reblog_of_id.is_some()
+    {
         return Err(AppError::not_found("post not found"));
     }
-    let new = NewPost { visibility: existing.visibility.clone(), ..new };
+    let new = NewPost {
+        visibility: existing.visibility.clone(),
+        ..new
+    };
     validate(&new)?;
     let rendered = render(data, &new.text).await?;
     let mut row: post::ActiveModel = existing.clone().into();
@@ -174,7 +213,11 @@ pub async fn edit_post(data: &Data<AppState>, author: &actor::Model, post_id: i6
 }
 
 /// Deletes a local post (or boost) of `author`; returns it as it was (for "delete and redraft").
-pub async fn delete_post(data: &Data<AppState>, author: &actor::Model, post_id: i64) -> AppResult<post::Model> {
+pub async fn delete_post(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post_id: i64,
+) -> AppResult<post::Model> {
     let existing = db::posts::get_by_id(&data.db.read, post_id).await?;
     if existing.author_id != author.id || existing.deleted_at.is_some() {
         return Err(AppError::not_found("post not found"));
@@ -192,7 +235,11 @@ pub async fn delete_post(data: &Data<AppState>, author: &actor::Model, post_id: 
 }
 
 /// `actor` (local) favourites a post.
-pub async fn favourite(data: &Data<AppState>, actor: &actor::Model, post_id: i64) -> AppResult<favourite::Model> {
+pub async fn favourite(
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    post_id: i64,
+) -> AppResult<favourite::Model> {
     let post = db::posts::get_by_id(&data.db.read, post_id).await?;
     if !can_see(data, Some(actor), &post).await? || post.reblog_of_id.is_some() {
         return Err(AppError::not_found("post not found"));
@@ -216,7 +263,11 @@ pub async fn favourite(data: &Data<AppState>, actor: &actor::Model, post_id: i64
 }
 
 /// `actor` (local) takes back a favourite.
-pub async fn unfavourite(data: &Data<AppState>, actor: &actor::Model, post_id: i64) -> AppResult<()> {
+pub async fn unfavourite(
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    post_id: i64,
+) -> AppResult<()> {
     let post = db::posts::get_by_id(&data.db.read, post_id).await?;
     let Some(fav) = db::posts::find_favourite(&data.db.read, actor.id, post.id).await? else {
         return Ok(());
@@ -228,13 +279,19 @@ pub async fn unfavourite(data: &Data<AppState>, actor: &actor::Model, post_id: i
 }
 
 /// `actor` (local) boosts a public or unlisted post; the boost is a post of its own.
-pub async fn reblog(data: &Data<AppState>, actor: &actor::Model, post_id: i64) -> AppResult<post::Model> {
+pub async fn reblog(
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    post_id: i64,
+) -> AppResult<post::Model> {
     let original = db::posts::get_by_id(&data.db.read, post_id).await?;
     let original = match original.reblog_of_id {
         Some(inner) => db::posts::get_by_id(&data.db.read, inner).await?,
         None => original,
     };
-    if original.deleted_at.is_some() || !matches!(original.visibility.as_str(), "public" | "unlisted") {
+    if original.deleted_at.is_some()
+        || !matches!(original.visibility.as_str(), "public" | "unlisted")
+    {
         return Err(AppError::not_found("post not found or not boostable"));
     }
     if let Some(existing) = db::posts::find_reblog(&data.db.read, actor.id, original.id).await? {
@@ -282,7 +339,12 @@ pub async fn unreblog(data: &Data<AppState>, actor: &actor::Model, post_id: i64)
 }
 
 /// A remote actor liked `post` with Like `ap_id`.
-pub async fn receive_like(data: &Data<AppState>, liker: &actor::Model, post: &post::Model, ap_id: &str) -> AppResult<()> {
+pub async fn receive_like(
+    data: &Data<AppState>,
+    liker: &actor::Model,
+    post: &post::Model,
+    ap_id: &str,
+) -> AppResult<()> {
     if !can_see(data, Some(liker), post).await? {
         return Err(AppError::not_found("post not found"));
     }
@@ -298,7 +360,12 @@ pub async fn receive_like(data: &Data<AppState>, liker: &actor::Model, post: &po
 }
 
 /// A remote actor undid its Like `ap_id`.
-pub async fn receive_undo_like(data: &Data<AppState>, liker: &actor::Model, ap_id: &str, post_ap_id: Option<&str>) -> AppResult<()> {
+pub async fn receive_undo_like(
+    data: &Data<AppState>,
+    liker: &actor::Model,
+    ap_id: &str,
+    post_ap_id: Option<&str>,
+) -> AppResult<()> {
     let fav = match db::posts::find_favourite_by_ap_id(&data.db.read, ap_id).await? {
         Some(fav) => Some(fav),
         // Some servers mint a new id for the Like inside an Undo: fall back to actor + object.
@@ -311,19 +378,33 @@ pub async fn receive_undo_like(data: &Data<AppState>, liker: &actor::Model, ap_i
         },
     };
     match fav {
-        Some(fav) if fav.actor_id == liker.id => db::posts::delete_favourite(&data.db.write, fav.id).await,
+        Some(fav) if fav.actor_id == liker.id => {
+            db::posts::delete_favourite(&data.db.write, fav.id).await
+        }
         Some(_) => Err(AppError::Forbidden("only the liker can undo a like".into())),
         None => Ok(()),
     }
 }
 
 /// A remote actor boosted `original` with Announce `ap_id`.
-pub async fn receive_announce(data: &Data<AppState>, booster: &actor::Model, original: &post::Model, ap_id: &str, published: Option<chrono::DateTime<Utc>>) -> AppResult<()> {
-    if original.deleted_at.is_some() || !matches!(original.visibility.as_str(), "public" | "unlisted") {
+pub async fn receive_announce(
+    data: &Data<AppState>,
+    booster: &actor::Model,
+    original: &post::Model,
+    ap_id: &str,
+    published: Option<chrono::DateTime<Utc>>,
+) -> AppResult<()> {
+    if original.deleted_at.is_some()
+        || !matches!(original.visibility.as_str(), "public" | "unlisted")
+    {
         return Err(AppError::Forbidden("that post cannot be boosted".into()));
     }
-    if db::posts::find_by_ap_id(&data.db.read, ap_id).await?.is_some()
-        || db::posts::find_reblog(&data.db.read, booster.id, original.id).await?.is_some()
+    if db::posts::find_by_ap_id(&data.db.read, ap_id)
+        .await?
+        .is_some()
+        || db::posts::find_reblog(&data.db.read, booster.id, original.id)
+            .await?
+            .is_some()
     {
         return Ok(());
     }
@@ -354,20 +435,32 @@ pub async fn receive_announce(data: &Data<AppState>, booster: &actor::Model, ori
 }
 
 /// A remote actor undid its Announce `ap_id`.
-pub async fn receive_undo_announce(data: &Data<AppState>, booster: &actor::Model, ap_id: &str) -> AppResult<()> {
+pub async fn receive_undo_announce(
+    data: &Data<AppState>,
+    booster: &actor::Model,
+    ap_id: &str,
+) -> AppResult<()> {
     match db::posts::find_by_ap_id(&data.db.read, ap_id).await? {
         Some(boost) if boost.author_id == booster.id && boost.reblog_of_id.is_some() => {
             db::posts::mark_deleted(&data.db.write, boost.id).await
         }
-        Some(_) => Err(AppError::Forbidden("only the booster can undo a boost".into())),
+        Some(_) => Err(AppError::Forbidden(
+            "only the booster can undo a boost".into(),
+        )),
         None => Ok(()),
     }
 }
 
 /// A remote actor deleted its post `ap_id`.
-pub async fn receive_delete_post(data: &Data<AppState>, deleter: &actor::Model, post: &post::Model) -> AppResult<()> {
+pub async fn receive_delete_post(
+    data: &Data<AppState>,
+    deleter: &actor::Model,
+    post: &post::Model,
+) -> AppResult<()> {
     if post.author_id != deleter.id {
-        return Err(AppError::Forbidden("only the author can delete a post".into()));
+        return Err(AppError::Forbidden(
+            "only the author can delete a post".into(),
+        ));
     }
     db::posts::mark_deleted(&data.db.write, post.id).await
 }
@@ -375,7 +468,9 @@ pub async fn receive_delete_post(data: &Data<AppState>, deleter: &actor::Model, 
 /// A remote actor deleted itself: forget its follows and posts.
 pub async fn receive_delete_actor(data: &Data<AppState>, actor: &actor::Model) -> AppResult<()> {
     if actor.local {
-        return Err(AppError::Forbidden("a local account cannot be deleted from outside".into()));
+        return Err(AppError::Forbidden(
+            "a local account cannot be deleted from outside".into(),
+        ));
     }
     let txn = data.db.write.begin().await?;
     db::follows::delete_all_of(&txn, actor.id).await?;

@@ -4,12 +4,20 @@ pub mod render;
 
 use crate::{
     AppState,
-    db::{self, entity::{actor, post}},
+    db::{
+        self,
+        entity::{actor, post},
+    },
     error::{AppError, AppResult},
     service, text,
 };
 use activitypub_federation::config::Data;
-use axum::{Router, extract::Path, response::{Redirect, Response, IntoResponse}, routing::get};
+use axum::{
+    Router,
+    extract::Path,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
 use minijinja::context;
 
 /// The HTML routes.
@@ -45,7 +53,10 @@ fn local_name(handle: &str) -> AppResult<&str> {
         .ok_or_else(|| AppError::not_found("page not found"))
 }
 
-async fn profile_by_handle(data: Data<AppState>, Path(handle): Path<String>) -> AppResult<Response> {
+async fn profile_by_handle(
+    data: Data<AppState>,
+    Path(handle): Path<String>,
+) -> AppResult<Response> {
     let name = local_name(&handle)?;
     let actor = db::actors::find_local(&data.db.read, name)
         .await?
@@ -53,7 +64,10 @@ async fn profile_by_handle(data: Data<AppState>, Path(handle): Path<String>) -> 
     profile_page(&data, &actor).await
 }
 
-async fn post_by_handle(data: Data<AppState>, Path((handle, id)): Path<(String, i64)>) -> AppResult<Response> {
+async fn post_by_handle(
+    data: Data<AppState>,
+    Path((handle, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
     let name = local_name(&handle)?;
     let actor = db::actors::find_local(&data.db.read, name)
         .await?
@@ -81,7 +95,11 @@ pub async fn profile_page(data: &Data<AppState>, actor: &actor::Model) -> AppRes
     facets.extend(actor::Model::facet_list(&actor.subjects));
     facets.extend(actor::Model::facet_list(&actor.levels));
     facets.extend(actor.region.iter().cloned());
-    let display_name = if actor.display_name.is_empty() { actor.username.clone() } else { actor.display_name.clone() };
+    let display_name = if actor.display_name.is_empty() {
+        actor.username.clone()
+    } else {
+        actor.display_name.clone()
+    };
     render::render(
         "pages/profile.html",
         context! {
@@ -96,11 +114,19 @@ pub async fn profile_page(data: &Data<AppState>, actor: &actor::Model) -> AppRes
 }
 
 /// A single post's page.
-pub async fn post_page(data: &Data<AppState>, author: &actor::Model, post: &post::Model) -> AppResult<Response> {
+pub async fn post_page(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post: &post::Model,
+) -> AppResult<Response> {
     let (node_name, lang, dir) = page_base(data);
     let plain = text::html_to_plain_text(&post.content);
     let excerpt: String = plain.chars().take(140).collect();
-    let display_name = if author.display_name.is_empty() { author.username.clone() } else { author.display_name.clone() };
+    let display_name = if author.display_name.is_empty() {
+        author.username.clone()
+    } else {
+        author.display_name.clone()
+    };
     render::render(
         "pages/post.html",
         context! {

@@ -9,10 +9,22 @@ use std::sync::LazyLock;
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     for (name, source) in [
-        ("base.html", include_str!("../../frontend/templates/base.html")),
-        ("pages/home.html", include_str!("../../frontend/templates/pages/home.html")),
-        ("pages/profile.html", include_str!("../../frontend/templates/pages/profile.html")),
-        ("pages/post.html", include_str!("../../frontend/templates/pages/post.html")),
+        (
+            "base.html",
+            include_str!("../../frontend/templates/base.html"),
+        ),
+        (
+            "pages/home.html",
+            include_str!("../../frontend/templates/pages/home.html"),
+        ),
+        (
+            "pages/profile.html",
+            include_str!("../../frontend/templates/pages/profile.html"),
+        ),
+        (
+            "pages/post.html",
+            include_str!("../../frontend/templates/pages/post.html"),
+        ),
     ] {
         if let Err(e) = env.add_template(name, source) {
             tracing::error!(template = name, error = %e, "template does not compile");

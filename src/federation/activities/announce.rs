@@ -54,8 +54,17 @@ impl Activity for Announce {
         let Some(object_id) = wire::first_url(Some(&self.object)) else {
             return Ok(());
         };
-        let original = ObjectId::<DbPost>::from(object_id).dereference(data).await?;
+        let original = ObjectId::<DbPost>::from(object_id)
+            .dereference(data)
+            .await?;
         let booster = self.actor.dereference(data).await?;
-        service::posts::receive_announce(data, &booster.model, &original.model, self.id.as_str(), self.published).await
+        service::posts::receive_announce(
+            data,
+            &booster.model,
+            &original.model,
+            self.id.as_str(),
+            self.published,
+        )
+        .await
     }
 }

@@ -66,7 +66,9 @@ impl Activity for CreateOrUpdateNote {
             DbPost::from_json(self.object, data).await?;
         } else {
             // Not signed by the note's origin: read it from there instead.
-            ObjectId::<DbPost>::from(note_id).dereference_forced(data).await?;
+            ObjectId::<DbPost>::from(note_id)
+                .dereference_forced(data)
+                .await?;
         }
         Ok(())
     }

@@ -1,17 +1,13 @@
 //! Delete of a post (Tombstone or id) or of the sending actor itself.
 use crate::{
-    AppState,
-    db,
+    AppState, db,
     error::{AppError, AppResult},
     federation::{actors::person::DbActor, wire},
     service,
 };
 use activitypub_federation::{
-    config::Data,
-    fetch::object_id::ObjectId,
-    kinds::activity::DeleteType,
-    protocol::verification::verify_domains_match,
-    traits::Activity,
+    config::Data, fetch::object_id::ObjectId, kinds::activity::DeleteType,
+    protocol::verification::verify_domains_match, traits::Activity,
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -56,14 +52,18 @@ impl Activity for Delete {
         let Some(object) = wire::first_url(Some(&self.object)) else {
             return Ok(());
         };
-        let Some(actor) = db::actors::find_by_ap_id(&data.db.read, self.actor.inner().as_str()).await? else {
+        let Some(actor) =
+            db::actors::find_by_ap_id(&data.db.read, self.actor.inner().as_str()).await?
+        else {
             return Ok(());
         };
         if object == *self.actor.inner() {
             return service::posts::receive_delete_actor(data, &actor).await;
         }
         match db::posts::find_by_ap_id(&data.db.read, object.as_str()).await? {
-            Some(post) if post.deleted_at.is_none() => service::posts::receive_delete_post(data, &actor, &post).await,
+            Some(post) if post.deleted_at.is_none() => {
+                service::posts::receive_delete_post(data, &actor, &post).await
+            }
             _ => Ok(()),
         }
     }

@@ -1,7 +1,6 @@
 //! Follow, and the Accept / Reject that answer it.
 use crate::{
-    AppState,
-    db,
+    AppState, db,
     error::{AppError, AppResult},
     federation::{actors::person::DbActor, wire},
     service,
@@ -42,7 +41,9 @@ impl Activity for Follow {
 
     async fn verify(&self, data: &Data<AppState>) -> AppResult<()> {
         if !data.urls.is_local(self.object.inner()) {
-            return Err(AppError::BadRequest("Follow is not addressed to an account of this node".into()));
+            return Err(AppError::BadRequest(
+                "Follow is not addressed to an account of this node".into(),
+            ));
         }
         Ok(())
     }
@@ -54,13 +55,18 @@ impl Activity for Follow {
             .dereference_local(data)
             .await
             .map_err(|_| AppError::not_found("no such local account"))?;
-        service::follows::receive_follow(data, &follower.model, &target.model, self.id.as_str()).await
+        service::follows::receive_follow(data, &follower.model, &target.model, self.id.as_str())
+            .await
     }
 }
 
 /// Finds the follow an Accept/Reject answers: by the embedded Follow's id, else by the pair
 /// (local follower from the embedded Follow, the answering actor as followee).
-async fn answered_follow(data: &Data<AppState>, object: &Value, answerer: &crate::db::entity::actor::Model) -> AppResult<Option<crate::db::entity::follow::Model>> {
+async fn answered_follow(
+    data: &Data<AppState>,
+    object: &Value,
+    answerer: &crate::db::entity::actor::Model,
+) -> AppResult<Option<crate::db::entity::follow::Model>> {
     if let Some(id) = wire::first_url(Some(object))
         && let Some(row) = db::follows::find_by_ap_id(&data.db.read, id.as_str()).await?
     {
@@ -69,7 +75,8 @@ async fn answered_follow(data: &Data<AppState>, object: &Value, answerer: &crate
     let Some(follower_url) = object.get("actor").and_then(|v| wire::first_url(Some(v))) else {
         return Ok(None);
     };
-    let Some(follower) = db::actors::find_by_ap_id(&data.db.read, follower_url.as_str()).await? else {
+    let Some(follower) = db::actors::find_by_ap_id(&data.db.read, follower_url.as_str()).await?
+    else {
         return Ok(None);
     };
     db::follows::find(&data.db.read, follower.id, answerer.id).await
@@ -117,5 +124,15 @@ macro_rules! follow_answer {
     };
 }
 
-follow_answer!(AcceptFollow, AcceptType, "`Accept` of a Follow.", service::follows::receive_accept);
-follow_answer!(RejectFollow, RejectType, "`Reject` of a Follow.", service::follows::receive_reject);
+follow_answer!(
+    AcceptFollow,
+    AcceptType,
+    "`Accept` of a Follow.",
+    service::follows::receive_accept
+);
+follow_answer!(
+    RejectFollow,
+    RejectType,
+    "`Reject` of a Follow.",
+    service::follows::receive_reject
+);

@@ -1,7 +1,6 @@
 //! Like (a favourite).
 use crate::{
-    AppState,
-    db,
+    AppState, db,
     error::{AppError, AppResult},
     federation::actors::person::DbActor,
     service,
@@ -42,7 +41,9 @@ impl Activity for Like {
 
     async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
         // Likes matter only for posts we hold; never fetch a post just to count a like.
-        let Some(post) = db::posts::find_by_ap_id(&data.db.read, self.object.inner().as_str()).await? else {
+        let Some(post) =
+            db::posts::find_by_ap_id(&data.db.read, self.object.inner().as_str()).await?
+        else {
             return Ok(());
         };
         let liker = self.actor.dereference(data).await?;

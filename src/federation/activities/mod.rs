@@ -14,7 +14,10 @@ pub use follow::{AcceptFollow, Follow, RejectFollow};
 pub use like::Like;
 pub use undo::Undo;
 
-use crate::{AppState, error::{AppError, AppResult}};
+use crate::{
+    AppState,
+    error::{AppError, AppResult},
+};
 use activitypub_federation::{config::Data, traits::Activity};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -43,7 +46,10 @@ pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppRes
         "Undo" => run::<Undo>(value, data).await,
         "Create" => run::<CreateOrUpdateNote>(value, data).await,
         "Update" => {
-            let object_kinds = value.get("object").map(crate::federation::wire::types_of).unwrap_or_default();
+            let object_kinds = value
+                .get("object")
+                .map(crate::federation::wire::types_of)
+                .unwrap_or_default();
             if object_kinds
                 .iter()
                 .any(|k| crate::federation::actors::person::ACTOR_TYPES.contains(&k.as_str()))

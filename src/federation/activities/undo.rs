@@ -1,17 +1,13 @@
 //! Undo of a Follow, Like or Announce.
 use crate::{
-    AppState,
-    db,
+    AppState, db,
     error::{AppError, AppResult},
     federation::{actors::person::DbActor, wire},
     service,
 };
 use activitypub_federation::{
-    config::Data,
-    fetch::object_id::ObjectId,
-    kinds::activity::UndoType,
-    protocol::verification::verify_domains_match,
-    traits::Activity,
+    config::Data, fetch::object_id::ObjectId, kinds::activity::UndoType,
+    protocol::verification::verify_domains_match, traits::Activity,
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -52,17 +48,28 @@ impl Activity for Undo {
         let actor = self.actor.dereference(data).await?.model;
         let inner_id = wire::first_url(Some(&self.object))
             .ok_or_else(|| AppError::BadRequest("Undo has no object".into()))?;
-        let inner_kind = wire::types_of(&self.object).into_iter().next().unwrap_or_default();
-        let inner_object = self.object.get("object").and_then(|v| wire::first_url(Some(v)));
+        let inner_kind = wire::types_of(&self.object)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let inner_object = self
+            .object
+            .get("object")
+            .and_then(|v| wire::first_url(Some(v)));
         match inner_kind.as_str() {
             "Follow" | "" => {
-                let row = match db::follows::find_by_ap_id(&data.db.read, inner_id.as_str()).await? {
+                let row = match db::follows::find_by_ap_id(&data.db.read, inner_id.as_str()).await?
+                {
                     Some(row) => Some(row),
                     None => match &inner_object {
-                        Some(target) => match db::actors::find_by_ap_id(&data.db.read, target.as_str()).await? {
-                            Some(target) => db::follows::find(&data.db.read, actor.id, target.id).await?,
-                            None => None,
-                        },
+                        Some(target) => {
+                            match db::actors::find_by_ap_id(&data.db.read, target.as_str()).await? {
+                                Some(target) => {
+                                    db::follows::find(&data.db.read, actor.id, target.id).await?
+                                }
+                                None => None,
+                            }
+                        }
                         None => None,
                     },
                 };
@@ -70,15 +77,24 @@ impl Activity for Undo {
                     return service::follows::receive_undo_follow(data, &actor, &row).await;
                 }
                 if inner_kind.is_empty() {
-                    service::posts::receive_undo_like(data, &actor, inner_id.as_str(), None).await?;
+                    service::posts::receive_undo_like(data, &actor, inner_id.as_str(), None)
+                        .await?;
                     service::posts::receive_undo_announce(data, &actor, inner_id.as_str()).await?;
                 }
                 Ok(())
             }
             "Like" => {
-                service::posts::receive_undo_like(data, &actor, inner_id.as_str(), inner_object.as_ref().map(Url::as_str)).await
+                service::posts::receive_undo_like(
+                    data,
+                    &actor,
+                    inner_id.as_str(),
+                    inner_object.as_ref().map(Url::as_str),
+                )
+                .await
             }
-            "Announce" => service::posts::receive_undo_announce(data, &actor, inner_id.as_str()).await,
+            "Announce" => {
+                service::posts::receive_undo_announce(data, &actor, inner_id.as_str()).await
+            }
             _ => Ok(()),
         }
     }

@@ -73,19 +73,39 @@ pub struct Person {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub inbox: Option<Url>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub outbox: Option<Url>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub followers: Option<Url>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub following: Option<Url>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub endpoints: Option<Endpoints>,
     #[serde(default, deserialize_with = "lenient")]
     pub public_key: Option<PublicKey>,
     #[serde(default, deserialize_with = "lenient")]
     pub manually_approves_followers: Option<bool>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub discoverable: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<Value>,
@@ -93,24 +113,60 @@ pub struct Person {
     pub icon: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Value>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub published: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub suspended: Option<bool>,
     /// PLN facets (Halqa namespace; absent on other software).
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stage: Option<String>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subjects: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub levels: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub teaching_languages: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub open_to_mentor: Option<bool>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seeking_mentor: Option<bool>,
 }
 
@@ -206,26 +262,46 @@ impl Object for DbActor {
     async fn verify(json: &Person, expected_domain: &Url, _data: &Data<AppState>) -> AppResult<()> {
         verify_domains_match(json.id.inner(), expected_domain)?;
         if json.suspended == Some(true) {
-            return Err(AppError::Forbidden(format!("actor {} is suspended", json.id.inner())));
+            return Err(AppError::Forbidden(format!(
+                "actor {} is suspended",
+                json.id.inner()
+            )));
         }
         let Some(inbox) = &json.inbox else {
-            return Err(AppError::BadRequest(format!("actor {} has no inbox", json.id.inner())));
+            return Err(AppError::BadRequest(format!(
+                "actor {} has no inbox",
+                json.id.inner()
+            )));
         };
         verify_domains_match(json.id.inner(), inbox)?;
         let Some(key) = &json.public_key else {
-            return Err(AppError::BadRequest(format!("actor {} has no public key", json.id.inner())));
+            return Err(AppError::BadRequest(format!(
+                "actor {} has no public key",
+                json.id.inner()
+            )));
         };
         if key.owner != *json.id.inner() {
-            return Err(AppError::BadRequest("public key owner is not the actor".into()));
+            return Err(AppError::BadRequest(
+                "public key owner is not the actor".into(),
+            ));
         }
-        if json.preferred_username.as_deref().unwrap_or_default().is_empty() {
-            return Err(AppError::BadRequest("actor has no preferredUsername".into()));
+        if json
+            .preferred_username
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
+        {
+            return Err(AppError::BadRequest(
+                "actor has no preferredUsername".into(),
+            ));
         }
         Ok(())
     }
 
     async fn from_json(json: Person, data: &Data<AppState>) -> AppResult<Self> {
-        let model = db::actors::upsert_remote(&data.db.write, &data.ids, remote_actor_fields(json)?).await?;
+        let model =
+            db::actors::upsert_remote(&data.db.write, &data.ids, remote_actor_fields(json)?)
+                .await?;
         DbActor::new(model)
     }
 }
@@ -247,7 +323,10 @@ fn remote_actor_fields(json: Person) -> AppResult<db::actors::RemoteActor> {
         kind: json.kind,
         username: limit(json.preferred_username.unwrap_or_default(), 200),
         domain,
-        display_name: limit(text::html_to_plain_text(&json.name.unwrap_or_default()), 200),
+        display_name: limit(
+            text::html_to_plain_text(&json.name.unwrap_or_default()),
+            200,
+        ),
         summary: text::sanitize_remote_html(&limit(json.summary.unwrap_or_default(), 20_000)),
         url: wire::first_url(json.url.as_ref()).map(String::from),
         inbox: inbox.to_string(),
@@ -289,6 +368,9 @@ impl Actor for DbActor {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.model.shared_inbox.as_deref().and_then(|s| Url::parse(s).ok())
+        self.model
+            .shared_inbox
+            .as_deref()
+            .and_then(|s| Url::parse(s).ok())
     }
 }

@@ -12,9 +12,7 @@ use crate::{
     text,
 };
 use activitypub_federation::{
-    config::Data,
-    fetch::object_id::ObjectId,
-    protocol::verification::verify_domains_match,
+    config::Data, fetch::object_id::ObjectId, protocol::verification::verify_domains_match,
     traits::Object,
 };
 use async_trait::async_trait;
@@ -76,9 +74,17 @@ pub struct Note {
     pub to: Vec<Url>,
     #[serde(default, deserialize_with = "wire::one_or_many_urls")]
     pub cc: Vec<Url>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "values")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "values"
+    )]
     pub tag: Vec<Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "values")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "values"
+    )]
     pub attachment: Vec<Value>,
 }
 
@@ -105,7 +111,11 @@ pub fn visibility_from_addressing(to: &[Url], cc: &[Url], followers: Option<&str
 }
 
 /// `(to, cc)` for a post of `visibility` by an author with `followers`, mentioning `mentions`.
-pub fn addressing(visibility: &str, followers: &str, mentions: &[String]) -> (Vec<String>, Vec<String>) {
+pub fn addressing(
+    visibility: &str,
+    followers: &str,
+    mentions: &[String],
+) -> (Vec<String>, Vec<String>) {
     let mut to = Vec::new();
     let mut cc = Vec::new();
     match visibility {
@@ -158,9 +168,7 @@ impl Note {
         match &self.attributed_to {
             Value::Array(items) => items
                 .iter()
-                .find(|v| {
-                    v.is_string() || v.get("type").and_then(Value::as_str) == Some("Person")
-                })
+                .find(|v| v.is_string() || v.get("type").and_then(Value::as_str) == Some("Person"))
                 .and_then(|v| wire::first_url(Some(v))),
             other => wire::first_url(Some(other)),
         }
@@ -180,9 +188,10 @@ pub async fn note_for_post(data: &Data<AppState>, model: &post::Model) -> AppRes
         .iter()
         .map(|a| json!({"type": "Mention", "href": a.ap_id, "name": format!("@{}", a.handle())}))
         .collect();
-    tag.extend(tags.iter().map(|t| {
-        json!({"type": "Hashtag", "href": data.urls.tag(t), "name": format!("#{t}")})
-    }));
+    tag.extend(
+        tags.iter()
+            .map(|t| json!({"type": "Hashtag", "href": data.urls.tag(t), "name": format!("#{t}")})),
+    );
     Ok(Note {
         kind: "Note".into(),
         id: Url::parse(&model.ap_id)
@@ -250,12 +259,11 @@ impl Object for DbPost {
         let author_id = json
             .author()
             .ok_or_else(|| AppError::BadRequest("note has no attributedTo".into()))?;
-        let author = ObjectId::<DbActor>::from(author_id).dereference(data).await?;
-        let visibility = visibility_from_addressing(
-            &json.to,
-            &json.cc,
-            author.model.followers_url.as_deref(),
-        );
+        let author = ObjectId::<DbActor>::from(author_id)
+            .dereference(data)
+            .await?;
+        let visibility =
+            visibility_from_addressing(&json.to, &json.cc, author.model.followers_url.as_deref());
         let language = json
             .content_map
             .as_ref()
@@ -264,14 +272,24 @@ impl Object for DbPost {
         let raw = json
             .content
             .clone()
-            .or_else(|| json.content_map.as_ref().and_then(|m| m.values().next().cloned()))
+            .or_else(|| {
+                json.content_map
+                    .as_ref()
+                    .and_then(|m| m.values().next().cloned())
+            })
             .unwrap_or_default();
         let mut content = text::sanitize_remote_html(&raw);
         if let Some(name) = json.name.as_ref().filter(|_| json.kind != "Note") {
             // Articles and Pages carry a title: keep it readable at the top.
-            content = format!("<p><strong>{}</strong></p>{content}", text::escape_html(name));
+            content = format!(
+                "<p><strong>{}</strong></p>{content}",
+                text::escape_html(name)
+            );
         }
-        let in_reply_to = json.in_reply_to.as_ref().and_then(|v| wire::first_url(Some(v)));
+        let in_reply_to = json
+            .in_reply_to
+            .as_ref()
+            .and_then(|v| wire::first_url(Some(v)));
         let remote = db::posts::RemotePost {
             ap_id: json.id.inner().to_string(),
             author_id: author.model.id,
