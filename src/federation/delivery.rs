@@ -31,12 +31,28 @@ const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
 #[derive(Default)]
 pub struct DeliveryQueue {
     notify: Notify,
+    revived: Mutex<HashSet<String>>,
 }
 
 impl DeliveryQueue {
     /// Something was enqueued (call after the transaction commits) or capacity freed up.
     pub fn wake(&self) {
         self.notify.notify_one();
+    }
+
+    /// A host we failed to reach has contacted us: end its cool-down and send to it now.
+    pub fn host_is_back(&self, host: &str) {
+        if let Ok(mut revived) = self.revived.lock() {
+            revived.insert(host.to_string());
+        }
+        self.wake();
+    }
+
+    fn take_revived(&self) -> Vec<String> {
+        self.revived
+            .lock()
+            .map(|mut r| r.drain().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -104,6 +120,14 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
             break;
+        }
+        let revived = state.delivery.take_revived();
+        if !revived.is_empty()
+            && let Ok(mut h) = hosts.lock()
+        {
+            for host in &revived {
+                h.cooling.remove(host);
+            }
         }
         if unavailable_read.elapsed() > Duration::from_secs(30) {
             if let Ok(list) = db::deliveries::unavailable_hosts(&state.db.read).await {

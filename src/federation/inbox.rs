@@ -209,7 +209,7 @@ pub async fn receive(
 
     // The host answered us, so it is alive: resume deliveries to it at once.
     if db::deliveries::host_is_back(&data.db.write, &actor_host).await? {
-        data.delivery.wake();
+        data.delivery.host_is_back(&actor_host);
     }
     if !activities::HANDLED.contains(&kind.as_str()) {
         return Ok(Received::Ignored);

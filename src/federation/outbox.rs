@@ -131,7 +131,7 @@ async fn create_or_update(
     kind: &str,
     parent: Option<actor::Model>,
 ) -> AppResult<()> {
-    let note = note_for_post(data, post).await?;
+    let note = note_for_post(data, txn, post).await?;
     let id = data.ids.next();
     let public = matches!(post.visibility.as_str(), "public" | "unlisted");
     let activity = CreateOrUpdateNote {

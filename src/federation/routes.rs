@@ -381,7 +381,7 @@ async fn get_outbox(
                 "to": [crate::federation::context::PUBLIC],
             }));
         } else {
-            let note = note_for_post(&data, &post).await?;
+            let note = note_for_post(&data, &data.db.read, &post).await?;
             items.push(json!({
                 "id": format!("{}#create", post.ap_id), "type": "Create", "actor": actor.ap_id,
                 "published": post.published_at, "to": note.to.clone(), "cc": note.cc.clone(),
@@ -421,7 +421,7 @@ async fn get_note(
     if !as2_wanted {
         return web::post_page(&data, &author, &post).await;
     }
-    Ok(as2(to_value(note_for_post(&data, &post).await?)?))
+    Ok(as2(to_value(note_for_post(&data, &data.db.read, &post).await?)?))
 }
 
 async fn get_activity(

@@ -175,11 +175,16 @@ impl Note {
     }
 }
 
-/// Builds the wire note for a stored post (author, mentions, tags read from the DB).
-pub async fn note_for_post(data: &Data<AppState>, model: &post::Model) -> AppResult<Note> {
-    let author = db::actors::get_by_id(&data.db.read, model.author_id).await?;
-    let mentioned = db::posts::mentioned_actors(&data.db.read, model.id).await?;
-    let tags = db::posts::tags(&data.db.read, model.id).await?;
+/// Builds the wire note for a stored post (author, mentions, tags read through `db`, which is
+/// the open transaction when the post is being written).
+pub async fn note_for_post(
+    data: &Data<AppState>,
+    db: &impl sea_orm::ConnectionTrait,
+    model: &post::Model,
+) -> AppResult<Note> {
+    let author = db::actors::get_by_id(db, model.author_id).await?;
+    let mentioned = db::posts::mentioned_actors(db, model.id).await?;
+    let tags = db::posts::tags(db, model.id).await?;
     let followers = author.followers_url.clone().unwrap_or_default();
     let mention_ids: Vec<String> = mentioned.iter().map(|a| a.ap_id.clone()).collect();
     let (to, cc) = addressing(&model.visibility, &followers, &mention_ids);
@@ -243,7 +248,7 @@ impl Object for DbPost {
     }
 
     async fn into_json(self, data: &Data<AppState>) -> AppResult<Note> {
-        note_for_post(data, &self.model).await
+        note_for_post(data, &data.db.read, &self.model).await
     }
 
     async fn verify(json: &Note, expected_domain: &Url, _data: &Data<AppState>) -> AppResult<()> {
