@@ -52,6 +52,8 @@ enum AdminCommand {
     },
     /// List local accounts.
     ListUsers,
+    /// Delete a local account (other servers are told; its posts and follows are removed).
+    DeleteUser { username: String },
 }
 
 fn main() -> ExitCode {
@@ -133,6 +135,18 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{token}");
+        }
+        AdminCommand::DeleteUser { username } => {
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            accounts::delete_account(&data, &actor)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "deleted @{}; other servers are told when the node next runs",
+                actor.handle()
+            );
         }
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)

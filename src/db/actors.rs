@@ -207,6 +207,42 @@ pub async fn follower_inboxes(
     Ok(inboxes)
 }
 
+/// The distinct delivery inboxes of the remote accounts an actor follows (accepted or pending).
+pub async fn followee_inboxes(
+    db: &impl ConnectionTrait,
+    follower_id: i64,
+) -> AppResult<Vec<String>> {
+    let rows: Vec<(Option<String>, String)> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::SharedInbox)
+        .column(actor::Column::Inbox)
+        .join_rev(JoinType::InnerJoin, follow::Relation::Followee.def())
+        .filter(follow::Column::FollowerId.eq(follower_id))
+        .filter(actor::Column::Local.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(shared, inbox)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// A local actor by username, deleted or not.
+pub async fn find_local_any(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> AppResult<Option<actor::Model>> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Local.eq(true))
+        .filter(actor::Column::Username.eq(username.to_lowercase()))
+        .one(db)
+        .await?)
+}
+
 /// Local actors (with their user rows) for the admin listing, oldest first.
 pub async fn list_local(db: &impl ConnectionTrait) -> AppResult<Vec<actor::Model>> {
     use sea_orm::QueryOrder;

@@ -120,6 +120,19 @@ async fn verify_signature(
     }
 }
 
+/// The request headers with `Host` filled in from our domain when the client (HTTP/2) or a
+/// proxy left it out, so a signature over `host` can still be checked.
+fn with_host<'a>(headers: &'a HeaderMap, domain: &str) -> std::borrow::Cow<'a, HeaderMap> {
+    if headers.contains_key(axum::http::header::HOST) {
+        return std::borrow::Cow::Borrowed(headers);
+    }
+    let mut owned = headers.clone();
+    if let Ok(value) = axum::http::HeaderValue::from_str(domain) {
+        owned.insert(axum::http::header::HOST, value);
+    }
+    std::borrow::Cow::Owned(owned)
+}
+
 /// Records an activity id as received; false if it was already there.
 async fn first_time(data: &Data<AppState>, ap_id: &str) -> AppResult<bool> {
     use crate::db::entity::received_activity;
@@ -199,10 +212,11 @@ pub async fn receive(
             AppError::BadRequest("activity id and actor are on different domains".into())
         })?;
     }
+    let headers = with_host(headers, &limits.instance.domain);
     let request = RequestVerification {
         method,
         path_and_query,
-        headers,
+        headers: &headers,
         body: Some(body),
     };
     verify_signature(data, &request, &actor_url).await?;
@@ -253,10 +267,11 @@ pub async fn verify_signed_get(
         Some(known) => Url::parse(&known.ap_id).map_err(|_| unauthorized("bad stored actor"))?,
         None => actor_url,
     };
+    let headers = with_host(headers, &data.config.instance.domain);
     let request = RequestVerification {
         method: &Method::GET,
         path_and_query,
-        headers,
+        headers: &headers,
         body: None,
     };
     verify_signature(data, &request, &actor_url).await

@@ -480,3 +480,35 @@ pub async fn unannounced(
     )
     .await
 }
+
+/// A local account was deleted: Delete(actor) to its followers and the accounts it followed.
+pub async fn actor_deleted(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    actor: &actor::Model,
+) -> AppResult<()> {
+    let mut inboxes = db::actors::follower_inboxes(txn, actor.id).await?;
+    inboxes.extend(db::actors::followee_inboxes(txn, actor.id).await?);
+    let id = data.ids.next();
+    let activity = Delete {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&actor.ap_id)?.into(),
+        object: Value::String(actor.ap_id.clone()),
+        to: vec![url(PUBLIC)?],
+        cc: Vec::new(),
+    };
+    enqueue(
+        txn,
+        data,
+        actor,
+        Envelope {
+            id,
+            kind: "Delete",
+            public: true,
+        },
+        activity,
+        inboxes,
+    )
+    .await
+}

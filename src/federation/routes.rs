@@ -230,7 +230,15 @@ async fn get_actor(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let actor = local_actor(&data, &name).await?;
+    let actor = db::actors::find_local_any(&data.db.read, &name)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such account"))?;
+    if actor.deleted_at.is_some() {
+        let mut response =
+            as2(json!({"id": actor.ap_id, "type": "Tombstone", "formerType": actor.kind}));
+        *response.status_mut() = StatusCode::GONE;
+        return Ok(response);
+    }
     if !wants_as2(&headers) {
         return web::profile_page(&data, &actor).await;
     }
@@ -421,7 +429,9 @@ async fn get_note(
     if !as2_wanted {
         return web::post_page(&data, &author, &post).await;
     }
-    Ok(as2(to_value(note_for_post(&data, &data.db.read, &post).await?)?))
+    Ok(as2(to_value(
+        note_for_post(&data, &data.db.read, &post).await?,
+    )?))
 }
 
 async fn get_activity(

@@ -397,6 +397,37 @@ pub async fn local_user_by_username(
     Ok((user, actor))
 }
 
+/// Deletes a local account: its posts and follows go, other servers get Delete(actor), its
+/// logins stop working. The actor row stays (deleted) so its id answers 410 and can't be reused.
+pub async fn delete_account(data: &Data<AppState>, actor: &actor::Model) -> AppResult<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if !actor.local || actor.kind == "Application" {
+        return Err(AppError::Forbidden(
+            "only local accounts can be deleted here".into(),
+        ));
+    }
+    if actor.deleted_at.is_some() {
+        return Ok(());
+    }
+    let txn = data.db.write.begin().await?;
+    // Recipients are read before the follows are removed.
+    crate::federation::outbox::actor_deleted(&txn, data, actor).await?;
+    db::follows::delete_all_of(&txn, actor.id).await?;
+    db::posts::mark_all_deleted_by(&txn, actor.id).await?;
+    db::actors::mark_deleted(&txn, actor.id).await?;
+    if let Some(user) = db::users::find_by_actor(&txn, actor.id).await? {
+        access_token::Entity::update_many()
+            .col_expr(
+                access_token::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Utc::now()),
+            )
+            .filter(access_token::Column::UserId.eq(user.id))
+            .exec(&txn)
+            .await?;
+    }
+    crate::service::commit(data, txn).await
+}
+
 /// Resolves `user@host` (with or without a leading `@`) to an actor: local lookup, known remote
 /// actor, or WebFinger plus a fetch.
 pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<actor::Model> {

@@ -66,13 +66,20 @@ async fn a_node_killed_mid_delivery_delivers_everything_after_restart() {
     for _ in 0..FOLLOWERS {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let app = Router::new().route("/inbox", post(inbox)).with_state((inboxes.clone(), port));
+        let app = Router::new()
+            .route("/inbox", post(inbox))
+            .with_state((inboxes.clone(), port));
         tokio::spawn(async move { axum::serve(listener, app).await });
         ports.push(port);
     }
 
     // Prepare the node's database in-process: an author, five remote followers, one post.
-    let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let database = TestDb::new().await;
     let workdir = std::env::temp_dir().join(format!("halqa-crash-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&workdir).unwrap();
@@ -131,13 +138,25 @@ async fn a_node_killed_mid_delivery_delivers_everything_after_restart() {
             )
             .await
             .unwrap();
-            let row = db::follows::new_row(data.ids.next(), format!("{base}/follows/{i}"), follower.id, author.id, true);
-            db::follows::insert(&data.db.write, row, follower.id, author.id).await.unwrap();
+            let row = db::follows::new_row(
+                data.ids.next(),
+                format!("{base}/follows/{i}"),
+                follower.id,
+                author.id,
+                true,
+            );
+            db::follows::insert(&data.db.write, row, follower.id, author.id)
+                .await
+                .unwrap();
         }
         let post = posts::create_post(
             &data,
             &author,
-            posts::NewPost { text: "Résister au crash".into(), visibility: "public".into(), ..Default::default() },
+            posts::NewPost {
+                text: "Résister au crash".into(),
+                visibility: "public".into(),
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
@@ -152,7 +171,12 @@ async fn a_node_killed_mid_delivery_delivers_everything_after_restart() {
     let seen = inboxes.clone();
     eventually("all deliveries to be in flight", || {
         let seen = seen.clone();
-        async move { seen.received.lock().map(|r| r.len() == FOLLOWERS).unwrap_or(false) }
+        async move {
+            seen.received
+                .lock()
+                .map(|r| r.len() == FOLLOWERS)
+                .unwrap_or(false)
+        }
     })
     .await;
     child.kill().await.expect("SIGKILL the node");
@@ -187,7 +211,11 @@ async fn a_node_killed_mid_delivery_delivers_everything_after_restart() {
     for port in &ports {
         let ids = &received[port];
         assert!(ids.len() >= 2, "port {port} got {ids:?}");
-        assert!(ids.iter().all(|id| id == &ids[0] && id.contains("/activities/")), "{ids:?}");
+        assert!(
+            ids.iter()
+                .all(|id| id == &ids[0] && id.contains("/activities/")),
+            "{ids:?}"
+        );
     }
     let _ = std::fs::remove_dir_all(&workdir);
 }

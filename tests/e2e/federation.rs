@@ -2,31 +2,53 @@
 //! undos crossing nodes, shared-inbox de-duplication, and delivery to a node that was down.
 use crate::harness::{TestNode, cluster, eventually};
 use halqa::{
-    db::{self, entity::{actor, delivery}},
+    db::{
+        self,
+        entity::{actor, delivery},
+    },
     service::{follows, posts},
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn text(s: &str) -> posts::NewPost {
-    posts::NewPost { text: s.into(), visibility: "public".into(), ..Default::default() }
+    posts::NewPost {
+        text: s.into(),
+        visibility: "public".into(),
+        ..Default::default()
+    }
 }
 
 /// `follower` on `from` follows `username` on `to` and waits until the follow is accepted.
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) -> actor::Model {
+async fn follow_across(
+    from: &TestNode,
+    follower: &actor::Model,
+    to: &TestNode,
+    username: &str,
+) -> actor::Model {
     let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target).await.expect("follow");
+    follows::follow(&from.data(), follower, &target)
+        .await
+        .expect("follow");
     let data = from.data();
     let (fid, tid) = (follower.id, target.id);
     eventually("the follow to be accepted", || {
         let data = data.clone();
-        async move { db::follows::find(&data.db.read, fid, tid).await.ok().flatten().is_some_and(|f| f.accepted) }
+        async move {
+            db::follows::find(&data.db.read, fid, tid)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|f| f.accepted)
+        }
     })
     .await;
     target
 }
 
 async fn remote_post(node: &TestNode, ap_id: &str) -> Option<halqa::db::entity::post::Model> {
-    db::posts::find_by_ap_id(&node.data().db.read, ap_id).await.expect("query")
+    db::posts::find_by_ap_id(&node.data().db.read, ap_id)
+        .await
+        .expect("query")
 }
 
 async fn wait_for_post(node: &TestNode, ap_id: &str) -> halqa::db::entity::post::Model {
@@ -34,7 +56,13 @@ async fn wait_for_post(node: &TestNode, ap_id: &str) -> halqa::db::entity::post:
     let id = ap_id.to_string();
     eventually(&format!("{ap_id} to arrive"), || {
         let (data, id) = (data.clone(), id.clone());
-        async move { db::posts::find_by_ap_id(&data.db.read, &id).await.ok().flatten().is_some() }
+        async move {
+            db::posts::find_by_ap_id(&data.db.read, &id)
+                .await
+                .ok()
+                .flatten()
+                .is_some()
+        }
     })
     .await;
     remote_post(node, ap_id).await.expect("arrived")
@@ -48,8 +76,14 @@ async fn follow_is_accepted_and_posts_reach_the_remote_follower() {
     follow_across(&a, &alice, &b, "bob").await;
 
     // Bob's node records Alice as an accepted follower.
-    let alice_on_b = db::actors::find_by_ap_id(&b.data().db.read, &alice.ap_id).await.unwrap().expect("alice known on B");
-    let row = db::follows::find(&b.data().db.read, alice_on_b.id, bob.id).await.unwrap().expect("follow on B");
+    let alice_on_b = db::actors::find_by_ap_id(&b.data().db.read, &alice.ap_id)
+        .await
+        .unwrap()
+        .expect("alice known on B");
+    let row = db::follows::find(&b.data().db.read, alice_on_b.id, bob.id)
+        .await
+        .unwrap()
+        .expect("follow on B");
     assert!(row.accepted);
 
     let post = posts::create_post(
@@ -72,10 +106,22 @@ async fn follow_is_accepted_and_posts_reach_the_remote_follower() {
     assert_eq!(copy.summary.as_deref(), Some("annonce"));
     assert!(copy.sensitive);
     assert_eq!(copy.language.as_deref(), Some("fr"));
-    assert!(copy.content.contains("Séance de lecture"), "{}", copy.content);
-    assert_eq!(db::posts::tags(&a.data().db.read, copy.id).await.unwrap(), vec!["lecture".to_string()]);
-    let mentioned = db::posts::mentioned_actors(&a.data().db.read, copy.id).await.unwrap();
-    assert_eq!(mentioned.iter().map(|m| m.id).collect::<Vec<_>>(), vec![alice.id]);
+    assert!(
+        copy.content.contains("Séance de lecture"),
+        "{}",
+        copy.content
+    );
+    assert_eq!(
+        db::posts::tags(&a.data().db.read, copy.id).await.unwrap(),
+        vec!["lecture".to_string()]
+    );
+    let mentioned = db::posts::mentioned_actors(&a.data().db.read, copy.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        mentioned.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![alice.id]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,14 +130,23 @@ async fn replies_likes_boosts_edits_deletes_and_undos_propagate() {
     let alice = a.create_user("alice").await;
     let bob = b.create_user("bob").await;
     follow_across(&a, &alice, &b, "bob").await;
-    let original = posts::create_post(&b.data(), &bob, text("Qui partage une fiche sur les fractions ?")).await.unwrap();
+    let original = posts::create_post(
+        &b.data(),
+        &bob,
+        text("Qui partage une fiche sur les fractions ?"),
+    )
+    .await
+    .unwrap();
     let on_a = wait_for_post(&a, &original.ap_id).await;
 
     // Reply: reaches Bob (author of the parent) even though Bob doesn't follow Alice.
     let reply = posts::create_post(
         &a.data(),
         &alice,
-        posts::NewPost { in_reply_to_id: Some(on_a.id), ..text("Oui, je l'envoie ce soir") },
+        posts::NewPost {
+            in_reply_to_id: Some(on_a.id),
+            ..text("Oui, je l'envoie ce soir")
+        },
     )
     .await
     .unwrap();
@@ -104,7 +159,12 @@ async fn replies_likes_boosts_edits_deletes_and_undos_propagate() {
     let oid = original.id;
     eventually("the like to reach Bob", || {
         let bdata = bdata.clone();
-        async move { db::posts::count_favourites(&bdata.db.read, oid).await.unwrap() == 1 }
+        async move {
+            db::posts::count_favourites(&bdata.db.read, oid)
+                .await
+                .unwrap()
+                == 1
+        }
     })
     .await;
 
@@ -112,12 +172,24 @@ async fn replies_likes_boosts_edits_deletes_and_undos_propagate() {
     posts::reblog(&a.data(), &alice, on_a.id).await.unwrap();
     eventually("the boost to reach Bob", || {
         let bdata = bdata.clone();
-        async move { db::posts::count_reblogs_and_replies(&bdata.db.read, oid).await.unwrap() == (1, 1) }
+        async move {
+            db::posts::count_reblogs_and_replies(&bdata.db.read, oid)
+                .await
+                .unwrap()
+                == (1, 1)
+        }
     })
     .await;
 
     // Edit of the original reaches Alice.
-    posts::edit_post(&b.data(), &bob, original.id, text("Qui partage une fiche sur les fractions ? (CM1)")).await.unwrap();
+    posts::edit_post(
+        &b.data(),
+        &bob,
+        original.id,
+        text("Qui partage une fiche sur les fractions ? (CM1)"),
+    )
+    .await
+    .unwrap();
     let adata = a.data();
     let ap_id = original.ap_id.clone();
     eventually("the edit to reach Alice", || {
@@ -132,24 +204,37 @@ async fn replies_likes_boosts_edits_deletes_and_undos_propagate() {
     .await;
 
     // Undo like and boost.
-    posts::unfavourite(&a.data(), &alice, on_a.id).await.unwrap();
+    posts::unfavourite(&a.data(), &alice, on_a.id)
+        .await
+        .unwrap();
     posts::unreblog(&a.data(), &alice, on_a.id).await.unwrap();
     eventually("the undos to reach Bob", || {
         let bdata = bdata.clone();
         async move {
-            db::posts::count_favourites(&bdata.db.read, oid).await.unwrap() == 0
-                && db::posts::count_reblogs_and_replies(&bdata.db.read, oid).await.unwrap() == (0, 1)
+            db::posts::count_favourites(&bdata.db.read, oid)
+                .await
+                .unwrap()
+                == 0
+                && db::posts::count_reblogs_and_replies(&bdata.db.read, oid)
+                    .await
+                    .unwrap()
+                    == (0, 1)
         }
     })
     .await;
 
     // Delete of the reply.
-    posts::delete_post(&a.data(), &alice, reply.id).await.unwrap();
+    posts::delete_post(&a.data(), &alice, reply.id)
+        .await
+        .unwrap();
     let reply_ap_id = reply.ap_id.clone();
     eventually("the delete to reach Bob", || {
         let (bdata, id) = (bdata.clone(), reply_ap_id.clone());
         async move {
-            db::posts::find_by_ap_id(&bdata.db.read, &id).await.unwrap().is_some_and(|p| p.deleted_at.is_some() && p.content.is_empty())
+            db::posts::find_by_ap_id(&bdata.db.read, &id)
+                .await
+                .unwrap()
+                .is_some_and(|p| p.deleted_at.is_some() && p.content.is_empty())
         }
     })
     .await;
@@ -170,16 +255,32 @@ async fn unfollow_removes_the_follow_on_both_nodes() {
     let alice = a.create_user("alice").await;
     let bob = b.create_user("bob").await;
     let bob_on_a = follow_across(&a, &alice, &b, "bob").await;
-    follows::unfollow(&a.data(), &alice, &bob_on_a).await.unwrap();
-    assert!(db::follows::find(&a.data().db.read, alice.id, bob_on_a.id).await.unwrap().is_none());
+    follows::unfollow(&a.data(), &alice, &bob_on_a)
+        .await
+        .unwrap();
+    assert!(
+        db::follows::find(&a.data().db.read, alice.id, bob_on_a.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let bdata = b.data();
     let alice_ap = alice.ap_id.clone();
     eventually("the Undo(Follow) to reach Bob", || {
         let (bdata, alice_ap) = (bdata.clone(), alice_ap.clone());
         async move {
-            let alice_on_b = db::actors::find_by_ap_id(&bdata.db.read, &alice_ap).await.unwrap().expect("known");
-            db::follows::count_accepted(&bdata.db.read, bob.id, true).await.unwrap() == 0
-                && db::follows::find(&bdata.db.read, alice_on_b.id, bob.id).await.unwrap().is_none()
+            let alice_on_b = db::actors::find_by_ap_id(&bdata.db.read, &alice_ap)
+                .await
+                .unwrap()
+                .expect("known");
+            db::follows::count_accepted(&bdata.db.read, bob.id, true)
+                .await
+                .unwrap()
+                == 0
+                && db::follows::find(&bdata.db.read, alice_on_b.id, bob.id)
+                    .await
+                    .unwrap()
+                    .is_none()
         }
     })
     .await;
@@ -197,7 +298,9 @@ async fn direct_messages_reach_only_mentioned_accounts_and_followers_share_one_i
     follow_across(&c, &carol, &b, "bob").await;
 
     // A public post: one delivery per node (A's two followers share its shared inbox).
-    let public = posts::create_post(&b.data(), &bob, text("Bonjour la halqa")).await.unwrap();
+    let public = posts::create_post(&b.data(), &bob, text("Bonjour la halqa"))
+        .await
+        .unwrap();
     wait_for_post(&a, &public.ap_id).await;
     wait_for_post(&c, &public.ap_id).await;
     let inboxes: Vec<String> = delivery::Entity::find()
@@ -222,14 +325,22 @@ async fn direct_messages_reach_only_mentioned_accounts_and_followers_share_one_i
     let dm = posts::create_post(
         &b.data(),
         &bob,
-        posts::NewPost { visibility: "direct".into(), ..text(&format!("@carol@{} ta séquence est prête", c.domain)) },
+        posts::NewPost {
+            visibility: "direct".into(),
+            ..text(&format!("@carol@{} ta séquence est prête", c.domain))
+        },
     )
     .await
     .unwrap();
     let on_c = wait_for_post(&c, &dm.ap_id).await;
     assert_eq!(on_c.visibility, "direct");
-    let mentioned = db::posts::mentioned_actors(&c.data().db.read, on_c.id).await.unwrap();
-    assert_eq!(mentioned.iter().map(|m| m.id).collect::<Vec<_>>(), vec![carol.id]);
+    let mentioned = db::posts::mentioned_actors(&c.data().db.read, on_c.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        mentioned.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![carol.id]
+    );
     // Alice's node never gets it: every delivery of that activity went to C.
     let activity = halqa::db::entity::outgoing_activity::Entity::find()
         .filter(halqa::db::entity::outgoing_activity::Column::Body.contains(dm.ap_id.as_str()))
@@ -256,11 +367,15 @@ async fn delivery_survives_a_node_that_is_down_and_comes_back() {
     let bob = b.create_user("bob").await;
     // Bob follows Alice and gets her first post; then Bob's node goes down.
     follow_across(&b, &bob, &a, "alice").await;
-    let before = posts::create_post(&a.data(), &alice, text("Avant la panne")).await.unwrap();
+    let before = posts::create_post(&a.data(), &alice, text("Avant la panne"))
+        .await
+        .unwrap();
     let before_on_b = wait_for_post(&b, &before.ap_id).await;
     b.stop().await;
 
-    let post = posts::create_post(&a.data(), &alice, text("Publié pendant la panne")).await.unwrap();
+    let post = posts::create_post(&a.data(), &alice, text("Publié pendant la panne"))
+        .await
+        .unwrap();
     let adata = a.data();
     let host = b.domain.clone();
     eventually("a failed attempt to the down node", || {
@@ -272,7 +387,9 @@ async fn delivery_survives_a_node_that_is_down_and_comes_back() {
                 .await
                 .unwrap()
                 .iter()
-                .any(|d| d.attempts >= 1 && d.state == delivery::state::PENDING && d.last_error.is_some())
+                .any(|d| {
+                    d.attempts >= 1 && d.state == delivery::state::PENDING && d.last_error.is_some()
+                })
         }
     })
     .await;
@@ -280,12 +397,62 @@ async fn delivery_survives_a_node_that_is_down_and_comes_back() {
     // Bob's node comes back and talks to Alice's node (Bob likes her earlier post): Alice's node
     // takes that as a sign of life and delivers what was waiting, without waiting for backoff.
     b.restart().await;
-    posts::favourite(&b.data(), &bob, before_on_b.id).await.unwrap();
+    posts::favourite(&b.data(), &bob, before_on_b.id)
+        .await
+        .unwrap();
     let data_b = b.data();
     let id = post.ap_id.clone();
     eventually("the post to reach the revived node", || {
         let (data_b, id) = (data_b.clone(), id.clone());
-        async move { db::posts::find_by_ap_id(&data_b.db.read, &id).await.unwrap().is_some() }
+        async move {
+            db::posts::find_by_ap_id(&data_b.db.read, &id)
+                .await
+                .unwrap()
+                .is_some()
+        }
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_an_account_reaches_its_followers() {
+    let [a, b] = cluster::<2>().await;
+    let alice = a.create_user("alice").await;
+    let bob = b.create_user("bob").await;
+    let bob_on_a = follow_across(&a, &alice, &b, "bob").await;
+    let post = posts::create_post(&b.data(), &bob, text("Au revoir"))
+        .await
+        .unwrap();
+    wait_for_post(&a, &post.ap_id).await;
+
+    halqa::service::accounts::delete_account(&b.data(), &bob)
+        .await
+        .unwrap();
+    let adata = a.data();
+    let (bob_id, post_id) = (bob_on_a.id, post.ap_id.clone());
+    eventually("the account deletion to reach Alice's node", || {
+        let (adata, post_id) = (adata.clone(), post_id.clone());
+        async move {
+            let bob = db::actors::get_by_id(&adata.db.read, bob_id).await.unwrap();
+            let post = db::posts::find_by_ap_id(&adata.db.read, &post_id)
+                .await
+                .unwrap()
+                .unwrap();
+            bob.deleted_at.is_some()
+                && post.deleted_at.is_some()
+                && db::follows::count_accepted(&adata.db.read, alice.id, false)
+                    .await
+                    .unwrap()
+                    == 0
+        }
+    })
+    .await;
+    let response = reqwest::Client::new()
+        .get(&bob.ap_id)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    assert_eq!(status, 410, "{}", response.text().await.unwrap_or_default());
 }

@@ -36,18 +36,29 @@ impl TestDb {
     /// A new empty database.
     pub async fn new() -> TestDb {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let unique = format!("{}_{}_{}", std::process::id(), n, chrono::Utc::now().timestamp_micros());
+        let unique = format!(
+            "{}_{}_{}",
+            std::process::id(),
+            n,
+            chrono::Utc::now().timestamp_micros()
+        );
         match std::env::var("HALQA_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("halqa_test_{unique}");
-                let admin = Database::connect(&admin_url).await.expect("connect to HALQA_TEST_DATABASE_URL");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to HALQA_TEST_DATABASE_URL");
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await
                     .expect("create test database");
-                let mut url = url::Url::parse(&admin_url).expect("HALQA_TEST_DATABASE_URL is a URL");
+                let mut url =
+                    url::Url::parse(&admin_url).expect("HALQA_TEST_DATABASE_URL is a URL");
                 url.set_path(&format!("/{name}"));
-                TestDb { url: url.to_string(), cleanup: Cleanup::Postgres { admin_url, name } }
+                TestDb {
+                    url: url.to_string(),
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
             }
             _ => {
                 let path = std::env::temp_dir().join(format!("halqa-test-{unique}.db"));
@@ -72,13 +83,18 @@ impl Drop for TestDb {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs outside async context: use a short-lived runtime on its own thread.
                 let _ = std::thread::spawn(move || {
-                    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
                         return;
                     };
                     rt.block_on(async {
                         if let Ok(admin) = Database::connect(&admin_url).await {
                             let _ = admin
-                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
                                 .await;
                         }
                     });
@@ -124,12 +140,22 @@ impl TestNode {
         let mut config = test_config(port, &db.url);
         tweak(&mut config);
         let node = start(config, listener).await;
-        TestNode { node: Some(node), db, port, domain: format!("localhost:{port}"), base: format!("http://localhost:{port}") }
+        TestNode {
+            node: Some(node),
+            db,
+            port,
+            domain: format!("localhost:{port}"),
+            base: format!("http://localhost:{port}"),
+        }
     }
 
     /// The node's state, as handlers and services see it.
     pub fn data(&self) -> Data<AppState> {
-        self.node.as_ref().expect("node is running").federation.to_request_data()
+        self.node
+            .as_ref()
+            .expect("node is running")
+            .federation
+            .to_request_data()
     }
 
     /// Stops the node (its database and port stay reserved for [`TestNode::restart`]).
@@ -142,7 +168,9 @@ impl TestNode {
     /// Starts the node again on the same port and database.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.expect("rebind the same port");
+        let listener = TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .expect("rebind the same port");
         let config = test_config(self.port, &self.db.url);
         self.node = Some(start(config, listener).await);
     }
@@ -169,7 +197,9 @@ impl TestNode {
 
     /// Resolves `user@host` from this node (WebFinger + fetch for remote accounts).
     pub async fn resolve(&self, handle: &str) -> actor::Model {
-        accounts::resolve_handle(&self.data(), handle).await.expect("resolve handle")
+        accounts::resolve_handle(&self.data(), handle)
+            .await
+            .expect("resolve handle")
     }
 
     /// The `user@domain` handle of a local user of this node.

@@ -3,7 +3,10 @@
 use crate::harness::{TestNode, cluster};
 use chrono::{Duration, Utc};
 use halqa::{
-    db::{self, entity::{actor, outgoing_activity, received_activity}},
+    db::{
+        self,
+        entity::{actor, outgoing_activity, received_activity},
+    },
     federation::signatures,
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -50,11 +53,16 @@ async fn post_signed(
 }
 
 async fn follower_count(node: &TestNode, actor: &actor::Model) -> u64 {
-    db::follows::count_accepted(&node.data().db.read, actor.id, true).await.expect("count")
+    db::follows::count_accepted(&node.data().db.read, actor.id, true)
+        .await
+        .expect("count")
 }
 
 fn error_of(body: &Value) -> String {
-    body.get("error").and_then(Value::as_str).unwrap_or_default().to_string()
+    body.get("error")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,18 +87,35 @@ async fn unsigned_forged_tampered_and_stale_requests_are_refused() {
 
     // Signed with a key that is not Alice's.
     let (forged_pem, _) = signatures::generate_rsa_keypair().unwrap();
-    let (status, reason) = post_signed(&inbox, &alice, Some(&forged_pem), body.clone(), Utc::now()).await;
+    let (status, reason) =
+        post_signed(&inbox, &alice, Some(&forged_pem), body.clone(), Utc::now()).await;
     assert_eq!(status, 401, "{reason}");
     assert!(error_of(&reason).contains("signature"), "{reason}");
 
     // Too old.
-    let (status, reason) = post_signed(&inbox, &alice, None, body.clone(), Utc::now() - Duration::hours(13)).await;
+    let (status, reason) = post_signed(
+        &inbox,
+        &alice,
+        None,
+        body.clone(),
+        Utc::now() - Duration::hours(13),
+    )
+    .await;
     assert_eq!(status, 401, "{reason}");
 
     // Body changed after signing: the digest no longer matches.
     let key = signatures::parse_private_key_pem(alice.private_key_pem.as_deref().unwrap()).unwrap();
     let url = url::Url::parse(&inbox).unwrap();
-    let signed = signatures::sign_request(&key, &alice.public_key_id, &http::Method::POST, &url, Some(&body), Some("application/activity+json"), Utc::now()).unwrap();
+    let signed = signatures::sign_request(
+        &key,
+        &alice.public_key_id,
+        &http::Method::POST,
+        &url,
+        Some(&body),
+        Some("application/activity+json"),
+        Utc::now(),
+    )
+    .unwrap();
     let tampered = serde_json::to_vec(&follow_activity(&alice, &bob.ap_id, 2)).unwrap();
     let response = reqwest::Client::new()
         .post(&inbox)
@@ -108,7 +133,13 @@ async fn unsigned_forged_tampered_and_stale_requests_are_refused() {
 
     // Nothing changed on Bob's node.
     assert_eq!(follower_count(&b, &bob).await, 0);
-    assert_eq!(received_activity::Entity::find().count(&b.data().db.read).await.unwrap(), 0);
+    assert_eq!(
+        received_activity::Entity::find()
+            .count(&b.data().db.read)
+            .await
+            .unwrap(),
+        0
+    );
 
     // The same Follow, properly signed, works.
     let (status, reason) = post_signed(&inbox, &alice, None, body, Utc::now()).await;
@@ -123,7 +154,14 @@ async fn duplicate_activities_are_processed_once() {
     let bob = b.create_user("bob").await;
     let body = serde_json::to_vec(&follow_activity(&alice, &bob.ap_id, 7)).unwrap();
     for _ in 0..3 {
-        let (status, reason) = post_signed(&format!("{}/inbox", b.base), &alice, None, body.clone(), Utc::now()).await;
+        let (status, reason) = post_signed(
+            &format!("{}/inbox", b.base),
+            &alice,
+            None,
+            body.clone(),
+            Utc::now(),
+        )
+        .await;
         assert_eq!(status, 202, "{reason}");
     }
     // One follow, and one Accept sent back — not three.
@@ -171,31 +209,64 @@ async fn malformed_oversized_nested_and_spoofed_bodies_get_clear_errors() {
         let (got, reason) = post_signed(&inbox, &alice, None, body, Utc::now()).await;
         assert_eq!(got, status, "{needle}: {reason}");
         if status != 413 {
-            assert!(error_of(&reason).contains(needle), "expected {needle:?} in {reason}");
+            assert!(
+                error_of(&reason).contains(needle),
+                "expected {needle:?} in {reason}"
+            );
         }
     }
     assert_eq!(follower_count(&b, &bob).await, 0);
-    assert_eq!(received_activity::Entity::find().count(&b.data().db.read).await.unwrap(), 0);
+    assert_eq!(
+        received_activity::Entity::find()
+            .count(&b.data().db.read)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocked_domains_and_non_debug_loopback_peers_are_refused() {
     let a = TestNode::spawn().await;
     let alice = a.create_user("alice").await;
-    let body = serde_json::to_vec(&follow_activity(&alice, "http://x.example/users/bob", 1)).unwrap();
+    let body =
+        serde_json::to_vec(&follow_activity(&alice, "http://x.example/users/bob", 1)).unwrap();
 
     // A node that blocks "localhost" refuses everything from it with 403.
-    let blocking = TestNode::spawn_with(|c| c.federation.blocked_domains = vec!["localhost".into()]).await;
+    let blocking =
+        TestNode::spawn_with(|c| c.federation.blocked_domains = vec!["localhost".into()]).await;
     blocking.create_user("bob").await;
-    let (status, reason) = post_signed(&format!("{}/inbox", blocking.base), &alice, None, body.clone(), Utc::now()).await;
+    let (status, reason) = post_signed(
+        &format!("{}/inbox", blocking.base),
+        &alice,
+        None,
+        body.clone(),
+        Utc::now(),
+    )
+    .await;
     assert_eq!(status, 403, "{reason}");
 
     // A production-mode node refuses to fetch actors on loopback / explicit ports.
     let production = TestNode::spawn_with(|c| c.federation.debug = false).await;
     let bob = production.create_user("bob").await;
     let body = serde_json::to_vec(&follow_activity(&alice, &bob.ap_id, 2)).unwrap();
-    let (status, reason) = post_signed(&format!("{}/inbox", production.base), &alice, None, body, Utc::now()).await;
+    let (status, reason) = post_signed(
+        &format!("{}/inbox", production.base),
+        &alice,
+        None,
+        body,
+        Utc::now(),
+    )
+    .await;
     assert_eq!(status, 401, "{reason}");
-    assert!(error_of(&reason).contains("cannot get the signing actor"), "{reason}");
-    assert!(db::actors::find_by_ap_id(&production.data().db.read, &alice.ap_id).await.unwrap().is_none());
+    assert!(
+        error_of(&reason).contains("cannot get the signing actor"),
+        "{reason}"
+    );
+    assert!(
+        db::actors::find_by_ap_id(&production.data().db.read, &alice.ap_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
