@@ -770,7 +770,8 @@ pub fn build_signed_request(
 /// Parses a public key PEM: SPKI (`BEGIN PUBLIC KEY`, what actors publish) or PKCS#1
 /// (`BEGIN RSA PUBLIC KEY`).
 pub fn parse_public_key_pem(pem: &str) -> Result<PKey<Public>, SignatureError> {
-    let pem = pem.trim();
+    let normalised = normalise_pem(pem);
+    let pem = normalised.as_deref().unwrap_or(pem).trim();
     let bad = |e: openssl::error::ErrorStack| SignatureError::InvalidPublicKey(e.to_string());
     if pem.contains("BEGIN RSA PUBLIC KEY") {
         let rsa = Rsa::public_key_from_pem_pkcs1(pem.as_bytes()).map_err(bad)?;
@@ -778,6 +779,34 @@ pub fn parse_public_key_pem(pem: &str) -> Result<PKey<Public>, SignatureError> {
     } else {
         PKey::public_key_from_pem(pem.as_bytes()).map_err(bad)
     }
+}
+
+/// Rebuilds a PEM whose line breaks were turned into spaces (seen from some servers): the
+/// base64 body re-wrapped at 64 columns between its BEGIN/END lines. `None` when already fine.
+fn normalise_pem(pem: &str) -> Option<String> {
+    let pem = pem.trim();
+    let begin_end = pem.find("-----BEGIN ")?;
+    let header_end = pem[begin_end + 11..].find("-----")? + begin_end + 16;
+    let footer_start = pem.rfind("-----END ")?;
+    if footer_start <= header_end {
+        return None;
+    }
+    let body = &pem[header_end..footer_start];
+    if !body.trim().contains(' ') {
+        return None;
+    }
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let lines: Vec<&str> = compact
+        .as_bytes()
+        .chunks(64)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    Some(format!(
+        "{}\n{}\n{}",
+        &pem[begin_end..header_end],
+        lines.join("\n"),
+        &pem[footer_start..]
+    ))
 }
 
 /// Parses an unencrypted private key PEM: PKCS#8 (`BEGIN PRIVATE KEY`, what

@@ -43,27 +43,47 @@ pub fn types_of(value: &Value) -> Vec<String> {
     }
 }
 
-/// Deserializes `type` that may be a string or an array, keeping the first of `known` found
-/// (or the first entry when none is known).
+/// Deserializes `type` that may be a string or an array, keeping the first of `known` found;
+/// a document of none of the known types is refused (as Mastodon ignores unknown types).
 pub fn kind_among<'de, D: Deserializer<'de>>(d: D, known: &[&str]) -> Result<String, D::Error> {
     let value = Value::deserialize(d)?;
     let kinds = types_of(&serde_json::json!({ "type": value }));
     kinds
         .iter()
         .find(|k| known.contains(&k.as_str()))
-        .or_else(|| kinds.first())
         .cloned()
-        .ok_or_else(|| serde::de::Error::custom("missing type"))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unsupported type {kinds:?} (expected one of {known:?})"
+            ))
+        })
+}
+
+/// The first usable entry of a value that may be one object or an array of them (e.g. several
+/// `publicKey`s): unreadable entries are skipped.
+pub fn first_of<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .find_map(|v| serde_json::from_value(v).ok()),
+        Some(other) => serde_json::from_value(other).ok(),
+        None => None,
+    })
 }
 
 /// The media URL of an `icon`/`image` value: a string, an Image object (`url` a string or Link)
 /// or a list of those.
 pub fn image_url(value: Option<&Value>) -> Option<String> {
     match value? {
-        Value::String(s) => Some(s.clone()),
+        // Relative URLs can't be resolved safely: drop them.
+        Value::String(s) => Url::parse(s).ok().map(String::from),
         Value::Array(items) => items.iter().find_map(|v| image_url(Some(v))),
         Value::Object(map) => match map.get("url") {
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Url::parse(s).ok().map(String::from),
             Some(other) => first_url(Some(other)).map(String::from),
             None => None,
         },

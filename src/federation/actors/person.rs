@@ -97,7 +97,8 @@ pub struct Person {
         skip_serializing_if = "Option::is_none"
     )]
     pub endpoints: Option<Endpoints>,
-    #[serde(default, deserialize_with = "lenient")]
+    /// One key, or the first readable of several.
+    #[serde(default, deserialize_with = "wire::first_of")]
     pub public_key: Option<PublicKey>,
     #[serde(default, deserialize_with = "lenient")]
     pub manually_approves_followers: Option<bool>,
