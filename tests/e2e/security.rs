@@ -270,3 +270,49 @@ async fn blocked_domains_and_non_debug_loopback_peers_are_refused() {
             .is_none()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorized_fetch_requires_signed_gets_but_serves_actors() {
+    let a = TestNode::spawn().await;
+    let b = TestNode::spawn_with(|c| c.federation.authorized_fetch = true).await;
+    let bob = b.create_user("bob").await;
+    let post = halqa::service::posts::create_post(
+        &b.data(),
+        &bob,
+        halqa::service::posts::NewPost {
+            text: "Réservé aux serveurs signés".into(),
+            visibility: "public".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let get = |url: String| {
+        client
+            .get(url)
+            .header("accept", "application/activity+json")
+            .send()
+    };
+
+    // Unsigned: the note and collections are refused, the actor (with its key) is served.
+    assert_eq!(get(post.ap_id.clone()).await.unwrap().status(), 401);
+    assert_eq!(
+        get(format!("{}/followers", bob.ap_id))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(get(bob.ap_id.clone()).await.unwrap().status(), 200);
+
+    // A's node fetches it signed (by its instance actor) and gets it.
+    use activitypub_federation::fetch::object_id::ObjectId;
+    use halqa::federation::objects::note::DbPost;
+    let fetched = ObjectId::<DbPost>::parse(&post.ap_id)
+        .unwrap()
+        .dereference(&a.data())
+        .await
+        .unwrap();
+    assert!(fetched.model.content.contains("Réservé"));
+}
