@@ -54,6 +54,39 @@ enum AdminCommand {
     ListUsers,
     /// Delete a local account (other servers are told; its posts and follows are removed).
     DeleteUser { username: String },
+    /// Publish a status as a local account (until client apps can, and for scripts).
+    Post {
+        username: String,
+        text: String,
+        #[arg(long, default_value = "public", value_parser = ["public", "unlisted", "private", "direct"])]
+        visibility: String,
+        /// Content warning.
+        #[arg(long)]
+        spoiler: Option<String>,
+        /// Language code (ar, fr, en, …).
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Make a local account follow another account, local or remote (`user@host`).
+    Follow { username: String, target: String },
+    /// Set a local account's PLN profile facets (lists are comma-separated).
+    SetFacets {
+        username: String,
+        #[arg(long, value_parser = ["trainee", "novice", "teacher", "teacher_educator"])]
+        stage: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        subjects: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        levels: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        languages: Vec<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        open_to_mentor: bool,
+        #[arg(long)]
+        seeking_mentor: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -147,6 +180,73 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                 "deleted @{}; other servers are told when the node next runs",
                 actor.handle()
             );
+        }
+        AdminCommand::Post {
+            username,
+            text,
+            visibility,
+            spoiler,
+            language,
+        } => {
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let new = halqa::service::posts::NewPost {
+                text,
+                spoiler_text: spoiler,
+                sensitive: false,
+                visibility,
+                language,
+                in_reply_to_id: None,
+            };
+            let post = halqa::service::posts::create_post(&data, &actor, new)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("posted {}", post.ap_id);
+        }
+        AdminCommand::Follow { username, target } => {
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let target = accounts::resolve_handle(&data, &target)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot find {target}: {e}"))?;
+            let follow = halqa::service::follows::follow(&data, &actor, &target)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let state_word = if follow.accepted {
+                "following"
+            } else {
+                "follow requested (waiting for Accept)"
+            };
+            println!("@{} → @{}: {state_word}", actor.username, target.handle());
+        }
+        AdminCommand::SetFacets {
+            username,
+            stage,
+            subjects,
+            levels,
+            languages,
+            region,
+            open_to_mentor,
+            seeking_mentor,
+        } => {
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let facets = accounts::Facets {
+                stage,
+                subjects,
+                levels,
+                languages,
+                region,
+                open_to_mentor,
+                seeking_mentor,
+            };
+            accounts::set_facets(&data, actor.id, facets)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("facets of @{} updated", actor.username);
         }
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)

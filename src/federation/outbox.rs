@@ -12,6 +12,7 @@ use crate::{
         DomainPolicy,
         activities::{
             AcceptFollow, Announce, CreateOrUpdateNote, Delete, Follow, Like, RejectFollow, Undo,
+            UpdatePerson,
         },
         context::{PUBLIC, default_context},
         objects::note::note_for_post,
@@ -505,6 +506,35 @@ pub async fn actor_deleted(
         Envelope {
             id,
             kind: "Delete",
+            public: true,
+        },
+        activity,
+        inboxes,
+    )
+    .await
+}
+
+/// A local account's profile changed: Update(Person) to its followers.
+pub async fn actor_updated(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    actor: &actor::Model,
+) -> AppResult<()> {
+    let inboxes = db::actors::follower_inboxes(txn, actor.id).await?;
+    let id = data.ids.next();
+    let activity = UpdatePerson {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&actor.ap_id)?.into(),
+        object: crate::federation::actors::person::Person::from_model(actor)?,
+    };
+    enqueue(
+        txn,
+        data,
+        actor,
+        Envelope {
+            id,
+            kind: "Update",
             public: true,
         },
         activity,

@@ -250,8 +250,14 @@ pub async fn create_user(
     Ok((user, actor))
 }
 
-/// Stores PLN facets on a local actor (validated: known stage, short lists).
-pub async fn set_facets(db: &Db, actor_id: i64, facets: Facets) -> AppResult<actor::Model> {
+/// Stores PLN facets on a local actor (validated: known stage, short lists) and tells its
+/// followers' servers (Update of the actor).
+pub async fn set_facets(
+    data: &Data<AppState>,
+    actor_id: i64,
+    facets: Facets,
+) -> AppResult<actor::Model> {
+    let db = &data.db;
     use sea_orm::ActiveModelTrait;
     if let Some(stage) = &facets.stage
         && !STAGES.contains(&stage.as_str())
@@ -284,7 +290,11 @@ pub async fn set_facets(db: &Db, actor_id: i64, facets: Facets) -> AppResult<act
     row.open_to_mentor = Set(facets.open_to_mentor);
     row.seeking_mentor = Set(facets.seeking_mentor);
     row.updated_at = Set(Utc::now());
-    Ok(row.update(&db.write).await?)
+    let txn = db.write.begin().await?;
+    let actor = row.update(&txn).await?;
+    crate::federation::outbox::actor_updated(&txn, data, &actor).await?;
+    crate::service::commit(data, txn).await?;
+    Ok(actor)
 }
 
 /// The node's own `Application` actor (FEP-2677), created on first start.

@@ -456,3 +456,40 @@ async fn deleting_an_account_reaches_its_followers() {
     let status = response.status();
     assert_eq!(status, 410, "{}", response.text().await.unwrap_or_default());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pln_facets_federate_on_the_actor() {
+    let [a, b] = cluster::<2>().await;
+    let alice = a.create_user("alice").await;
+    let bob = b.create_user("bob").await;
+    let bob_on_a = follow_across(&a, &alice, &b, "bob").await;
+    assert!(bob_on_a.stage.is_none());
+    halqa::service::accounts::set_facets(
+        &b.data(),
+        bob.id,
+        halqa::service::accounts::Facets {
+            stage: Some("teacher".into()),
+            subjects: vec!["mathématiques".into(), "الفيزياء".into()],
+            levels: vec!["secondary".into()],
+            languages: vec!["ar".into(), "fr".into()],
+            region: Some("Rabat-Salé-Kénitra".into()),
+            open_to_mentor: true,
+            seeking_mentor: false,
+        },
+    )
+    .await
+    .unwrap();
+    let adata = a.data();
+    let id = bob_on_a.id;
+    eventually("the profile update to reach Alice's node", || {
+        let adata = adata.clone();
+        async move {
+            let bob = db::actors::get_by_id(&adata.db.read, id).await.unwrap();
+            bob.stage.as_deref() == Some("teacher")
+                && actor::Model::facet_list(&bob.subjects) == vec!["mathématiques", "الفيزياء"]
+                && bob.open_to_mentor
+                && bob.region.as_deref() == Some("Rabat-Salé-Kénitra")
+        }
+    })
+    .await;
+}

@@ -14,6 +14,7 @@ use activitypub_federation::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -300,9 +301,10 @@ impl Object for DbActor {
     }
 
     async fn from_json(json: Person, data: &Data<AppState>) -> AppResult<Self> {
-        let model =
-            db::actors::upsert_remote(&data.db.write, &data.ids, remote_actor_fields(json)?)
-                .await?;
+        // A renamed older row and the upsert land together.
+        let txn = data.db.write.begin().await?;
+        let model = db::actors::upsert_remote(&txn, &data.ids, remote_actor_fields(json)?).await?;
+        txn.commit().await?;
         DbActor::new(model)
     }
 }

@@ -17,6 +17,7 @@ use activitypub_federation::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -314,7 +315,10 @@ impl Object for DbPost {
             mention_ap_ids: json.mention_hrefs(),
             hashtags: json.hashtags(),
         };
-        let model = db::posts::upsert_remote(&data.db.write, &data.ids, remote).await?;
+        // The post, its mentions and tags land together or not at all.
+        let txn = data.db.write.begin().await?;
+        let model = db::posts::upsert_remote(&txn, &data.ids, remote).await?;
+        txn.commit().await?;
         DbPost::new(model)
     }
 }
