@@ -20,8 +20,10 @@ use tokio::sync::{Notify, Semaphore, mpsc, watch};
 
 /// How long a claimed row stays ours before another worker may take it.
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
-/// Longest idle sleep when nothing is due (a safety net; enqueues wake the loop at once).
-const MAX_IDLE: Duration = Duration::from_secs(30);
+/// Longest idle sleep when nothing is due. Enqueues in this process wake the loop at once; this
+/// bounds how long work enqueued by another process (the CLI, another node process on the same
+/// PostgreSQL) waits. One indexed query every few seconds costs nothing measurable.
+const MAX_IDLE: Duration = Duration::from_secs(5);
 /// After a connection failure, other deliveries to that host wait this long (circuit breaker).
 const HOST_COOLDOWN: Duration = Duration::from_secs(60);
 /// Retries stop once this much time has passed since the first attempt.
