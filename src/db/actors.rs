@@ -181,23 +181,38 @@ pub async fn upsert_remote(
     })
 }
 
-/// The distinct delivery inboxes (shared inbox when known) of an actor's accepted remote followers.
-pub async fn follower_inboxes(
+/// Which side of the follow relation to collect inboxes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The actor's accepted followers.
+    Followers,
+    /// The accounts the actor follows (accepted or pending).
+    Following,
+}
+
+/// The distinct delivery inboxes (shared inbox when known) of an actor's remote followers or
+/// followees.
+pub async fn remote_inboxes(
     db: &impl ConnectionTrait,
-    followee_id: i64,
+    actor_id: i64,
+    side: Side,
 ) -> AppResult<Vec<String>> {
-    let rows: Vec<(Option<String>, String)> = actor::Entity::find()
+    let mut query = actor::Entity::find()
         .select_only()
         .column(actor::Column::SharedInbox)
         .column(actor::Column::Inbox)
-        .join_rev(JoinType::InnerJoin, follow::Relation::Follower.def())
-        .filter(follow::Column::FolloweeId.eq(followee_id))
-        .filter(follow::Column::Accepted.eq(true))
         .filter(actor::Column::Local.eq(false))
-        .filter(actor::Column::DeletedAt.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
+        .filter(actor::Column::DeletedAt.is_null());
+    query = match side {
+        Side::Followers => query
+            .join_rev(JoinType::InnerJoin, follow::Relation::Follower.def())
+            .filter(follow::Column::FolloweeId.eq(actor_id))
+            .filter(follow::Column::Accepted.eq(true)),
+        Side::Following => query
+            .join_rev(JoinType::InnerJoin, follow::Relation::Followee.def())
+            .filter(follow::Column::FollowerId.eq(actor_id)),
+    };
+    let rows: Vec<(Option<String>, String)> = query.into_tuple().all(db).await?;
     let mut inboxes: Vec<String> = rows
         .into_iter()
         .map(|(shared, inbox)| shared.unwrap_or(inbox))
@@ -207,28 +222,12 @@ pub async fn follower_inboxes(
     Ok(inboxes)
 }
 
-/// The distinct delivery inboxes of the remote accounts an actor follows (accepted or pending).
-pub async fn followee_inboxes(
+/// The delivery inboxes of an actor's accepted remote followers.
+pub async fn follower_inboxes(
     db: &impl ConnectionTrait,
-    follower_id: i64,
+    followee_id: i64,
 ) -> AppResult<Vec<String>> {
-    let rows: Vec<(Option<String>, String)> = actor::Entity::find()
-        .select_only()
-        .column(actor::Column::SharedInbox)
-        .column(actor::Column::Inbox)
-        .join_rev(JoinType::InnerJoin, follow::Relation::Followee.def())
-        .filter(follow::Column::FollowerId.eq(follower_id))
-        .filter(actor::Column::Local.eq(false))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut inboxes: Vec<String> = rows
-        .into_iter()
-        .map(|(shared, inbox)| shared.unwrap_or(inbox))
-        .collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
+    remote_inboxes(db, followee_id, Side::Followers).await
 }
 
 /// A local actor by username, deleted or not.

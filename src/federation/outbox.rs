@@ -489,7 +489,7 @@ pub async fn actor_deleted(
     actor: &actor::Model,
 ) -> AppResult<()> {
     let mut inboxes = db::actors::follower_inboxes(txn, actor.id).await?;
-    inboxes.extend(db::actors::followee_inboxes(txn, actor.id).await?);
+    inboxes.extend(db::actors::remote_inboxes(txn, actor.id, db::actors::Side::Following).await?);
     let id = data.ids.next();
     let activity = Delete {
         kind: Default::default(),
