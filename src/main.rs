@@ -156,26 +156,17 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                     role: role.clone(),
                 },
             )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .await?;
             println!("created @{} ({role}) — {}", actor.handle(), actor.ap_id);
         }
         AdminCommand::Token { username, scopes } => {
-            let (user, _) = accounts::local_user_by_username(&state.db, &username)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let token = accounts::mint_token(&state.db, &state.ids, user.id, &scopes)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (user, _) = accounts::local_user_by_username(&state.db, &username).await?;
+            let token = accounts::mint_token(&state.db, &state.ids, user.id, &scopes).await?;
             println!("{token}");
         }
         AdminCommand::DeleteUser { username } => {
-            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            accounts::delete_account(&data, &actor)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username).await?;
+            accounts::delete_account(&data, &actor).await?;
             println!(
                 "deleted @{}; other servers are told when the node next runs",
                 actor.handle()
@@ -188,9 +179,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             spoiler,
             language,
         } => {
-            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username).await?;
             let new = halqa::service::posts::NewPost {
                 text,
                 spoiler_text: spoiler,
@@ -199,21 +188,15 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                 language,
                 in_reply_to_id: None,
             };
-            let post = halqa::service::posts::create_post(&data, &actor, new)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let post = halqa::service::posts::create_post(&data, &actor, new).await?;
             println!("posted {}", post.ap_id);
         }
         AdminCommand::Follow { username, target } => {
-            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username).await?;
             let target = accounts::resolve_handle(&data, &target)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot find {target}: {e}"))?;
-            let follow = halqa::service::follows::follow(&data, &actor, &target)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let follow = halqa::service::follows::follow(&data, &actor, &target).await?;
             let state_word = if follow.accepted {
                 "following"
             } else {
@@ -231,9 +214,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             open_to_mentor,
             seeking_mentor,
         } => {
-            let (_, actor) = accounts::local_user_by_username(&state.db, &username)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (_, actor) = accounts::local_user_by_username(&state.db, &username).await?;
             let facets = accounts::Facets {
                 stage,
                 subjects,
@@ -243,15 +224,12 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                 open_to_mentor,
                 seeking_mentor,
             };
-            accounts::set_facets(&data, actor.id, facets)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            accounts::set_facets(&data, actor.id, facets).await?;
             println!("facets of @{} updated", actor.username);
         }
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))
                 .context("listing users")?;
             println!("{:<24} {:<32} {:<10} created", "username", "email", "role");
             for (user, actor) in users {

@@ -35,12 +35,9 @@ pub async fn find_local(
     db: &impl ConnectionTrait,
     username: &str,
 ) -> AppResult<Option<actor::Model>> {
-    Ok(actor::Entity::find()
-        .filter(actor::Column::Local.eq(true))
-        .filter(actor::Column::Username.eq(username.to_lowercase()))
-        .filter(actor::Column::DeletedAt.is_null())
-        .one(db)
-        .await?)
+    Ok(find_local_any(db, username)
+        .await?
+        .filter(|a| a.deleted_at.is_none()))
 }
 
 /// An actor by `username@domain`, local or remote.
@@ -230,7 +227,7 @@ pub async fn follower_inboxes(
     remote_inboxes(db, followee_id, Side::Followers).await
 }
 
-/// A local actor by username, deleted or not.
+/// A local actor by username (case-insensitive), deleted or not.
 pub async fn find_local_any(
     db: &impl ConnectionTrait,
     username: &str,
