@@ -169,6 +169,7 @@ pub async fn upsert_remote(
     row.region = Set(remote.region);
     row.open_to_mentor = Set(remote.open_to_mentor);
     row.seeking_mentor = Set(remote.seeking_mentor);
+    row.bot = Set(matches!(row.kind.as_ref().as_str(), "Service" | "Application"));
     row.updated_at = Set(now);
     row.last_fetched_at = Set(Some(now));
     Ok(if existing.is_some() {

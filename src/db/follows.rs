@@ -141,5 +141,8 @@ pub fn new_row(
         followee_id: Set(followee_id),
         accepted: Set(accepted),
         created_at: Set(chrono::Utc::now()),
+        show_reblogs: Set(true),
+        notify: Set(false),
+        languages: Set(None),
     }
 }

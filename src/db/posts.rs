@@ -186,6 +186,7 @@ pub async fn upsert_remote(
             created_at: Set(now),
             deleted_at: Set(None),
             edited_at: Set(None),
+            application_id: Set(None),
             ..Default::default()
         },
     };

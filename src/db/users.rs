@@ -1,6 +1,6 @@
-//! Queries on `local_user` and `access_token`.
+//! Queries on `local_user` and `oauth_token`.
 use crate::{
-    db::entity::{access_token, actor, local_user},
+    db::entity::{oauth_token, actor, local_user},
     error::AppResult,
 };
 use sea_orm::{
@@ -72,8 +72,8 @@ pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
 /// Stores a token row.
 pub async fn insert_token(
     db: &impl ConnectionTrait,
-    row: access_token::ActiveModel,
-) -> AppResult<access_token::Model> {
+    row: oauth_token::ActiveModel,
+) -> AppResult<oauth_token::Model> {
     Ok(row.insert(db).await?)
 }
 
@@ -81,10 +81,10 @@ pub async fn insert_token(
 pub async fn find_token(
     db: &impl ConnectionTrait,
     token_hash: &str,
-) -> AppResult<Option<access_token::Model>> {
-    Ok(access_token::Entity::find()
-        .filter(access_token::Column::TokenHash.eq(token_hash))
-        .filter(access_token::Column::RevokedAt.is_null())
+) -> AppResult<Option<oauth_token::Model>> {
+    Ok(oauth_token::Entity::find()
+        .filter(oauth_token::Column::TokenHash.eq(token_hash))
+        .filter(oauth_token::Column::RevokedAt.is_null())
         .one(db)
         .await?)
 }

@@ -5,7 +5,7 @@ use crate::{
     config::Config,
     db::{
         self, Db,
-        entity::{access_token, actor, local_user},
+        entity::{actor, local_user, oauth_token},
     },
     error::{AppError, AppResult},
     federation::{actors::person::DbActor, signatures, urls::Urls},
@@ -195,6 +195,8 @@ fn local_actor_row(
         updated_at: Set(now),
         last_fetched_at: Set(None),
         deleted_at: Set(None),
+        fields: Set("[]".into()),
+        bot: Set(is_instance),
     }
 }
 
@@ -243,6 +245,10 @@ pub async fn create_user(
             locale: Set(None),
             must_change_password: Set(false),
             created_at: Set(Utc::now()),
+            note_source: Set(None),
+            default_visibility: Set("public".into()),
+            default_sensitive: Set(false),
+            default_language: Set(None),
         },
     )
     .await?;
@@ -379,10 +385,12 @@ pub async fn mint_token(
     let token = random_token(32);
     db::users::insert_token(
         &db.write,
-        access_token::ActiveModel {
+        oauth_token::ActiveModel {
             id: Set(ids.next()),
             token_hash: Set(token_hash(&token)),
-            user_id: Set(user_id),
+            refresh_token_hash: Set(None),
+            app_id: Set(None),
+            user_id: Set(Some(user_id)),
             scopes: Set(scopes),
             created_at: Set(Utc::now()),
             last_used_at: Set(None),
@@ -426,12 +434,12 @@ pub async fn delete_account(data: &Data<AppState>, actor: &actor::Model) -> AppR
     db::posts::mark_all_deleted_by(&txn, actor.id).await?;
     db::actors::mark_deleted(&txn, actor.id).await?;
     if let Some(user) = db::users::find_by_actor(&txn, actor.id).await? {
-        access_token::Entity::update_many()
+        oauth_token::Entity::update_many()
             .col_expr(
-                access_token::Column::RevokedAt,
+                oauth_token::Column::RevokedAt,
                 sea_orm::sea_query::Expr::value(Utc::now()),
             )
-            .filter(access_token::Column::UserId.eq(user.id))
+            .filter(oauth_token::Column::UserId.eq(user.id))
             .exec(&txn)
             .await?;
     }

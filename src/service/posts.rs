@@ -167,6 +167,7 @@ pub async fn create_post(
         edited_at: Set(None),
         created_at: Set(now),
         deleted_at: Set(None),
+        application_id: Set(None),
     };
     let mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
     let txn = data.db.write.begin().await?;
@@ -318,6 +319,7 @@ pub async fn reblog(
         edited_at: Set(None),
         created_at: Set(now),
         deleted_at: Set(None),
+        application_id: Set(None),
     };
     let txn = data.db.write.begin().await?;
     let boost = db::posts::insert_local(&txn, row, &[], &[]).await?;
@@ -429,6 +431,7 @@ pub async fn receive_announce(
         edited_at: Set(None),
         created_at: Set(now),
         deleted_at: Set(None),
+        application_id: Set(None),
     };
     db::posts::insert_local(&data.db.write, row, &[], &[]).await?;
     Ok(())

@@ -43,6 +43,10 @@ pub struct Model {
     pub updated_at: DateTime<Utc>,
     pub last_fetched_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// JSON array of profile fields `[{"name","value"(HTML),"verified_at"}]`.
+    pub fields: String,
+    /// Automated account (`Service`/`Application`).
+    pub bot: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,12 @@ pub struct Model {
     pub followee_id: i64,
     pub accepted: bool,
     pub created_at: DateTime<Utc>,
+    /// Show the followee's boosts in the follower's home feed.
+    pub show_reblogs: bool,
+    /// Notify the follower of each new post (`status` notifications).
+    pub notify: bool,
+    /// JSON array of languages to show, or none for all.
+    pub languages: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,12 @@ pub struct Model {
     pub locale: Option<String>,
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
+    /// The bio as typed (plain text); the actor holds the rendered HTML.
+    pub note_source: Option<String>,
+    /// Posting defaults (Mastodon preferences): public, unlisted, private or direct.
+    pub default_visibility: String,
+    pub default_sensitive: bool,
+    pub default_language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
