@@ -8,7 +8,9 @@
 //! 3. one post to 500 followers of which 50 are unreachable — a: dead ports (connection
 //!    refused), b: servers that accept and never answer — time until the 450 live ones have it;
 //! 4. the per-delivery steps of `send_signed` measured one at a time (2 DB reads, RSA signing);
-//! 5. scenario 1 and 3b again with every live server answering after 100 ms.
+//! 5. scenario 1 and 3b again with every live server answering after 100 ms, and (c) 450 such
+//!    servers plus 16 silent servers with 4 followers each (64 deliveries that never get an
+//!    answer: as many as there are delivery slots).
 //!
 //! Every request counted is checked to arrive exactly once per server; a few are checked for a
 //! valid HTTP signature. Everything listens on 127.0.0.1 only; the mock servers stop at the end
@@ -42,6 +44,9 @@ use tokio::sync::watch;
 const SERVERS: usize = 500;
 const DEAD: usize = 50;
 const POSTS_IN_A_ROW: usize = 5;
+/// Scenario 5c: silent servers, and followers (own inboxes) on each.
+const STARVE_HOSTS: usize = 16;
+const STARVE_FOLLOWERS: usize = 4;
 /// Deadline for one scenario's deliveries to arrive.
 const DEADLINE: Duration = Duration::from_secs(60);
 /// The whole run ends (exit code 2) after this long, whatever happens.
@@ -490,13 +495,25 @@ fn check_each(delta: &[usize], expect: impl Fn(usize) -> usize) -> anyhow::Resul
     }
 }
 
-/// Creates a remote follower on `port` following `author`.
+/// Creates a remote follower on `port` following `author`, with the inbox `/inbox`.
 async fn add_follower(
     state: &AppState,
     author: &actor::Model,
     port: u16,
     name: &str,
     public_pem: &str,
+) -> anyhow::Result<actor::Model> {
+    add_follower_at(state, author, port, name, public_pem, "/inbox").await
+}
+
+/// Creates a remote follower on `port` following `author`, with its inbox at `inbox_path`.
+async fn add_follower_at(
+    state: &AppState,
+    author: &actor::Model,
+    port: u16,
+    name: &str,
+    public_pem: &str,
+    inbox_path: &str,
 ) -> anyhow::Result<actor::Model> {
     let base = format!("http://localhost:{port}");
     let remote = db::actors::upsert_remote(
@@ -510,7 +527,7 @@ async fn add_follower(
             display_name: name.into(),
             summary: String::new(),
             url: None,
-            inbox: format!("{base}/inbox"),
+            inbox: format!("{base}{inbox_path}"),
             shared_inbox: None,
             outbox: None,
             followers_url: None,
@@ -638,7 +655,7 @@ fn main() -> anyhow::Result<()> {
         .thread_name("halqa-node")
         .enable_all()
         .build()?;
-    let mocks = mock_rt.block_on(Mocks::start(SERVERS, 2 * DEAD))?;
+    let mocks = mock_rt.block_on(Mocks::start(SERVERS, 2 * DEAD + STARVE_HOSTS))?;
     let result = node_rt.block_on(run(&mocks, &db_path));
     let _ = mocks.stop.send(true);
     mock_rt.shutdown_timeout(Duration::from_secs(5));
@@ -657,10 +674,12 @@ async fn run(mocks: &Mocks, db_path: &str) -> anyhow::Result<()> {
     let f = &config.federation;
     println!(
         "config: delivery_concurrency {}, delivery_concurrency_per_host {}, request_timeout_secs {}, \
-         database.max_connections {} (SQLite, 1 writer), node runtime 2 workers, mock runtime 2 workers",
+         delivery_timeout_secs {}, database.max_connections {} (SQLite, 1 writer), node runtime 2 \
+         workers, mock runtime 2 workers",
         f.delivery_concurrency,
         f.delivery_concurrency_per_host,
         f.request_timeout_secs,
+        f.delivery_timeout_secs,
         config.database.max_connections
     );
     println!(
@@ -691,10 +710,12 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
     let author_dead = local_author(state, "bench_dead").await?;
     let author_hung = local_author(state, "bench_hung").await?;
     let author_slow = local_author(state, "bench_slow").await?;
+    let author_starve = local_author(state, "bench_starve").await?;
     for (i, port) in mocks.ports.iter().enumerate().take(live) {
         add_follower(state, &author_dead, *port, &format!("f{i}"), &public_pem).await?;
         add_follower(state, &author_hung, *port, &format!("f{i}"), &public_pem).await?;
         add_follower(state, &author_slow, *port, &format!("f{i}"), &public_pem).await?;
+        add_follower(state, &author_starve, *port, &format!("f{i}"), &public_pem).await?;
     }
     let mut dead_ports = Vec::with_capacity(DEAD);
     {
@@ -710,9 +731,18 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
         add_follower(state, &author_dead, *port, &format!("dead{i}"), &public_pem).await?;
     }
     for (i, port) in mocks.hung_ports.iter().enumerate() {
-        // The first 50 for scenario 3b, the next 50 for 5b (3b's hosts are cooling down by then).
-        let who = if i < DEAD { &author_hung } else { &author_slow };
-        add_follower(state, who, *port, &format!("hung{i}"), &public_pem).await?;
+        // The first 50 for scenario 3b, the next 50 for 5b (3b's hosts are cooling down by then),
+        // the last 16 for 5c, with 4 followers (own inboxes) each.
+        if i < 2 * DEAD {
+            let who = if i < DEAD { &author_hung } else { &author_slow };
+            add_follower(state, who, *port, &format!("hung{i}"), &public_pem).await?;
+        } else {
+            for f in 0..STARVE_FOLLOWERS {
+                let name = format!("hung{i}_{f}");
+                let path = format!("/users/{name}/inbox");
+                add_follower_at(state, &author_starve, *port, &name, &public_pem, &path).await?;
+            }
+        }
     }
     let inboxes = db::actors::follower_inboxes(&state.db.read, author.id).await?;
     if inboxes.len() != SERVERS {
@@ -722,9 +752,9 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
         );
     }
     println!(
-        "setup: 4 local authors, {} remote followers, {} follows in {:.1} s",
-        SERVERS + 3 * DEAD,
-        4 * SERVERS,
+        "setup: 5 local authors, {} remote followers, {} follows in {:.1} s",
+        SERVERS + 3 * DEAD + STARVE_HOSTS * STARVE_FOLLOWERS,
+        4 * SERVERS + live + STARVE_HOSTS * STARVE_FOLLOWERS,
         setup.elapsed().as_secs_f64()
     );
     println!();
@@ -790,7 +820,8 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
          pending a retry in about 30 s"
     );
 
-    // 3b. 50 hung hosts among 500: they hold a delivery slot until request_timeout_secs.
+    // 3b. 50 hung hosts among 500: each holds a delivery slot for SLOW_AFTER (1 s), then waits
+    // in the overflow pool until delivery_timeout_secs.
     let posted = Instant::now();
     let (r, delta) = run_scenario(
         "3b. one post → 450 live servers + 50 servers that accept and never answer",
@@ -807,10 +838,10 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
     let failed = wait_failures(state, 2 * DEAD).await?.saturating_sub(DEAD);
     println!(
         "   hung hosts: {} connections accepted; {failed} of {DEAD} deliveries recorded as failed \
-         {} after the post (request timeout {} s)",
+         {} after the post (delivery timeout {} s)",
         mocks.hung_conns.load(Ordering::Relaxed),
         ms(Some(posted.elapsed())),
-        state.config.federation.request_timeout_secs
+        state.config.federation.delivery_timeout_secs
     );
 
     // 5. The same with 100 ms of latency per live server: do hung hosts eat the shared slots?
@@ -840,7 +871,6 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
     .await?;
     r.print();
     check_each(&delta, |i| usize::from(i < live))?;
-    mocks.delay_ms.store(0, Ordering::Relaxed);
     let failed = wait_failures(state, 3 * DEAD)
         .await?
         .saturating_sub(2 * DEAD);
@@ -848,6 +878,30 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
         "   hung hosts: {failed} of {DEAD} deliveries recorded as failed {} after the post",
         ms(Some(posted.elapsed()))
     );
+
+    // 5c. As many never-answering deliveries as there are slots (16 silent hosts × 4 followers
+    // with their own inboxes), among 450 servers that answer after 100 ms.
+    let conns_before = mocks.hung_conns.load(Ordering::Relaxed);
+    let posted = Instant::now();
+    let (r, delta) = run_scenario(
+        "5c. one post → 450 servers that answer after 100 ms + 16 silent servers × 4 followers",
+        node,
+        mocks,
+        &author_starve,
+        1,
+        live + STARVE_HOSTS * STARVE_FOLLOWERS,
+        live,
+    )
+    .await?;
+    r.print();
+    check_each(&delta, |i| usize::from(i < live))?;
+    println!(
+        "   silent hosts: {} connections opened to them in the first {} (one delivery at a time \
+         per host until it answers)",
+        mocks.hung_conns.load(Ordering::Relaxed) - conns_before,
+        ms(Some(posted.elapsed()))
+    );
+    mocks.delay_ms.store(0, Ordering::Relaxed);
     println!(
         "   queue at the end: {:?}",
         db::deliveries::count_by_state(&state.db.read).await?
@@ -855,9 +909,9 @@ async fn scenarios(node: &halqa::app::RunningNode, mocks: &Mocks) -> anyhow::Res
     Ok(())
 }
 
-/// Waits (at most request timeout + 10 s) until `n` pending deliveries have failed at least once.
+/// Waits (at most delivery timeout + 10 s) until `n` pending deliveries have failed at least once.
 async fn wait_failures(state: &AppState, n: usize) -> anyhow::Result<usize> {
-    let limit = Duration::from_secs(state.config.federation.request_timeout_secs + 10);
+    let limit = Duration::from_secs(state.config.federation.delivery_timeout_secs + 10);
     let start = Instant::now();
     loop {
         let failed = dead_failures(state).await?;

@@ -28,6 +28,8 @@ pub struct StateInner {
     /// Local private keys parsed once per actor.
     pub private_keys: signatures::PrivateKeyCache,
     pub delivery: DeliveryQueue,
+    /// Streaming events, published after each commit.
+    pub events: service::events::EventBus,
     /// The HTTP client for all outgoing requests (no redirects, timeouts, SSRF-safe resolver).
     pub http: reqwest::Client,
     /// The node's own actor, which signs fetches.
@@ -65,6 +67,7 @@ pub async fn build(config: Config) -> anyhow::Result<Federation> {
         public_keys: signatures::PublicKeyCache::new(config.federation.public_key_cache_size),
         private_keys: signatures::PrivateKeyCache::new(1024),
         delivery: DeliveryQueue::default(),
+        events: service::events::EventBus::default(),
         config,
         db,
         ids,
@@ -75,22 +78,27 @@ pub async fn build(config: Config) -> anyhow::Result<Federation> {
     federation::federation_config(state).await
 }
 
-/// Every route of the node, with the federation middleware and the HTTP layers.
+/// Every route of the node, with the federation middleware and the HTTP layers. Unknown routes
+/// and wrong methods answer JSON (clients choke on axum's empty text bodies), and a trailing
+/// slash is ignored (Mastodon.py asks for `/api/v1/instance/`).
 pub fn build_router(federation: Federation) -> Router {
-    use tower_http::{cors::CorsLayer, trace::TraceLayer};
-    Router::new()
-        .merge(federation::routes::routes(
-            federation
-                .to_request_data()
-                .app_data()
-                .config
-                .server
-                .max_inbox_body_bytes,
-        ))
+    use tower_http::{normalize_path::NormalizePath, trace::TraceLayer};
+    let max_inbox_body_bytes = federation
+        .to_request_data()
+        .app_data()
+        .config
+        .server
+        .max_inbox_body_bytes;
+    let routes = Router::new()
+        .merge(federation::routes::routes(max_inbox_body_bytes))
+        .merge(crate::api::routes())
         .merge(crate::web::routes())
+        .fallback(crate::api::not_found)
+        .method_not_allowed_fallback(crate::api::method_not_allowed)
         .layer(FederationMiddleware::new(federation))
-        .layer(CorsLayer::permissive())
-        .layer(TraceLayer::new_for_http())
+        .layer(crate::api::cors())
+        .layer(TraceLayer::new_for_http());
+    Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
 }
 
 /// A node serving on a listener, with its delivery workers; stops when dropped or shut down.
@@ -109,7 +117,7 @@ impl RunningNode {
         &self.app_state
     }
 
-    /// Stops accepting requests and delivering; waits for both to end.
+    /// Stops accepting requests, delivering and the scheduled jobs; waits for them to end.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
         if let Some(server) = self.server.take() {
@@ -134,10 +142,16 @@ pub async fn start(federation: Federation, listener: TcpListener) -> anyhow::Res
     let data = federation.to_request_data();
     let state = data.app_data().clone();
     federation::delivery::release_leases(&state).await?;
-    let workers = tokio::spawn(federation::delivery::run_workers(
-        state.clone(),
+    // The delivery workers and the scheduled jobs (pruning) run until shutdown, as one task.
+    let deliveries = federation::delivery::run_workers(state.clone(), shutdown.subscribe());
+    let jobs = crate::jobs::run(
+        state.db.clone(),
+        state.config.jobs.clone(),
         shutdown.subscribe(),
-    ));
+    );
+    let workers = tokio::spawn(async move {
+        tokio::join!(deliveries, jobs);
+    });
     let app = build_router(federation.clone());
     let server = tokio::spawn(async move {
         let result = axum::serve(

@@ -22,6 +22,7 @@ pub struct Config {
     pub admin: AdminConfig,
     pub media: MediaConfig,
     pub log: LogConfig,
+    pub jobs: JobsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -40,6 +41,8 @@ pub struct InstanceConfig {
     pub description: String,
     pub contact_email: String,
     pub default_language: String,
+    /// Where the source code of the running Halqa is published (AGPL section 13); clients show it.
+    pub source_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -58,6 +61,7 @@ pub struct FederationConfig {
     pub delivery_concurrency: usize,
     pub delivery_concurrency_per_host: usize,
     pub request_timeout_secs: u64,
+    pub delivery_timeout_secs: u64,
     pub unavailable_after_days: i32,
     pub max_json_depth: usize,
     pub public_key_cache_size: usize,
@@ -81,12 +85,25 @@ pub struct AdminConfig {
 #[serde(deny_unknown_fields)]
 pub struct MediaConfig {
     pub dir: String,
+    /// Largest image upload accepted, in bytes.
+    pub max_image_bytes: usize,
+    /// Largest video or audio upload accepted, in bytes.
+    pub max_video_bytes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogConfig {
     pub filter: String,
+}
+
+/// Scheduled background work (`src/jobs`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsConfig {
+    pub prune_interval_secs: u64,
+    pub received_activity_days: u32,
+    pub delivery_retention_days: u32,
 }
 
 /// A configuration problem, naming the key and where its value came from.
@@ -167,6 +184,21 @@ impl Config {
                 "federation.delivery_concurrency",
                 "must be at least 1".into(),
             );
+        }
+        if self.federation.delivery_timeout_secs == 0 {
+            return bad(
+                "federation.delivery_timeout_secs",
+                "must be at least 1".into(),
+            );
+        }
+        if self.jobs.prune_interval_secs == 0 {
+            return bad("jobs.prune_interval_secs", "must be at least 1".into());
+        }
+        if self.jobs.received_activity_days == 0 {
+            return bad("jobs.received_activity_days", "must be at least 1".into());
+        }
+        if self.jobs.delivery_retention_days == 0 {
+            return bad("jobs.delivery_retention_days", "must be at least 1".into());
         }
         if !matches!(self.instance.default_language.as_str(), "ar" | "fr" | "en") {
             return bad("instance.default_language", "must be ar, fr or en".into());

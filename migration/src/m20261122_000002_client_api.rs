@@ -357,7 +357,12 @@ fn fk_id_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).big_integer().null().to_owned()
 }
 
-fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> IndexCreateStatement {
+fn index(
+    name: &str,
+    table: impl IntoIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(name).table(table);
     for col in cols {
@@ -369,7 +374,11 @@ fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> 
     stmt.to_owned()
 }
 
-async fn add_column(manager: &SchemaManager<'_>, table: impl IntoIden, col: ColumnDef) -> Result<(), DbErr> {
+async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden,
+    col: ColumnDef,
+) -> Result<(), DbErr> {
     let mut col = col;
     manager
         .alter_table(Table::alter().table(table).add_column(&mut col).to_owned())
@@ -491,7 +500,11 @@ impl MigrationTrait for Migration {
                     .col(int_null(MediaAttachment::Height))
                     .col(int_null(MediaAttachment::SmallWidth))
                     .col(int_null(MediaAttachment::SmallHeight))
-                    .col(ColumnDef::new(MediaAttachment::SizeBytes).big_integer().null())
+                    .col(
+                        ColumnDef::new(MediaAttachment::SizeBytes)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(MediaAttachment::FocusX).double().null())
                     .col(ColumnDef::new(MediaAttachment::FocusY).double().null())
                     .col(flag(MediaAttachment::Processed, false))
@@ -790,7 +803,10 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "idx_followed_tag_pair",
                 FollowedTag::Table,
-                vec![FollowedTag::ActorId.into_iden(), FollowedTag::Name.into_iden()],
+                vec![
+                    FollowedTag::ActorId.into_iden(),
+                    FollowedTag::Name.into_iden(),
+                ],
                 true,
             ))
             .await?;
@@ -887,17 +903,34 @@ impl MigrationTrait for Migration {
             .await?;
 
         // New columns on existing tables.
-        add_column(manager, Actor::Table, text(Actor::Fields).default("[]").to_owned()).await?;
+        add_column(
+            manager,
+            Actor::Table,
+            text(Actor::Fields).default("[]").to_owned(),
+        )
+        .await?;
         add_column(manager, Actor::Table, flag(Actor::Bot, false)).await?;
         add_column(manager, LocalUser::Table, text_null(LocalUser::NoteSource)).await?;
         add_column(
             manager,
             LocalUser::Table,
-            text(LocalUser::DefaultVisibility).default("public").to_owned(),
+            text(LocalUser::DefaultVisibility)
+                .default("public")
+                .to_owned(),
         )
         .await?;
-        add_column(manager, LocalUser::Table, flag(LocalUser::DefaultSensitive, false)).await?;
-        add_column(manager, LocalUser::Table, text_null(LocalUser::DefaultLanguage)).await?;
+        add_column(
+            manager,
+            LocalUser::Table,
+            flag(LocalUser::DefaultSensitive, false),
+        )
+        .await?;
+        add_column(
+            manager,
+            LocalUser::Table,
+            text_null(LocalUser::DefaultLanguage),
+        )
+        .await?;
         add_column(manager, Follow::Table, flag(Follow::ShowReblogs, true)).await?;
         add_column(manager, Follow::Table, flag(Follow::Notify, false)).await?;
         add_column(manager, Follow::Table, text_null(Follow::Languages)).await?;

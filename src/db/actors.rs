@@ -108,6 +108,30 @@ pub struct RemoteActor {
     pub published: Option<DateTime<Utc>>,
 }
 
+/// Profile fields as stored in `actor.fields`.
+pub fn fields_json(fields: &[(String, String)]) -> String {
+    let list: Vec<serde_json::Value> = fields
+        .iter()
+        .map(|(name, value)| serde_json::json!({"name": name, "value": value, "verified_at": null}))
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Replaces an actor's profile fields (`(name, HTML value)` pairs); returns the stored JSON.
+pub async fn set_fields(
+    db: &impl ConnectionTrait,
+    id: i64,
+    fields: &[(String, String)],
+) -> AppResult<String> {
+    let json = fields_json(fields);
+    actor::Entity::update_many()
+        .col_expr(actor::Column::Fields, Expr::value(json.clone()))
+        .filter(actor::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(json)
+}
+
 fn json_list(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
@@ -169,7 +193,10 @@ pub async fn upsert_remote(
     row.region = Set(remote.region);
     row.open_to_mentor = Set(remote.open_to_mentor);
     row.seeking_mentor = Set(remote.seeking_mentor);
-    row.bot = Set(matches!(row.kind.as_ref().as_str(), "Service" | "Application"));
+    row.bot = Set(matches!(
+        row.kind.as_ref().as_str(),
+        "Service" | "Application"
+    ));
     row.updated_at = Set(now);
     row.last_fetched_at = Set(Some(now));
     Ok(if existing.is_some() {
@@ -259,5 +286,145 @@ pub async fn find_by_key_id(
     Ok(actor::Entity::find()
         .filter(actor::Column::PublicKeyId.eq(key_id))
         .one(db)
+        .await?)
+}
+
+/// Which of an account's statuses a profile listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct StatusFilter {
+    /// Visibilities the viewer may see (`public`, `unlisted`, `private`).
+    pub visibilities: Vec<&'static str>,
+    /// Only statuses with media attachments.
+    pub only_media: bool,
+    /// No replies, except replies to the account's own statuses (threads).
+    pub exclude_replies: bool,
+    /// No boosts.
+    pub exclude_reblogs: bool,
+    /// Only statuses with this hashtag (lowercase, without `#`).
+    pub tagged: Option<String>,
+}
+
+/// A page of an account's statuses (boosts included unless excluded), newest first.
+pub async fn statuses_page(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    filter: &StatusFilter,
+    cursor: crate::db::relationships::Cursor,
+) -> AppResult<Vec<crate::db::entity::post::Model>> {
+    use crate::db::entity::{media_attachment, post, post_tag};
+    use sea_orm::{Condition, sea_query::Query};
+    if filter.visibilities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = post::Entity::find()
+        .filter(post::Column::AuthorId.eq(author_id))
+        .filter(post::Column::DeletedAt.is_null())
+        .filter(post::Column::Visibility.is_in(filter.visibilities.iter().copied()));
+    if filter.only_media {
+        query = query.filter(
+            post::Column::Id.in_subquery(
+                Query::select()
+                    .column(media_attachment::Column::PostId)
+                    .from(media_attachment::Entity)
+                    .and_where(media_attachment::Column::PostId.is_not_null())
+                    .to_owned(),
+            ),
+        );
+    }
+    if filter.exclude_replies {
+        let own_posts = Query::select()
+            .column(post::Column::Id)
+            .from(post::Entity)
+            .and_where(post::Column::AuthorId.eq(author_id))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(post::Column::InReplyToId.is_null())
+                        .add(post::Column::InReplyToApId.is_null()),
+                )
+                .add(post::Column::InReplyToId.in_subquery(own_posts)),
+        );
+    }
+    if filter.exclude_reblogs {
+        query = query.filter(post::Column::ReblogOfId.is_null());
+    }
+    if let Some(tag) = &filter.tagged {
+        query = query.filter(
+            post::Column::Id.in_subquery(
+                Query::select()
+                    .column(post_tag::Column::PostId)
+                    .from(post_tag::Entity)
+                    .and_where(post_tag::Column::Name.eq(tag.to_lowercase()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let rows = cursor.apply(query, post::Column::Id).all(db).await?;
+    Ok(cursor.finish(rows))
+}
+
+/// Known live accounts (not the instance actor) whose username or display name starts with
+/// `prefix` (case-insensitive), on `domain` when given (a prefix too); only accounts
+/// `following_of` follows when given. Exact username matches and local accounts come first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    domain: Option<&str>,
+    following_of: Option<i64>,
+    limit: u64,
+    offset: u64,
+) -> AppResult<Vec<actor::Model>> {
+    use sea_orm::{
+        Condition, ExprTrait, QueryOrder,
+        sea_query::{Func, Query},
+    };
+    let escaped: String = prefix
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = format!("{escaped}%");
+    let like = |column: actor::Column| {
+        Expr::expr(Func::lower(Expr::col(column)))
+            .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    let mut query = actor::Entity::find()
+        .filter(actor::Column::DeletedAt.is_null())
+        .filter(actor::Column::Kind.ne("Application"))
+        .filter(
+            Condition::any()
+                .add(like(actor::Column::Username))
+                .add(like(actor::Column::DisplayName)),
+        );
+    if let Some(domain) = domain.filter(|d| !d.is_empty()) {
+        query = query.filter(actor::Column::Domain.starts_with(domain.to_lowercase()));
+    }
+    if let Some(viewer) = following_of {
+        query = query.filter(
+            actor::Column::Id.in_subquery(
+                Query::select()
+                    .column(follow::Column::FolloweeId)
+                    .from(follow::Entity)
+                    .and_where(follow::Column::FollowerId.eq(viewer))
+                    .and_where(follow::Column::Accepted.eq(true))
+                    .to_owned(),
+            ),
+        );
+    }
+    let exact =
+        Expr::expr(Func::lower(Expr::col(actor::Column::Username))).eq(prefix.to_lowercase());
+    Ok(query
+        .order_by_desc(exact)
+        .order_by_desc(actor::Column::Local)
+        .order_by_asc(actor::Column::Username)
+        .order_by_asc(actor::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
         .await?)
 }

@@ -128,12 +128,27 @@ pub async fn claim(
         .await?)
 }
 
-/// When the next pending delivery falls due (None: nothing pending).
-pub async fn next_due_at(db: &impl ConnectionTrait) -> AppResult<Option<DateTime<Utc>>> {
-    let row: Option<DateTime<Utc>> = delivery::Entity::find()
+/// When the next pending delivery that could be claimed falls due: rows leased at `now` (in
+/// flight here or in another process) and rows of `exclude_hosts` (at their limit, cooling down)
+/// do not count — their end wakes the dispatcher by other means. None: nothing to wait for.
+pub async fn next_due_at(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    exclude_hosts: &[String],
+) -> AppResult<Option<DateTime<Utc>>> {
+    let mut query = delivery::Entity::find()
         .select_only()
         .column(delivery::Column::NextAttemptAt)
         .filter(delivery::Column::State.eq(delivery::state::PENDING))
+        .filter(
+            delivery::Column::LockedUntil
+                .is_null()
+                .or(delivery::Column::LockedUntil.lt(now)),
+        );
+    if !exclude_hosts.is_empty() {
+        query = query.filter(delivery::Column::Host.is_not_in(exclude_hosts.iter().cloned()));
+    }
+    let row: Option<DateTime<Utc>> = query
         .order_by_asc(delivery::Column::NextAttemptAt)
         .limit(1)
         .into_tuple()

@@ -146,3 +146,106 @@ pub fn new_row(
         languages: Set(None),
     }
 }
+
+/// How many follow requests wait for `followee_id`'s approval.
+pub async fn count_pending_requests(db: &impl ConnectionTrait, followee_id: i64) -> AppResult<i64> {
+    Ok(follow::Entity::find()
+        .filter(follow::Column::FolloweeId.eq(followee_id))
+        .filter(follow::Column::Accepted.eq(false))
+        .count(db)
+        .await? as i64)
+}
+
+/// Which accounts a paged follow list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Accepted followers of the actor.
+    Followers,
+    /// Accounts the actor follows (accepted).
+    Following,
+    /// Pending follow requests to the actor.
+    Requests,
+}
+
+/// A page of followers, followees or follow requests, paged over follow row ids (which clients
+/// cannot compute, hence the Link header): `(follow id, account)`, newest follow first.
+pub async fn list_page(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    listing: Listing,
+    cursor: crate::db::relationships::Cursor,
+) -> AppResult<Vec<(i64, actor::Model)>> {
+    let (own, other, accepted) = match listing {
+        Listing::Followers => (follow::Column::FolloweeId, follow::Relation::Follower, true),
+        Listing::Following => (follow::Column::FollowerId, follow::Relation::Followee, true),
+        Listing::Requests => (
+            follow::Column::FolloweeId,
+            follow::Relation::Follower,
+            false,
+        ),
+    };
+    let query = follow::Entity::find()
+        .filter(own.eq(actor_id))
+        .filter(follow::Column::Accepted.eq(accepted))
+        .join(JoinType::InnerJoin, other.def())
+        .filter(actor::Column::DeletedAt.is_null());
+    let rows = cursor
+        .apply(query, follow::Column::Id)
+        .select_also(actor::Entity)
+        .all(db)
+        .await?;
+    Ok(cursor
+        .finish(rows)
+        .into_iter()
+        .filter_map(|(f, a)| a.map(|a| (f.id, a)))
+        .collect())
+}
+
+/// Sets a follow's options (boosts in home, notify on posts, languages shown).
+pub async fn set_options(
+    db: &impl ConnectionTrait,
+    id: i64,
+    show_reblogs: bool,
+    notify: bool,
+    languages: Option<String>,
+) -> AppResult<()> {
+    follow::Entity::update_many()
+        .col_expr(follow::Column::ShowReblogs, Expr::value(show_reblogs))
+        .col_expr(follow::Column::Notify, Expr::value(notify))
+        .col_expr(follow::Column::Languages, Expr::value(languages))
+        .filter(follow::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// For each of `targets`, the accounts `viewer` follows that follow it (both accepted):
+/// `(target id, follower id)` pairs.
+pub async fn familiar_followers(
+    db: &impl ConnectionTrait,
+    viewer: i64,
+    targets: &[i64],
+) -> AppResult<Vec<(i64, i64)>> {
+    use sea_orm::sea_query::Query;
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let viewer_follows = Query::select()
+        .column(follow::Column::FolloweeId)
+        .from(follow::Entity)
+        .and_where(follow::Column::FollowerId.eq(viewer))
+        .and_where(follow::Column::Accepted.eq(true))
+        .to_owned();
+    Ok(follow::Entity::find()
+        .select_only()
+        .column(follow::Column::FolloweeId)
+        .column(follow::Column::FollowerId)
+        .filter(follow::Column::FolloweeId.is_in(targets.iter().copied()))
+        .filter(follow::Column::Accepted.eq(true))
+        .filter(follow::Column::FollowerId.in_subquery(viewer_follows))
+        .filter(follow::Column::FollowerId.ne(viewer))
+        .order_by_desc(follow::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

@@ -3,9 +3,22 @@
 pub mod actors;
 pub mod deliveries;
 pub mod entity;
+pub mod filters;
 pub mod follows;
+pub mod instance;
+pub mod lists;
+pub mod media;
+pub mod notifications;
+pub mod oauth;
+pub mod polls;
 pub mod posts;
+pub mod relationships;
+pub mod reports;
+pub mod search;
+pub mod tags;
+pub mod timelines;
 pub mod users;
+pub mod views;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};

@@ -1,7 +1,9 @@
 //! Queries on posts and their mentions and tags: lookups, local inserts, remote upserts,
 //! soft deletes, favourites and the author's public post list for the outbox.
 use crate::{
-    db::entity::{actor, favourite, post, post_mention, post_tag},
+    db::entity::{
+        actor, bookmark, favourite, idempotency_key, post, post_edit, post_mention, post_tag,
+    },
     error::{AppError, AppResult},
     ids::IdGenerator,
 };
@@ -143,6 +145,9 @@ pub struct RemotePost {
     pub updated: Option<DateTime<Utc>>,
     pub mention_ap_ids: Vec<String>,
     pub hashtags: Vec<String>,
+    pub attachments: Vec<crate::db::media::RemoteMedia>,
+    /// A Question's options and counts as its author reports them.
+    pub poll: Option<crate::db::polls::PollState>,
 }
 
 /// Inserts or updates a remote post by `ap_id`; links its parent and the mentioned actors we know.
@@ -173,6 +178,15 @@ pub async fn upsert_remote(
             .await?
     };
     let now = Utc::now();
+    // An edit (not just new poll counts): keep the earlier revision for the status history.
+    let edited = existing.as_ref().is_some_and(|e| {
+        e.content != remote.content
+            || e.summary != remote.summary
+            || e.sensitive != remote.sensitive
+    });
+    if let Some(existing) = existing.as_ref().filter(|_| edited) {
+        save_revision(db, ids, existing).await?;
+    }
     let mut row = match &existing {
         Some(m) => post::ActiveModel::from(m.clone()),
         None => post::ActiveModel {
@@ -198,7 +212,7 @@ pub async fn upsert_remote(
     row.language = Set(remote.language);
     row.in_reply_to_ap_id = Set(remote.in_reply_to_ap_id);
     row.in_reply_to_id = Set(parent_id);
-    if existing.is_some() {
+    if edited {
         row.edited_at = Set(Some(remote.updated.unwrap_or(now)));
     }
     let model = if existing.is_some() {
@@ -207,6 +221,11 @@ pub async fn upsert_remote(
         row.insert(db).await?
     };
     replace_mentions_and_tags(db, model.id, &mention_ids, &remote.hashtags).await?;
+    crate::db::media::replace_remote(db, ids, model.id, model.author_id, &remote.attachments)
+        .await?;
+    if let Some(poll) = remote.poll {
+        crate::db::polls::put(db, model.id, poll).await?;
+    }
     Ok(model)
 }
 
@@ -364,4 +383,266 @@ pub async fn count_reblogs_and_replies(
         .count(db)
         .await?;
     Ok((reblogs, replies))
+}
+
+/// Stores `post` as it is now as an earlier revision (before an edit replaces it).
+pub async fn save_revision(
+    db: &impl ConnectionTrait,
+    ids: &IdGenerator,
+    post: &post::Model,
+) -> AppResult<()> {
+    post_edit::ActiveModel {
+        id: Set(ids.next()),
+        post_id: Set(post.id),
+        content: Set(post.content.clone()),
+        summary: Set(post.summary.clone()),
+        sensitive: Set(post.sensitive),
+        created_at: Set(post.edited_at.unwrap_or(post.published_at)),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Earlier revisions of a post, oldest first.
+pub async fn revisions(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+) -> AppResult<Vec<post_edit::Model>> {
+    Ok(post_edit::Entity::find()
+        .filter(post_edit::Column::PostId.eq(post_id))
+        .order_by_asc(post_edit::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The live direct replies of any of `parent_ids`, oldest first.
+pub async fn replies_to(
+    db: &impl ConnectionTrait,
+    parent_ids: &[i64],
+) -> AppResult<Vec<post::Model>> {
+    if parent_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(post::Entity::find()
+        .filter(post::Column::InReplyToId.is_in(parent_ids.iter().copied()))
+        .filter(post::Column::DeletedAt.is_null())
+        .order_by_asc(post::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A bookmark by its actor and post.
+pub async fn find_bookmark(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_id: i64,
+) -> AppResult<Option<bookmark::Model>> {
+    Ok(bookmark::Entity::find()
+        .filter(bookmark::Column::ActorId.eq(actor_id))
+        .filter(bookmark::Column::PostId.eq(post_id))
+        .one(db)
+        .await?)
+}
+
+/// Saves a bookmark unless it exists.
+pub async fn insert_bookmark(
+    db: &impl ConnectionTrait,
+    id: i64,
+    actor_id: i64,
+    post_id: i64,
+) -> AppResult<()> {
+    if find_bookmark(db, actor_id, post_id).await?.is_some() {
+        return Ok(());
+    }
+    bookmark::ActiveModel {
+        id: Set(id),
+        actor_id: Set(actor_id),
+        post_id: Set(post_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a bookmark if there is one.
+pub async fn delete_bookmark(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_id: i64,
+) -> AppResult<()> {
+    bookmark::Entity::delete_many()
+        .filter(bookmark::Column::ActorId.eq(actor_id))
+        .filter(bookmark::Column::PostId.eq(post_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A page of `(row id, post id)` pairs, newest first: Mastodon paging over row ids.
+#[derive(Debug, Clone, Copy)]
+pub struct RowPage {
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: u64,
+}
+
+/// An actor's bookmarks as `(bookmark id, post id)`, newest first.
+pub async fn bookmarks_of(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    page: RowPage,
+) -> AppResult<Vec<(i64, i64)>> {
+    let mut q = bookmark::Entity::find()
+        .select_only()
+        .column(bookmark::Column::Id)
+        .column(bookmark::Column::PostId)
+        .filter(bookmark::Column::ActorId.eq(actor_id));
+    if let Some(max) = page.max_id {
+        q = q.filter(bookmark::Column::Id.lt(max));
+    }
+    if let Some(since) = page.since_id {
+        q = q.filter(bookmark::Column::Id.gt(since));
+    }
+    let mut rows: Vec<(i64, i64)> = if let Some(min) = page.min_id {
+        q.filter(bookmark::Column::Id.gt(min))
+            .order_by_asc(bookmark::Column::Id)
+            .limit(page.limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        q.order_by_desc(bookmark::Column::Id)
+            .limit(page.limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    Ok(rows)
+}
+
+/// An actor's favourites as `(favourite id, post id)`, newest first.
+pub async fn favourites_of(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    page: RowPage,
+) -> AppResult<Vec<(i64, i64)>> {
+    let mut q = favourite::Entity::find()
+        .select_only()
+        .column(favourite::Column::Id)
+        .column(favourite::Column::PostId)
+        .filter(favourite::Column::ActorId.eq(actor_id));
+    if let Some(max) = page.max_id {
+        q = q.filter(favourite::Column::Id.lt(max));
+    }
+    if let Some(since) = page.since_id {
+        q = q.filter(favourite::Column::Id.gt(since));
+    }
+    let mut rows: Vec<(i64, i64)> = if let Some(min) = page.min_id {
+        q.filter(favourite::Column::Id.gt(min))
+            .order_by_asc(favourite::Column::Id)
+            .limit(page.limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        q.order_by_desc(favourite::Column::Id)
+            .limit(page.limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    Ok(rows)
+}
+
+/// Who favourited a post, as `(favourite id, actor id)`, newest first.
+pub async fn favouriters_of(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    page: RowPage,
+) -> AppResult<Vec<(i64, i64)>> {
+    let mut q = favourite::Entity::find()
+        .select_only()
+        .column(favourite::Column::Id)
+        .column(favourite::Column::ActorId)
+        .filter(favourite::Column::PostId.eq(post_id));
+    if let Some(max) = page.max_id {
+        q = q.filter(favourite::Column::Id.lt(max));
+    }
+    if let Some(since) = page.since_id.or(page.min_id) {
+        q = q.filter(favourite::Column::Id.gt(since));
+    }
+    Ok(q.order_by_desc(favourite::Column::Id)
+        .limit(page.limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Who boosted a post, as `(boost id, actor id)`, newest first.
+pub async fn rebloggers_of(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    page: RowPage,
+) -> AppResult<Vec<(i64, i64)>> {
+    let mut q = post::Entity::find()
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::AuthorId)
+        .filter(post::Column::ReblogOfId.eq(post_id))
+        .filter(post::Column::DeletedAt.is_null());
+    if let Some(max) = page.max_id {
+        q = q.filter(post::Column::Id.lt(max));
+    }
+    if let Some(since) = page.since_id.or(page.min_id) {
+        q = q.filter(post::Column::Id.gt(since));
+    }
+    Ok(q.order_by_desc(post::Column::Id)
+        .limit(page.limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The `Idempotency-Key` record of an actor younger than `since`, if any.
+pub async fn find_idempotency_key(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    key: &str,
+    since: DateTime<Utc>,
+) -> AppResult<Option<i64>> {
+    Ok(idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::ActorId.eq(actor_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .filter(idempotency_key::Column::CreatedAt.gt(since))
+        .one(db)
+        .await?
+        .map(|k| k.post_id))
+}
+
+/// Remembers which post an `Idempotency-Key` created (replacing an expired record).
+pub async fn save_idempotency_key(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    key: &str,
+    post_id: i64,
+) -> AppResult<()> {
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::ActorId.eq(actor_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .exec(db)
+        .await?;
+    idempotency_key::ActiveModel {
+        actor_id: Set(actor_id),
+        key: Set(key.to_string()),
+        post_id: Set(post_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }

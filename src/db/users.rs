@@ -1,6 +1,6 @@
 //! Queries on `local_user` and `oauth_token`.
 use crate::{
-    db::entity::{oauth_token, actor, local_user},
+    db::entity::{actor, local_user, oauth_token},
     error::AppResult,
 };
 use sea_orm::{
@@ -87,4 +87,9 @@ pub async fn find_token(
         .filter(oauth_token::Column::RevokedAt.is_null())
         .one(db)
         .await?)
+}
+
+/// A local user by id.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<local_user::Model>> {
+    Ok(local_user::Entity::find_by_id(id).one(db).await?)
 }

@@ -5,6 +5,12 @@
 //! Rows are written by `outbox` in the same transaction as the change that caused them, so a
 //! crash loses nothing: leases of a dead process are released on start (or expire), and the rows
 //! are sent again. A repeat delivery is harmless (receivers de-duplicate activity ids).
+//!
+//! Silent hosts (they accept the connection and never answer) are kept from starving the others
+//! three ways: a host gets one delivery at a time until it has answered one (and again after a
+//! failure), a timeout cools the host down like a refused connection, and a delivery still
+//! unanswered after [`SLOW_AFTER`] gives its slot back and waits in a separate, bounded overflow
+//! pool, so the `delivery_concurrency` slots stay with hosts that answer.
 use crate::{
     AppState,
     db::{self, deliveries::Outcome, entity::delivery},
@@ -13,10 +19,10 @@ use crate::{
 use chrono::{DateTime, Utc};
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::{Duration, Instant},
 };
-use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 /// How long a claimed row stays ours before another worker may take it.
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
@@ -24,8 +30,17 @@ const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 /// bounds how long work enqueued by another process (the CLI, another node process on the same
 /// PostgreSQL) waits. One indexed query every few seconds costs nothing measurable.
 const MAX_IDLE: Duration = Duration::from_secs(5);
-/// After a connection failure, other deliveries to that host wait this long (circuit breaker).
+/// After a connection failure or a timeout, other deliveries to that host wait this long
+/// (circuit breaker).
 const HOST_COOLDOWN: Duration = Duration::from_secs(60);
+/// A delivery unanswered for this long stops holding one of the `delivery_concurrency` slots and
+/// waits in the overflow pool instead. Most inboxes answer in a few hundred milliseconds; a slower
+/// one is not cut off (that is `delivery_timeout_secs`), it only stops blocking other hosts, and
+/// the per-host limit still holds, so nobody gets more requests at once.
+pub const SLOW_AFTER: Duration = Duration::from_secs(1);
+/// Size of the overflow pool, as a multiple of `delivery_concurrency`: a slow delivery that finds
+/// it full keeps its slot.
+const OVERFLOW_FACTOR: usize = 3;
 /// Retries stop once this much time has passed since the first attempt.
 const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
 
@@ -85,35 +100,91 @@ pub async fn release_leases(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// In-memory view of hosts: deliveries in flight and cool-downs after connection failures.
+/// In-memory view of hosts: deliveries in flight, cool-downs after failures, and which hosts
+/// have proven they answer.
 #[derive(Default)]
 struct Hosts {
+    per_host: usize,
     in_flight: HashMap<String, usize>,
     cooling: HashMap<String, Instant>,
+    /// Hosts whose latest delivery from this process got an HTTP answer (other than 5xx). Only
+    /// they get `delivery_concurrency_per_host` deliveries at once; a host not tried yet, or whose
+    /// last attempt timed out, failed to connect or got a 5xx, gets one at a time.
+    answered: HashSet<String>,
 }
 
 impl Hosts {
-    fn excluded(&mut self, per_host: usize, unavailable: &HashSet<String>) -> Vec<String> {
+    fn new(per_host: usize) -> Self {
+        Hosts {
+            per_host: per_host.max(1),
+            ..Default::default()
+        }
+    }
+
+    /// How many deliveries to `host` may be in flight at once.
+    fn limit(&self, host: &str) -> usize {
+        if self.answered.contains(host) {
+            self.per_host
+        } else {
+            1
+        }
+    }
+
+    /// Hosts that must not get another delivery now: at their limit, cooling down, unavailable.
+    fn excluded(&mut self, unavailable: &HashSet<String>) -> Vec<String> {
         let now = Instant::now();
         self.cooling.retain(|_, until| *until > now);
         let mut hosts: HashSet<String> = self
             .in_flight
             .iter()
-            .filter(|(_, n)| **n >= per_host)
+            .filter(|(h, n)| **n >= self.limit(h))
             .map(|(h, _)| h.clone())
             .collect();
         hosts.extend(self.cooling.keys().cloned());
         hosts.extend(unavailable.iter().cloned());
         hosts.into_iter().collect()
     }
+
+    /// When the earliest cool-down ends.
+    fn next_cooldown_end(&self) -> Option<Instant> {
+        self.cooling.values().min().copied()
+    }
+
+    fn started(&mut self, host: &str) {
+        *self.in_flight.entry(host.to_string()).or_insert(0) += 1;
+    }
+
+    /// A delivery to `host` ended; `reachable`: the host answered (not a 5xx). A timeout counts
+    /// as unreachable, like a refused connection.
+    fn finished(&mut self, host: &str, reachable: bool) {
+        if reachable {
+            self.answered.insert(host.to_string());
+        } else {
+            self.answered.remove(host);
+            self.cooling
+                .insert(host.to_string(), Instant::now() + HOST_COOLDOWN);
+        }
+        if let Some(n) = self.in_flight.get_mut(host) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.in_flight.remove(host);
+            }
+        }
+    }
+}
+
+/// The hosts' state stays consistent even if a holder panicked, so poisoning is ignored.
+fn lock(hosts: &Mutex<Hosts>) -> MutexGuard<'_, Hosts> {
+    hosts.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs the dispatcher until `shutdown` turns true, then lets in-flight deliveries finish.
 pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let cfg = &state.config.federation;
-    let per_host = cfg.delivery_concurrency_per_host;
     let slots = Arc::new(Semaphore::new(cfg.delivery_concurrency));
-    let hosts = Arc::new(Mutex::new(Hosts::default()));
+    let overflow_size = cfg.delivery_concurrency.saturating_mul(OVERFLOW_FACTOR);
+    let overflow = Arc::new(Semaphore::new(overflow_size));
+    let hosts = Arc::new(Mutex::new(Hosts::new(cfg.delivery_concurrency_per_host)));
     let (outcomes_tx, outcomes_rx) = mpsc::unbounded_channel::<Outcome>();
     let writer = tokio::spawn(write_outcomes(state.clone(), outcomes_rx));
     let mut unavailable: HashSet<String> = HashSet::new();
@@ -124,9 +195,8 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
             break;
         }
         let revived = state.delivery.take_revived();
-        if !revived.is_empty()
-            && let Ok(mut h) = hosts.lock()
-        {
+        if !revived.is_empty() {
+            let mut h = lock(&hosts);
             for host in &revived {
                 h.cooling.remove(host);
             }
@@ -137,11 +207,15 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
             unavailable_read = Instant::now();
         }
+        let (excluded, in_flight) = {
+            let mut h = lock(&hosts);
+            (h.excluded(&unavailable), h.in_flight.clone())
+        };
         let free = slots.available_permits();
         let claimed = if free == 0 {
             Vec::new()
         } else {
-            claim_batch(&state, &hosts, per_host, &unavailable, free).await
+            claim_batch(&state, &hosts, &excluded, in_flight, free).await
         };
         let claimed_any = !claimed.is_empty();
         for row in claimed {
@@ -151,40 +225,36 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
             let state = state.clone();
             let hosts = hosts.clone();
             let outcomes = outcomes_tx.clone();
+            let overflow = overflow.clone();
             tokio::spawn(async move {
                 let host = row.host.clone();
-                let outcome = deliver(&state, row).await;
-                if !outcome.host_reachable
-                    && let Ok(mut h) = hosts.lock()
-                {
-                    h.cooling
-                        .insert(host.clone(), Instant::now() + HOST_COOLDOWN);
-                }
+                let outcome = deliver_fairly(&state, row, permit, &overflow).await;
+                lock(&hosts).finished(&host, outcome.host_reachable);
                 let _ = outcomes.send(outcome);
-                if let Ok(mut h) = hosts.lock()
-                    && let Some(n) = h.in_flight.get_mut(&host)
-                {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        h.in_flight.remove(&host);
-                    }
-                }
-                drop(permit);
                 state.delivery.wake();
             });
         }
         if claimed_any {
             continue;
         }
-        let wait = match db::deliveries::next_due_at(&state.db.read).await {
-            Ok(Some(at)) => (at - Utc::now())
-                .to_std()
-                .unwrap_or(Duration::from_millis(200)),
-            Ok(None) => MAX_IDLE,
-            Err(e) => {
-                tracing::warn!(error = %e, "reading the delivery queue");
-                Duration::from_secs(5)
-            }
+        let wait = if free == 0 {
+            // Every slot is busy: a finishing (or slow) delivery wakes the loop.
+            MAX_IDLE
+        } else {
+            let now = Utc::now();
+            let due = match db::deliveries::next_due_at(&state.db.read, now, &excluded).await {
+                // Due now yet not claimed: another process won the rows; look again soon.
+                Ok(Some(at)) => (at - now).to_std().unwrap_or(Duration::from_millis(200)),
+                Ok(None) => MAX_IDLE,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the delivery queue");
+                    MAX_IDLE
+                }
+            };
+            let cooled = lock(&hosts)
+                .next_cooldown_end()
+                .map_or(MAX_IDLE, |at| at.saturating_duration_since(Instant::now()));
+            due.min(cooled)
         }
         .clamp(Duration::from_millis(50), MAX_IDLE);
         tokio::select! {
@@ -193,34 +263,58 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.changed() => {},
         }
     }
-    // Let in-flight deliveries finish (bounded by the request timeout), then flush outcomes.
+    // Let in-flight deliveries finish (bounded by the delivery timeout), then flush outcomes.
     let total = u32::try_from(cfg.delivery_concurrency).unwrap_or(u32::MAX);
-    let _ = tokio::time::timeout(
-        Duration::from_secs(cfg.request_timeout_secs + 5),
-        slots.acquire_many(total),
-    )
+    let overflow_total = u32::try_from(overflow_size).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(Duration::from_secs(cfg.delivery_timeout_secs + 5), async {
+        let _all = slots.acquire_many(total).await;
+        let _ = overflow.acquire_many(overflow_total).await;
+    })
     .await;
     drop(outcomes_tx);
     let _ = writer.await;
 }
 
-/// Claims up to `free` due rows, at most `per_host` in flight per host.
+/// Runs one delivery holding `permit` (one of the `delivery_concurrency` slots). If the host has
+/// not answered after [`SLOW_AFTER`], the delivery moves to the overflow pool (when it has room)
+/// and gives its slot back, so silent hosts cannot hold every slot until they time out.
+async fn deliver_fairly(
+    state: &AppState,
+    row: delivery::Model,
+    permit: OwnedSemaphorePermit,
+    overflow: &Arc<Semaphore>,
+) -> Outcome {
+    let delivery = deliver(state, row);
+    tokio::pin!(delivery);
+    tokio::select! {
+        outcome = &mut delivery => outcome,
+        _ = tokio::time::sleep(SLOW_AFTER) => {
+            let parked = overflow.clone().try_acquire_owned().ok();
+            let _kept = if parked.is_some() {
+                drop(permit);
+                state.delivery.wake();
+                None
+            } else {
+                Some(permit)
+            };
+            delivery.await
+        }
+    }
+}
+
+/// Claims up to `free` due rows of hosts not in `excluded`, keeping each host within its limit.
 async fn claim_batch(
     state: &AppState,
     hosts: &Arc<Mutex<Hosts>>,
-    per_host: usize,
-    unavailable: &HashSet<String>,
+    excluded: &[String],
+    in_flight: HashMap<String, usize>,
     free: usize,
 ) -> Vec<delivery::Model> {
     let now = Utc::now();
-    let (excluded, in_flight) = match hosts.lock() {
-        Ok(mut h) => (h.excluded(per_host, unavailable), h.in_flight.clone()),
-        Err(_) => return Vec::new(),
-    };
     let candidates = match db::deliveries::due_candidates(
         &state.db.read,
         now,
-        &excluded,
+        excluded,
         (free * 4).min(1000) as u64,
     )
     .await
@@ -233,14 +327,18 @@ async fn claim_batch(
     };
     let mut counts = in_flight;
     let mut chosen = Vec::new();
-    for (id, host) in candidates {
-        if chosen.len() >= free {
-            break;
-        }
-        let n = counts.entry(host).or_insert(0);
-        if *n < per_host {
-            *n += 1;
-            chosen.push(id);
+    {
+        let h = lock(hosts);
+        for (id, host) in candidates {
+            if chosen.len() >= free {
+                break;
+            }
+            let limit = h.limit(&host);
+            let n = counts.entry(host).or_insert(0);
+            if *n < limit {
+                *n += 1;
+                chosen.push(id);
+            }
         }
     }
     let claimed = match db::deliveries::claim(&state.db.write, &chosen, now, LEASE).await {
@@ -250,9 +348,10 @@ async fn claim_batch(
             return Vec::new();
         }
     };
-    if let Ok(mut h) = hosts.lock() {
+    {
+        let mut h = lock(hosts);
         for row in &claimed {
-            *h.in_flight.entry(row.host.clone()).or_insert(0) += 1;
+            h.started(&row.host);
         }
     }
     claimed
@@ -355,15 +454,21 @@ async fn send_signed(
     if let Some(digest) = signed.digest {
         request = request.header("digest", digest);
     }
-    let response = request.body(body).send().await.map_err(|e| {
-        if e.is_timeout() {
-            "timed out".to_string()
-        } else if e.is_connect() {
-            "connection failed".to_string()
-        } else {
-            e.to_string()
-        }
-    })?;
+    let timeout = Duration::from_secs(state.config.federation.delivery_timeout_secs);
+    let response = request
+        .timeout(timeout)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| {
+            if e.is_timeout() {
+                "timed out".to_string()
+            } else if e.is_connect() {
+                "connection failed".to_string()
+            } else {
+                e.to_string()
+            }
+        })?;
     Ok(response.status())
 }
 
@@ -401,6 +506,43 @@ async fn write_outcomes(state: AppState, mut rx: mpsc::UnboundedReceiver<Outcome
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_gets_its_full_limit_only_after_answering_and_cools_down_after_a_timeout() {
+        let none = HashSet::new();
+        let mut hosts = Hosts::new(4);
+        let host = "school.example".to_string();
+        // Not tried yet: one delivery at a time.
+        assert_eq!(hosts.limit(&host), 1);
+        hosts.started(&host);
+        assert!(hosts.excluded(&none).contains(&host));
+        hosts.finished(&host, true);
+        assert!(!hosts.excluded(&none).contains(&host));
+        // It answered: four at a time.
+        assert_eq!(hosts.limit(&host), 4);
+        for _ in 0..3 {
+            hosts.started(&host);
+        }
+        assert!(!hosts.excluded(&none).contains(&host));
+        hosts.started(&host);
+        assert!(hosts.excluded(&none).contains(&host));
+        // A timeout (or refused connection, or 5xx): cooling down, then one at a time again.
+        hosts.finished(&host, false);
+        assert_eq!(hosts.limit(&host), 1);
+        assert!(hosts.next_cooldown_end().is_some());
+        for _ in 0..3 {
+            hosts.finished(&host, false);
+        }
+        assert!(hosts.in_flight.is_empty());
+        assert!(hosts.excluded(&none).contains(&host), "still cooling down");
+        hosts.cooling.clear();
+        assert!(!hosts.excluded(&none).contains(&host));
+        assert!(
+            hosts
+                .excluded(&HashSet::from([host.clone()]))
+                .contains(&host)
+        );
+    }
 
     #[test]
     fn backoff_grows_and_gives_up_after_a_week() {

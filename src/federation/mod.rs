@@ -89,13 +89,26 @@ impl UrlVerifier for DomainPolicy {
     }
 }
 
+/// The library's HTTP client: ours, with [`signatures::SignedFetch`] signing every GET as the
+/// instance actor through OpenSSL (the library's own signing, with the `rsa` crate, is not used).
+pub fn fetch_client(state: &AppState) -> anyhow::Result<reqwest_middleware::ClientWithMiddleware> {
+    let instance = &state.instance_actor;
+    let pem = instance
+        .private_key_pem
+        .as_deref()
+        .context("the instance actor has no private key")?;
+    let signer = signatures::SignedFetch::new(pem, instance.public_key_id.clone())
+        .context("reading the instance actor's private key")?;
+    Ok(reqwest_middleware::ClientBuilder::new(state.http.clone())
+        .with(signer)
+        .build())
+}
+
 /// Builds the library config around our state; the instance actor signs outgoing fetches.
 pub async fn federation_config(state: AppState) -> anyhow::Result<Federation> {
-    let instance = actors::person::DbActor::new(state.instance_actor.clone())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let config = FederationConfig::builder()
         .domain(state.config.instance.domain.clone())
-        .client(state.http.clone().into())
+        .client(fetch_client(&state)?)
         .debug(state.config.federation.debug)
         .allow_http_urls(state.config.federation.debug || !state.config.use_https())
         .request_timeout(Duration::from_secs(
@@ -105,9 +118,6 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<Federation> {
             &state.config.federation.blocked_domains,
         )))
         .http_fetch_limit(50)
-        // Sign `host` on GETs (without it, Mastodon and our own verifier refuse the fetch).
-        .http_signature_compat(true)
-        .signed_fetch_actor(&instance)
         .app_data(state)
         .build()
         .await

@@ -542,3 +542,181 @@ pub async fn actor_updated(
     )
     .await
 }
+
+/// A local account blocks a remote one: Block, to the blocked account only.
+pub async fn block(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    blocker: &actor::Model,
+    target: &actor::Model,
+    row: &crate::db::entity::block::Model,
+) -> AppResult<()> {
+    let activity = crate::federation::activities::Block {
+        kind: Default::default(),
+        id: url(&row.ap_id)?,
+        actor: url(&blocker.ap_id)?.into(),
+        object: url(&target.ap_id)?.into(),
+    };
+    enqueue(
+        txn,
+        data,
+        blocker,
+        Envelope {
+            id: row.id,
+            kind: "Block",
+            public: false,
+        },
+        activity,
+        remote_inbox(target),
+    )
+    .await
+}
+
+/// A local account unblocks a remote one: Undo(Block) with the original Block inside.
+pub async fn undo_block(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    blocker: &actor::Model,
+    target: &actor::Model,
+    row: &crate::db::entity::block::Model,
+) -> AppResult<()> {
+    let id = data.ids.next();
+    let activity = Undo {
+        kind: Default::default(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&blocker.ap_id)?.into(),
+        object: json!({"type": "Block", "id": row.ap_id, "actor": blocker.ap_id, "object": target.ap_id}),
+    };
+    enqueue(
+        txn,
+        data,
+        blocker,
+        Envelope {
+            id,
+            kind: "Undo",
+            public: false,
+        },
+        activity,
+        remote_inbox(target),
+    )
+    .await
+}
+
+/// A local poll's counts changed: Update(Question) to the post's audience and the remote voters.
+pub async fn poll_updated(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post: &post::Model,
+) -> AppResult<()> {
+    let note = note_for_post(data, txn, post).await?;
+    let id = data.ids.next();
+    let public = matches!(post.visibility.as_str(), "public" | "unlisted");
+    let activity = CreateOrUpdateNote {
+        kind: "Update".into(),
+        id: url(&data.urls.activity(id))?,
+        actor: url(&author.ap_id)?.into(),
+        to: note.to.clone(),
+        cc: note.cc.clone(),
+        published: Some(Utc::now()),
+        object: note,
+    };
+    let parent = parent_author(txn, post).await?;
+    let mut inboxes = post_recipients(txn, author, post, parent.as_ref()).await?;
+    for voter in db::polls::voters(txn, post.id).await? {
+        inboxes.extend(remote_inbox(&voter));
+    }
+    enqueue(
+        txn,
+        data,
+        author,
+        Envelope {
+            id,
+            kind: "Update",
+            public,
+        },
+        activity,
+        inboxes,
+    )
+    .await
+}
+
+/// A local account voted in a remote poll: one Create(Note{name: option}) per chosen option,
+/// to the poll's author only. `ballots` are `(note id, option title)`.
+pub async fn poll_voted(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    voter: &actor::Model,
+    author: &actor::Model,
+    poll_post: &post::Model,
+    ballots: &[(String, String)],
+) -> AppResult<()> {
+    for (note_id, title) in ballots {
+        let note = crate::federation::objects::note::Note::vote(
+            url(note_id)?,
+            &voter.ap_id,
+            &poll_post.ap_id,
+            url(&author.ap_id)?,
+            title,
+        );
+        let id = data.ids.next();
+        let activity = CreateOrUpdateNote {
+            kind: "Create".into(),
+            id: url(&data.urls.activity(id))?,
+            actor: url(&voter.ap_id)?.into(),
+            to: note.to.clone(),
+            cc: Vec::new(),
+            published: Some(Utc::now()),
+            object: note,
+        };
+        enqueue(
+            txn,
+            data,
+            voter,
+            Envelope {
+                id,
+                kind: "Create",
+                public: false,
+            },
+            activity,
+            remote_inbox(author),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A local user's report forwarded to the reported account's server: a `Flag` from the
+/// instance actor (as Mastodon sends it, so the reporter stays anonymous) naming the account
+/// and the reported posts, with the comment as content.
+pub async fn flagged(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    report: &crate::db::entity::report::Model,
+    target: &actor::Model,
+    posts: &[post::Model],
+) -> AppResult<()> {
+    let instance = &data.instance_actor;
+    let mut object = vec![Value::String(target.ap_id.clone())];
+    object.extend(posts.iter().map(|p| Value::String(p.ap_id.clone())));
+    let activity = crate::federation::activities::Flag {
+        kind: Default::default(),
+        id: url(&data.urls.activity(report.id))?,
+        actor: url(&instance.ap_id)?.into(),
+        object: Value::Array(object),
+        content: Some(report.comment.clone()),
+    };
+    enqueue(
+        txn,
+        data,
+        instance,
+        Envelope {
+            id: report.id,
+            kind: "Flag",
+            public: false,
+        },
+        activity,
+        remote_inbox(target),
+    )
+    .await
+}

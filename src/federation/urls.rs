@@ -60,6 +60,24 @@ impl Urls {
     pub fn activity(&self, id: i64) -> String {
         format!("{}/activities/{id}", self.base)
     }
+    /// A stored media file (original or preview) under `media.dir`.
+    pub fn media(&self, file_name: &str) -> String {
+        format!("{}/media/{file_name}", self.base)
+    }
+    /// The image shown for accounts without an avatar (clients crash on a missing one).
+    pub fn default_avatar(&self) -> String {
+        format!("{}/avatars/original/missing.png", self.base)
+    }
+    /// The image shown for accounts without a header.
+    pub fn default_header(&self) -> String {
+        format!("{}/headers/original/missing.png", self.base)
+    }
+    /// The streaming API's base (`ws://` or `wss://` + domain), as clients expect it.
+    pub fn streaming(&self) -> String {
+        self.base
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1)
+    }
     pub fn tag(&self, name: &str) -> String {
         format!("{}/tags/{name}", self.base)
     }

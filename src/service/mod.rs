@@ -2,16 +2,28 @@
 //! these functions, so local and remote changes obey the same rules. Services reach the network
 //! only through `federation::outbox`.
 pub mod accounts;
+pub mod events;
+pub mod filters;
 pub mod follows;
+pub mod lists;
+pub mod media;
+pub mod notifications;
+pub mod polls;
 pub mod posts;
+pub mod relationships;
+pub mod reports;
+pub mod search;
+pub mod timelines;
 
 use crate::{AppState, error::AppResult};
 use activitypub_federation::config::Data;
 use sea_orm::DatabaseTransaction;
 
-/// Commits a transaction that may have enqueued deliveries, then wakes the delivery workers.
+/// Commits a transaction that may have enqueued deliveries, then wakes the delivery workers and
+/// publishes the streaming events it staged.
 pub async fn commit(data: &Data<AppState>, txn: DatabaseTransaction) -> AppResult<()> {
     txn.commit().await?;
     data.delivery.wake();
+    data.events.flush();
     Ok(())
 }

@@ -8,7 +8,10 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::outbox,
-    service::{accounts, commit},
+    service::{
+        accounts, commit,
+        polls::{self, NewPoll},
+    },
     text,
 };
 use activitypub_federation::config::Data;
@@ -29,6 +32,43 @@ pub struct NewPost {
     pub visibility: String,
     pub language: Option<String>,
     pub in_reply_to_id: Option<i64>,
+}
+
+/// Most media attachments on one status.
+pub const MAX_MEDIA: usize = 4;
+/// How long an `Idempotency-Key` keeps answering with the status it created.
+pub const IDEMPOTENCY_HOURS: i64 = 24;
+
+/// What a status carries besides its text (client API posts).
+#[derive(Debug, Clone, Default)]
+pub struct PostExtras {
+    /// Own, unattached uploads, in display order.
+    pub media_ids: Vec<i64>,
+    pub poll: Option<NewPoll>,
+    /// The OAuth app it is posted from.
+    pub application_id: Option<i64>,
+    /// A client's `Idempotency-Key`: a repeat within a day returns the first status.
+    pub idempotency_key: Option<String>,
+}
+
+/// What an edit does to the poll.
+#[derive(Debug, Clone, Default)]
+pub enum PollEdit {
+    /// Leave it as it is.
+    #[default]
+    Keep,
+    /// Remove it.
+    Remove,
+    /// Set it (a poll whose options change starts over).
+    Set(NewPoll),
+}
+
+/// What an edit changes besides the text.
+#[derive(Debug, Clone, Default)]
+pub struct EditExtras {
+    /// `None` keeps the attachments; `Some` sets them (own uploads, in order).
+    pub media_ids: Option<Vec<i64>>,
+    pub poll: PollEdit,
 }
 
 /// The rendered text of a status with the accounts it mentions.
@@ -77,10 +117,10 @@ async fn render(data: &Data<AppState>, source: &str) -> AppResult<Rendered> {
     })
 }
 
-fn validate(new: &NewPost) -> AppResult<()> {
+fn validate(new: &NewPost, has_media_or_poll: bool) -> AppResult<()> {
     let length =
         new.text.chars().count() + new.spoiler_text.as_deref().map_or(0, |s| s.chars().count());
-    if new.text.trim().is_empty() {
+    if new.text.trim().is_empty() && !has_media_or_poll {
         return Err(AppError::Invalid("text can't be blank".into()));
     }
     if length > MAX_CHARS {
@@ -127,13 +167,81 @@ pub async fn can_see(
     }
 }
 
+/// Checks `ids` are `author`'s processed uploads, unattached or attached to `post_id` (an
+/// edit), at most [`MAX_MEDIA`]; returns them deduplicated in order.
+async fn check_media(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    ids: &[i64],
+    post_id: Option<i64>,
+) -> AppResult<Vec<i64>> {
+    let mut unique: Vec<i64> = Vec::new();
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    if unique.len() > MAX_MEDIA {
+        return Err(AppError::Invalid(format!(
+            "a status has at most {MAX_MEDIA} media attachments"
+        )));
+    }
+    for id in &unique {
+        let media = db::media::get(&data.db.read, *id).await.ok();
+        let usable = media.is_some_and(|m| {
+            m.actor_id == author.id
+                && m.remote_url.is_none()
+                && m.processed
+                && (m.post_id.is_none() || m.post_id == post_id)
+        });
+        if !usable {
+            return Err(AppError::Invalid(format!(
+                "media {id} is not one of your unattached uploads"
+            )));
+        }
+    }
+    Ok(unique)
+}
+
 /// Publishes a status by local `author`.
 pub async fn create_post(
     data: &Data<AppState>,
     author: &actor::Model,
     new: NewPost,
 ) -> AppResult<post::Model> {
-    validate(&new)?;
+    create_status(data, author, new, PostExtras::default()).await
+}
+
+/// Publishes a status by local `author` with media, a poll, its app and idempotency key.
+pub async fn create_status(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    new: NewPost,
+    extras: PostExtras,
+) -> AppResult<post::Model> {
+    let idempotency_key = extras
+        .idempotency_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .map(str::to_string);
+    let since = Utc::now() - chrono::Duration::hours(IDEMPOTENCY_HOURS);
+    if let Some(key) = &idempotency_key
+        && let Some(id) =
+            db::posts::find_idempotency_key(&data.db.read, author.id, key, since).await?
+    {
+        return db::posts::get_by_id(&data.db.read, id).await;
+    }
+    if let Some(poll) = &extras.poll {
+        polls::validate(poll)?;
+        if !extras.media_ids.is_empty() {
+            return Err(AppError::Invalid(
+                "a status cannot have both media and a poll".into(),
+            ));
+        }
+    }
+    let media_ids = check_media(data, author, &extras.media_ids, None).await?;
+    validate(&new, !media_ids.is_empty() || extras.poll.is_some())?;
     let parent = match new.in_reply_to_id {
         Some(id) => {
             let parent = db::posts::get_by_id(&data.db.read, id).await?;
@@ -167,11 +275,21 @@ pub async fn create_post(
         edited_at: Set(None),
         created_at: Set(now),
         deleted_at: Set(None),
-        application_id: Set(None),
+        application_id: Set(extras.application_id),
     };
     let mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
     let txn = data.db.write.begin().await?;
     let post = db::posts::insert_local(&txn, row, &mention_ids, &rendered.hashtags).await?;
+    if !media_ids.is_empty() {
+        db::media::attach(&txn, post.id, &media_ids).await?;
+    }
+    if let Some(poll) = &extras.poll {
+        db::polls::put(&txn, post.id, polls::initial_state(poll)).await?;
+    }
+    if let Some(key) = &idempotency_key {
+        db::posts::save_idempotency_key(&txn, author.id, key, post.id).await?;
+    }
+    crate::service::timelines::post_created(&txn, data, &post).await?;
     outbox::post_created(&txn, data, author, &post, parent.as_ref()).await?;
     commit(data, txn).await?;
     Ok(post)
@@ -183,6 +301,17 @@ pub async fn edit_post(
     author: &actor::Model,
     post_id: i64,
     new: NewPost,
+) -> AppResult<post::Model> {
+    edit_status(data, author, post_id, new, EditExtras::default()).await
+}
+
+/// Edits a local post, its media and poll; the previous revision goes to the history.
+pub async fn edit_status(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    post_id: i64,
+    new: NewPost,
+    extras: EditExtras,
 ) -> AppResult<post::Model> {
     let existing = db::posts::get_by_id(&data.db.read, post_id).await?;
     if existing.author_id != author.id
@@ -196,7 +325,31 @@ pub async fn edit_post(
         visibility: existing.visibility.clone(),
         ..new
     };
-    validate(&new)?;
+    let media_ids = match &extras.media_ids {
+        Some(ids) => Some(check_media(data, author, ids, Some(existing.id)).await?),
+        None => None,
+    };
+    let has_media = match &media_ids {
+        Some(ids) => !ids.is_empty(),
+        None => !db::media::of_post(&data.db.read, existing.id)
+            .await?
+            .is_empty(),
+    };
+    let old_poll = db::polls::get(&data.db.read, existing.id).await?;
+    let has_poll = match &extras.poll {
+        PollEdit::Keep => old_poll.is_some(),
+        PollEdit::Remove => false,
+        PollEdit::Set(poll) => {
+            polls::validate(poll)?;
+            true
+        }
+    };
+    if has_media && has_poll {
+        return Err(AppError::Invalid(
+            "a status cannot have both media and a poll".into(),
+        ));
+    }
+    validate(&new, has_media || has_poll)?;
     let rendered = render(data, &new.text).await?;
     let mut row: post::ActiveModel = existing.clone().into();
     row.content = Set(rendered.html);
@@ -207,7 +360,28 @@ pub async fn edit_post(
     row.edited_at = Set(Some(Utc::now()));
     let mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
     let txn = data.db.write.begin().await?;
+    db::posts::save_revision(&txn, &data.ids, &existing).await?;
     let post = db::posts::update_content(&txn, row, &mention_ids, &rendered.hashtags).await?;
+    if let Some(ids) = &media_ids {
+        db::media::attach(&txn, post.id, ids).await?;
+    }
+    match &extras.poll {
+        PollEdit::Keep => {}
+        PollEdit::Remove => {
+            if old_poll.is_some() {
+                db::polls::remove(&txn, post.id).await?;
+            }
+        }
+        PollEdit::Set(poll) => {
+            let unchanged = old_poll.as_ref().is_some_and(|old| {
+                db::polls::options(old) == poll.options && old.multiple == poll.multiple
+            });
+            if !unchanged {
+                db::polls::put(&txn, post.id, polls::initial_state(poll)).await?;
+            }
+        }
+    }
+    crate::service::timelines::post_edited(&txn, data, &post).await?;
     outbox::post_updated(&txn, data, author, &post).await?;
     commit(data, txn).await?;
     Ok(post)
@@ -229,8 +403,11 @@ pub async fn delete_post(
     }
     let txn = data.db.write.begin().await?;
     // Recipients are computed from the live post, before it is wiped.
+    crate::service::timelines::post_deleted(data, &existing);
     outbox::post_deleted(&txn, data, author, &existing).await?;
     db::posts::mark_deleted(&txn, existing.id).await?;
+    // The uploads become free again, so "delete and redraft" can attach them to the new post.
+    db::media::attach(&txn, existing.id, &[]).await?;
     commit(data, txn).await?;
     Ok(existing)
 }
@@ -258,6 +435,7 @@ pub async fn favourite(
     };
     let txn = data.db.write.begin().await?;
     let fav = db::posts::insert_favourite(&txn, row, actor.id, post.id).await?;
+    crate::service::timelines::favourited(&txn, data, &fav, &post).await?;
     outbox::liked(&txn, data, actor, &post, &fav).await?;
     commit(data, txn).await?;
     Ok(fav)
@@ -285,6 +463,21 @@ pub async fn reblog(
     actor: &actor::Model,
     post_id: i64,
 ) -> AppResult<post::Model> {
+    reblog_as(data, actor, post_id, "public").await
+}
+
+/// [`reblog`] with the boost's own visibility (public, unlisted or private).
+pub async fn reblog_as(
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    post_id: i64,
+    visibility: &str,
+) -> AppResult<post::Model> {
+    if !matches!(visibility, "public" | "unlisted" | "private") {
+        return Err(AppError::Invalid(
+            "visibility must be public, unlisted or private".into(),
+        ));
+    }
     let original = db::posts::get_by_id(&data.db.read, post_id).await?;
     let original = match original.reblog_of_id {
         Some(inner) => db::posts::get_by_id(&data.db.read, inner).await?,
@@ -310,7 +503,7 @@ pub async fn reblog(
         source: Set(None),
         summary: Set(None),
         sensitive: Set(false),
-        visibility: Set("public".into()),
+        visibility: Set(visibility.into()),
         language: Set(None),
         in_reply_to_ap_id: Set(None),
         in_reply_to_id: Set(None),
@@ -323,6 +516,7 @@ pub async fn reblog(
     };
     let txn = data.db.write.begin().await?;
     let boost = db::posts::insert_local(&txn, row, &[], &[]).await?;
+    crate::service::timelines::reblogged(&txn, data, &boost, &original).await?;
     outbox::announced(&txn, data, actor, &boost, &original).await?;
     commit(data, txn).await?;
     Ok(boost)
@@ -336,8 +530,27 @@ pub async fn unreblog(data: &Data<AppState>, actor: &actor::Model, post_id: i64)
     };
     let txn = data.db.write.begin().await?;
     db::posts::mark_deleted(&txn, boost.id).await?;
+    crate::service::timelines::post_deleted(data, &boost);
     outbox::unannounced(&txn, data, actor, &boost, &original).await?;
     commit(data, txn).await
+}
+
+/// `actor` (local) bookmarks a post it can see.
+pub async fn bookmark(data: &Data<AppState>, actor: &actor::Model, post_id: i64) -> AppResult<()> {
+    let post = db::posts::get_by_id(&data.db.read, post_id).await?;
+    if !can_see(data, Some(actor), &post).await? || post.reblog_of_id.is_some() {
+        return Err(AppError::not_found("post not found"));
+    }
+    db::posts::insert_bookmark(&data.db.write, data.ids.next(), actor.id, post.id).await
+}
+
+/// `actor` (local) removes a bookmark.
+pub async fn unbookmark(
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    post_id: i64,
+) -> AppResult<()> {
+    db::posts::delete_bookmark(&data.db.write, actor.id, post_id).await
 }
 
 /// A remote actor liked `post` with Like `ap_id`.
@@ -357,7 +570,9 @@ pub async fn receive_like(
         post_id: Set(post.id),
         created_at: Set(Utc::now()),
     };
-    db::posts::insert_favourite(&data.db.write, row, liker.id, post.id).await?;
+    let fav = db::posts::insert_favourite(&data.db.write, row, liker.id, post.id).await?;
+    crate::service::timelines::favourited(&data.db.write, data, &fav, post).await?;
+    data.events.flush();
     Ok(())
 }
 
@@ -433,7 +648,9 @@ pub async fn receive_announce(
         deleted_at: Set(None),
         application_id: Set(None),
     };
-    db::posts::insert_local(&data.db.write, row, &[], &[]).await?;
+    let boost = db::posts::insert_local(&data.db.write, row, &[], &[]).await?;
+    crate::service::timelines::reblogged(&data.db.write, data, &boost, original).await?;
+    data.events.flush();
     Ok(())
 }
 
@@ -465,7 +682,10 @@ pub async fn receive_delete_post(
             "only the author can delete a post".into(),
         ));
     }
-    db::posts::mark_deleted(&data.db.write, post.id).await
+    db::posts::mark_deleted(&data.db.write, post.id).await?;
+    crate::service::timelines::post_deleted(data, post);
+    data.events.flush();
+    Ok(())
 }
 
 /// A remote actor deleted itself: forget its follows and posts.

@@ -26,6 +26,37 @@ pub fn routes() -> Router {
         .route("/", get(home))
         .route("/{handle}", get(profile_by_handle))
         .route("/{handle}/{id}", get(post_by_handle))
+        .route("/avatars/original/missing.png", get(default_avatar))
+        .route("/headers/original/missing.png", get(default_header))
+        .route("/static/thumbnail.png", get(thumbnail))
+}
+
+/// A long-cached embedded PNG.
+fn png(bytes: &'static [u8]) -> Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The avatar of accounts without one (clients crash on a missing avatar).
+async fn default_avatar() -> Response {
+    png(include_bytes!("../../frontend/static/missing-avatar.png"))
+}
+
+/// The header of accounts without one.
+async fn default_header() -> Response {
+    png(include_bytes!("../../frontend/static/missing-header.png"))
+}
+
+/// The node's thumbnail (instance v1/v2 `thumbnail`; Toot! needs a real image).
+async fn thumbnail() -> Response {
+    png(include_bytes!("../../frontend/static/thumbnail.png"))
 }
 
 fn page_base(data: &Data<AppState>) -> (String, &'static str, &'static str) {

@@ -25,6 +25,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "pages/post.html",
             include_str!("../../frontend/templates/pages/post.html"),
         ),
+        (
+            "pages/oauth_authorize.html",
+            include_str!("../../frontend/templates/pages/oauth_authorize.html"),
+        ),
+        (
+            "pages/oauth_code.html",
+            include_str!("../../frontend/templates/pages/oauth_code.html"),
+        ),
     ] {
         if let Err(e) = env.add_template(name, source) {
             tracing::error!(template = name, error = %e, "template does not compile");

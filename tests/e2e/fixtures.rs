@@ -13,7 +13,7 @@ use halqa::{
     Config,
     federation::{
         activities::{
-            AcceptFollow, Announce, CreateOrUpdateNote, Delete, Follow, HANDLED, Like,
+            AcceptFollow, Announce, Block, CreateOrUpdateNote, Delete, Flag, Follow, HANDLED, Like,
             RejectFollow, Undo, UpdatePerson,
         },
         actors::person::{ACTOR_TYPES, Person},
@@ -146,9 +146,9 @@ fn mastodon_identity_proof_attachment_is_tolerated() {
     assert_eq!(types_of(proof), ["IdentityProof"]);
     assert_eq!(proof["name"], "gargron");
     assert_eq!(proof["signatureAlgorithm"], "keybase");
-    // Person keeps no attachments at all: the deprecated proof is skipped, not an error.
-    let out = serde_json::to_value(&person).expect("a Person serializes");
-    assert!(out.get("attachment").is_none());
+    // The deprecated proof is read without error; only `PropertyValue`s become profile fields.
+    assert_eq!(person.attachment.len(), 1);
+    assert_eq!(types_of(&person.attachment[0]), ["IdentityProof"]);
 }
 
 #[test]
@@ -388,7 +388,7 @@ fn mastodon_blurhash_is_kept_exactly_through_a_round_trip() {
 }
 
 #[test]
-fn mastodon_question_reads_as_a_note_of_kind_question_without_its_options() {
+fn mastodon_question_reads_as_a_note_of_kind_question_with_its_poll() {
     let raw = value(fixture!("mastodon-docs/question.json"));
     let options = raw["anyOf"].as_array().expect("anyOf is a list");
     let names: Vec<&str> = options.iter().filter_map(|o| o["name"].as_str()).collect();
@@ -411,9 +411,14 @@ fn mastodon_question_reads_as_a_note_of_kind_question_without_its_options() {
         Some("What should I eat for breakfast today?")
     );
     assert_eq!(note.published, Some(time("2023-03-05T07:40:13Z")));
-    // Halqa does not model polls: the options are not kept.
+    // The poll is kept: options, counts, multiple choice, voters.
+    let poll = note.remote_poll().expect("a Question has a poll");
+    assert_eq!(poll.options, ["apple", "orange", "banana"]);
+    assert_eq!(poll.counts, [3, 7, 6]);
+    assert!(poll.multiple);
+    assert_eq!(poll.voters_count, 7);
     let out = serde_json::to_value(&note).expect("a Note serializes");
-    assert!(out.get("anyOf").is_none());
+    assert_eq!(out["anyOf"].as_array().map(Vec::len), Some(3));
 }
 
 #[test]
@@ -450,11 +455,13 @@ fn mastodon_poll_votes_parse_as_empty_direct_replies_to_the_question() {
         assert_eq!(vote.name.as_deref(), Some(choice));
         assert_eq!(vote.content, None);
         assert_eq!(vote.author().as_ref(), Some(create.actor.inner()));
-        // Gap: nothing marks it as a vote. It is a reply to the poll with no content.
+        // A named reply to the poll with no content: counted as a vote, not stored as a reply.
         assert_eq!(
             first_url(vote.in_reply_to.as_ref()).as_ref(),
             Some(&question)
         );
+        let (name, replied_to) = vote.vote_choice().expect("read as a vote");
+        assert_eq!((name, &replied_to), (choice, &question));
         assert_eq!(
             visibility_from_addressing(
                 &vote.to,
@@ -507,20 +514,24 @@ fn create_without_context_is_accepted_once_its_note_names_an_author() {
 }
 
 #[test]
-fn mastodon_block_and_flag_are_unhandled_activities() {
+fn mastodon_block_and_flag_parse_as_their_own_activities() {
     let block = value(fixture!("mastodon-docs/block.json"));
     assert_eq!(types_of(&block), ["Block"]);
-    assert!(!HANDLED.contains(&"Block"));
+    assert!(HANDLED.contains(&"Block"));
+    let parsed: Block = parse(fixture!("mastodon-docs/block.json"));
+    assert_eq!(parsed.id.as_str(), block["id"].as_str().unwrap());
     let blocked = first_url(block.get("object")).expect("object IRI");
     assert_eq!(blocked.path(), "/~mallory");
     assert_eq!(urls_at(&block, "to"), ["https://example.com/~mallory"]);
-    // The typed activity structs refuse it by its type, not by crashing.
+    // The other typed activity structs refuse it by its type, not by crashing.
     assert!(rejected::<Follow>(block.clone()).contains("Block"));
     assert!(rejected::<Undo>(block).contains("Block"));
 
     let flag = value(fixture!("mastodon-docs/flag.json"));
     assert_eq!(types_of(&flag), ["Flag"]);
-    assert!(!HANDLED.contains(&"Flag"));
+    assert!(HANDLED.contains(&"Flag"));
+    let parsed: Flag = parse(fixture!("mastodon-docs/flag.json"));
+    assert_eq!(parsed.id.as_str(), flag["id"].as_str().unwrap());
     assert_eq!(
         first_url(flag.get("actor")).map(|u| u.path().to_string()),
         Some("/actor".to_string())

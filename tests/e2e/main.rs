@@ -1,8 +1,17 @@
 //! The one end-to-end test binary: nodes federating for real over loopback.
 // Tests fail loudly on unexpected errors: unwrap is the point here.
 #![allow(clippy::unwrap_used)]
+mod api_accounts;
+mod api_basics;
+mod api_contract;
+mod api_instance;
+mod api_misc;
+mod api_statuses;
+mod api_timelines;
 mod crash;
+mod delivery_fairness;
 mod federation;
 mod fixtures;
 mod harness;
+mod oauth;
 mod security;

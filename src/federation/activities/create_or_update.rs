@@ -1,12 +1,13 @@
-//! Create and Update of notes, and Update of actors.
+//! Create and Update of notes (and Questions), votes on local polls, and Update of actors.
 use crate::{
-    AppState,
+    AppState, db,
     error::{AppError, AppResult},
     federation::{
         actors::person::{DbActor, Person},
         objects::note::{DbPost, Note},
         wire,
     },
+    service::polls,
 };
 use activitypub_federation::{
     config::Data,
@@ -59,6 +60,9 @@ impl Activity for CreateOrUpdateNote {
     }
 
     async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
+        if self.kind == "Create" && receive_vote(&self, data).await? {
+            return Ok(());
+        }
         let note_id = self.object.id.inner().clone();
         if verify_domains_match(self.actor.inner(), &note_id).is_ok() {
             // Signed by its origin: take the embedded object as it is.
@@ -72,6 +76,36 @@ impl Activity for CreateOrUpdateNote {
         }
         Ok(())
     }
+}
+
+/// Counts a `Create(Note)` that is a vote on a local poll (a note named after one of its
+/// options, replying to it) instead of storing it as a reply. Returns whether it was one.
+async fn receive_vote(activity: &CreateOrUpdateNote, data: &Data<AppState>) -> AppResult<bool> {
+    let Some((choice, question)) = activity.object.vote_choice() else {
+        return Ok(false);
+    };
+    if !data.urls.is_local(&question) {
+        return Ok(false);
+    }
+    let Some(post) = db::posts::find_by_ap_id(&data.db.read, question.as_str()).await? else {
+        return Ok(false);
+    };
+    let Some(poll) = db::polls::get(&data.db.read, post.id).await? else {
+        return Ok(false);
+    };
+    if !db::polls::options(&poll).iter().any(|o| o == choice) {
+        return Ok(false);
+    }
+    let voter = activity.actor.dereference(data).await?;
+    polls::receive_vote(
+        data,
+        &voter.model,
+        &post,
+        choice,
+        activity.object.id.inner().as_str(),
+    )
+    .await?;
+    Ok(true)
 }
 
 /// `Update` of an actor (profile changes, key rotation).

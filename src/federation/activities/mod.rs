@@ -1,15 +1,19 @@
 //! Activities, both directions: the wire structs (sent by `outbox`, read by `inbox`) and what
 //! receiving each one does (through the same services local users call).
 mod announce;
+mod block;
 mod create_or_update;
 mod delete;
+mod flag;
 mod follow;
 mod like;
 mod undo;
 
 pub use announce::Announce;
+pub use block::Block;
 pub use create_or_update::{CreateOrUpdateNote, UpdatePerson};
 pub use delete::Delete;
+pub use flag::Flag;
 pub use follow::{AcceptFollow, Follow, RejectFollow};
 pub use like::Like;
 pub use undo::Undo;
@@ -23,8 +27,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Activity types this node acts on; others are accepted and ignored (as Mastodon does).
-pub const HANDLED: [&str; 9] = [
+pub const HANDLED: [&str; 11] = [
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce",
+    "Block", "Flag",
 ];
 
 async fn run<A>(value: Value, data: &Data<AppState>) -> AppResult<()>
@@ -62,6 +67,8 @@ pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppRes
         "Delete" => run::<Delete>(value, data).await,
         "Like" => run::<Like>(value, data).await,
         "Announce" => run::<Announce>(value, data).await,
+        "Block" => run::<Block>(value, data).await,
+        "Flag" => run::<Flag>(value, data).await,
         _ => Ok(()),
     }
 }

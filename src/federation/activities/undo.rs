@@ -1,4 +1,4 @@
-//! Undo of a Follow, Like or Announce.
+//! Undo of a Follow, Like, Announce or Block.
 use crate::{
     AppState, db,
     error::{AppError, AppResult},
@@ -94,6 +94,15 @@ impl Activity for Undo {
             }
             "Announce" => {
                 service::posts::receive_undo_announce(data, &actor, inner_id.as_str()).await
+            }
+            "Block" => {
+                service::relationships::receive_undo_block(
+                    data,
+                    &actor,
+                    inner_id.as_str(),
+                    inner_object.as_ref().map(Url::as_str),
+                )
+                .await
             }
             _ => Ok(()),
         }

@@ -170,6 +170,59 @@ pub struct Person {
         skip_serializing_if = "Option::is_none"
     )]
     pub seeking_mentor: Option<bool>,
+    /// Profile fields as `PropertyValue`s (other attachment kinds are ignored when read).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "attachments"
+    )]
+    pub attachment: Vec<Value>,
+}
+
+/// `attachment` as a list, whatever its shape on the wire (one object, a list, junk).
+fn attachments<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items,
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    })
+}
+
+/// How many profile fields of a remote actor are kept.
+const MAX_REMOTE_FIELDS: usize = 16;
+
+/// The `PropertyValue` attachments of an actor document as `(name, sanitised HTML value)`.
+fn property_values(attachment: &[Value]) -> Vec<(String, String)> {
+    let limit = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    attachment
+        .iter()
+        .filter(|a| wire::types_of(a).iter().any(|k| k == "PropertyValue"))
+        .filter_map(|a| {
+            let name = a.get("name")?.as_str()?;
+            let value = a.get("value").and_then(Value::as_str).unwrap_or_default();
+            Some((
+                limit(&text::html_to_plain_text(name), 255),
+                text::sanitize_remote_html(&limit(value, 2_000)),
+            ))
+        })
+        .filter(|(name, _)| !name.is_empty())
+        .take(MAX_REMOTE_FIELDS)
+        .collect()
+}
+
+/// The stored profile fields of an actor as `PropertyValue` attachments.
+fn attachments_of(model: &actor::Model) -> Vec<Value> {
+    let fields: Vec<Value> = serde_json::from_str(&model.fields).unwrap_or_default();
+    fields
+        .iter()
+        .filter_map(|f| {
+            Some(serde_json::json!({
+                "type": "PropertyValue",
+                "name": f.get("name")?.as_str()?,
+                "value": f.get("value").and_then(Value::as_str).unwrap_or_default(),
+            }))
+        })
+        .collect()
 }
 
 fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
@@ -182,8 +235,14 @@ impl Person {
         let parse = |s: &str| Url::parse(s).map_err(|e| anyhow::anyhow!("bad stored URL {s}: {e}"));
         let opt = |s: &Option<String>| s.as_deref().map(parse).transpose();
         let ap_id = parse(&model.ap_id)?;
+        // Local bots are sent as `Service`, as Mastodon does; the row keeps `Person`.
+        let kind = if model.local && model.bot && model.kind == "Person" {
+            "Service".to_string()
+        } else {
+            model.kind.clone()
+        };
         Ok(Person {
-            kind: model.kind.clone(),
+            kind,
             id: ap_id.clone().into(),
             preferred_username: Some(model.username.clone()),
             name: (!model.display_name.is_empty()).then(|| model.display_name.clone()),
@@ -220,6 +279,7 @@ impl Person {
             region: model.region.clone(),
             open_to_mentor: model.local.then_some(model.open_to_mentor),
             seeking_mentor: model.local.then_some(model.seeking_mentor),
+            attachment: attachments_of(model),
         })
     }
 }
@@ -302,8 +362,11 @@ impl Object for DbActor {
 
     async fn from_json(json: Person, data: &Data<AppState>) -> AppResult<Self> {
         // A renamed older row and the upsert land together.
+        let fields = property_values(&json.attachment);
         let txn = data.db.write.begin().await?;
-        let model = db::actors::upsert_remote(&txn, &data.ids, remote_actor_fields(json)?).await?;
+        let mut model =
+            db::actors::upsert_remote(&txn, &data.ids, remote_actor_fields(json)?).await?;
+        model.fields = db::actors::set_fields(&txn, model.id, &fields).await?;
         txn.commit().await?;
         DbActor::new(model)
     }
@@ -375,5 +438,50 @@ impl Actor for DbActor {
             .shared_inbox
             .as_deref()
             .and_then(|s| Url::parse(s).ok())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn property_values_are_read_sanitised_and_limited() {
+        let attachment = vec![
+            json!({"type": "PropertyValue", "name": "Site", "value": "<a href=\"https://a.example\" onclick=\"x()\">a.example</a><script>x()</script>"}),
+            json!({"type": "IdentityProof", "name": "ignored", "value": "x"}),
+            json!({"type": "PropertyValue", "name": "", "value": "no name"}),
+            json!({"type": "PropertyValue", "name": "<b>Subject</b>", "value": "Maths"}),
+        ];
+        let fields = property_values(&attachment);
+        assert_eq!(fields.len(), 2);
+        assert_eq!(fields[0].0, "Site");
+        assert!(fields[0].1.contains("href=\"https://a.example\""));
+        assert!(!fields[0].1.contains("onclick") && !fields[0].1.contains("script"));
+        assert_eq!(fields[1], ("Subject".to_string(), "Maths".to_string()));
+        let many: Vec<Value> = (0..40)
+            .map(|i| json!({"type": "PropertyValue", "name": format!("f{i}"), "value": "v"}))
+            .collect();
+        assert_eq!(property_values(&many).len(), MAX_REMOTE_FIELDS);
+    }
+
+    #[test]
+    fn attachment_reads_one_object_or_a_list() {
+        let one: Person = serde_json::from_value(json!({
+            "type": "Person",
+            "id": "https://a.example/users/x",
+            "attachment": {"type": "PropertyValue", "name": "n", "value": "v"},
+        }))
+        .unwrap();
+        assert_eq!(one.attachment.len(), 1);
+        let junk: Person = serde_json::from_value(json!({
+            "type": "Person",
+            "id": "https://a.example/users/x",
+            "attachment": "nonsense",
+        }))
+        .unwrap();
+        assert!(junk.attachment.is_empty());
     }
 }

@@ -87,6 +87,27 @@ pub struct Note {
         deserialize_with = "values"
     )]
     pub attachment: Vec<Value>,
+    /// Question: the options of a single-choice poll.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "values"
+    )]
+    pub one_of: Vec<Value>,
+    /// Question: the options of a multiple-choice poll.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "values"
+    )]
+    pub any_of: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<DateTime<Utc>>,
+    /// Question: when it closed (a date; some servers send `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voters_count: Option<i64>,
 }
 
 fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
@@ -164,6 +185,164 @@ impl Note {
         tags
     }
 
+    /// A vote on a poll, as Mastodon sends it: a note named after the option, replying to the
+    /// question, addressed to its author only, with no content.
+    pub fn vote(id: Url, voter: &str, question: &str, author: Url, title: &str) -> Note {
+        Note {
+            kind: "Note".into(),
+            id: id.into(),
+            attributed_to: Value::String(voter.to_string()),
+            name: Some(title.to_string()),
+            content: None,
+            content_map: None,
+            summary: None,
+            sensitive: None,
+            in_reply_to: Some(Value::String(question.to_string())),
+            published: Some(Utc::now()),
+            updated: None,
+            url: None,
+            to: vec![author],
+            cc: Vec::new(),
+            tag: Vec::new(),
+            attachment: Vec::new(),
+            one_of: Vec::new(),
+            any_of: Vec::new(),
+            end_time: None,
+            closed: None,
+            voters_count: None,
+        }
+    }
+
+    /// `(option title, question id)` when this note may be a poll vote: it has a name, replies
+    /// to something and says nothing else. Whether the question is a local poll with that
+    /// option is for the caller to check.
+    pub fn vote_choice(&self) -> Option<(&str, Url)> {
+        let name = self.name.as_deref().filter(|n| !n.is_empty())?;
+        let has_content = self
+            .content
+            .as_deref()
+            .is_some_and(|c| !text::html_to_plain_text(c).trim().is_empty());
+        if self.kind != "Note" || has_content {
+            return None;
+        }
+        let question = wire::first_url(self.in_reply_to.as_ref())?;
+        Some((name, question))
+    }
+
+    /// The attachments we can show: documents with an http(s) URL.
+    pub fn remote_media(&self) -> Vec<db::media::RemoteMedia> {
+        self.attachment
+            .iter()
+            .filter_map(|a| {
+                let url = match a.get("url") {
+                    Some(Value::String(s)) => Url::parse(s).ok(),
+                    Some(Value::Array(items)) => items.iter().find_map(|i| {
+                        i.get("href")
+                            .or(Some(i))
+                            .and_then(Value::as_str)
+                            .and_then(|s| Url::parse(s).ok())
+                    }),
+                    Some(obj @ Value::Object(_)) => obj
+                        .get("href")
+                        .and_then(Value::as_str)
+                        .and_then(|s| Url::parse(s).ok()),
+                    _ => None,
+                }
+                .filter(|u| matches!(u.scheme(), "http" | "https"))?;
+                let content_type = a
+                    .get("mediaType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let kind = match content_type.as_deref().and_then(|t| t.split('/').next()) {
+                    Some("image") => "image",
+                    Some("video") => "video",
+                    Some("audio") => "audio",
+                    _ => match a.get("type").and_then(Value::as_str) {
+                        Some("Image") => "image",
+                        Some("Video") => "video",
+                        Some("Audio") => "audio",
+                        _ => "unknown",
+                    },
+                };
+                let int = |key: &str| {
+                    a.get(key)
+                        .and_then(Value::as_i64)
+                        .and_then(|n| i32::try_from(n).ok())
+                        .filter(|n| *n > 0)
+                };
+                let focus = a.get("focalPoint").and_then(Value::as_array).and_then(|f| {
+                    let x = f.first()?.as_f64()?;
+                    let y = f.get(1)?.as_f64()?;
+                    Some((x.clamp(-1.0, 1.0), y.clamp(-1.0, 1.0)))
+                });
+                Some(db::media::RemoteMedia {
+                    kind: kind.into(),
+                    content_type,
+                    url: url.to_string(),
+                    description: a
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(|s| s.chars().take(1500).collect::<String>())
+                        .filter(|s| !s.trim().is_empty()),
+                    blurhash: a
+                        .get("blurhash")
+                        .and_then(Value::as_str)
+                        .filter(|b| b.len() <= 100)
+                        .map(str::to_string),
+                    width: int("width"),
+                    height: int("height"),
+                    focus,
+                })
+            })
+            .take(8)
+            .collect()
+    }
+
+    /// The poll of a Question.
+    pub fn remote_poll(&self) -> Option<db::polls::PollState> {
+        if self.kind != "Question" {
+            return None;
+        }
+        let multiple = self.one_of.is_empty() && !self.any_of.is_empty();
+        let items = if multiple { &self.any_of } else { &self.one_of };
+        let mut options = Vec::new();
+        let mut counts = Vec::new();
+        for item in items.iter().take(20) {
+            let Some(name) = item.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            options.push(name.chars().take(200).collect::<String>());
+            counts.push(
+                item.get("replies")
+                    .and_then(|r| r.get("totalItems"))
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    .max(0),
+            );
+        }
+        if options.is_empty() {
+            return None;
+        }
+        let closed_at = match &self.closed {
+            Some(Value::String(s)) => DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|d| d.with_timezone(&Utc)),
+            Some(Value::Bool(true)) => Some(Utc::now()),
+            _ => None,
+        };
+        let voters = self
+            .voters_count
+            .unwrap_or_else(|| if multiple { 0 } else { counts.iter().sum() });
+        Some(db::polls::PollState {
+            options,
+            counts,
+            multiple,
+            hide_totals: false,
+            voters_count: i32::try_from(voters.max(0)).unwrap_or(i32::MAX),
+            expires_at: self.end_time.or(closed_at),
+        })
+    }
+
     /// The author's id.
     pub fn author(&self) -> Option<Url> {
         match &self.attributed_to {
@@ -198,8 +377,36 @@ pub async fn note_for_post(
         tags.iter()
             .map(|t| json!({"type": "Hashtag", "href": data.urls.tag(t), "name": format!("#{t}")})),
     );
+    let attachment = db::media::of_post(db, model.id)
+        .await?
+        .iter()
+        .filter_map(|m| attachment_json(data, m))
+        .collect();
+    let poll = db::polls::get(db, model.id).await?;
+    let mut question = QuestionParts::default();
+    if let Some(poll) = &poll {
+        let counts = db::polls::counts(poll);
+        let options: Vec<Value> = db::polls::options(poll)
+            .into_iter()
+            .zip(counts)
+            .map(|(name, n)| {
+                json!({"type": "Note", "name": name, "replies": {"type": "Collection", "totalItems": n}})
+            })
+            .collect();
+        if poll.multiple {
+            question.any_of = options;
+        } else {
+            question.one_of = options;
+        }
+        question.end_time = poll.expires_at;
+        question.closed = poll
+            .expires_at
+            .filter(|e| *e <= Utc::now())
+            .map(|e| Value::String(e.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+        question.voters_count = Some(i64::from(poll.voters_count));
+    }
     Ok(Note {
-        kind: "Note".into(),
+        kind: if poll.is_some() { "Question" } else { "Note" }.into(),
         id: Url::parse(&model.ap_id)
             .map_err(|e| anyhow::anyhow!("bad post id: {e}"))?
             .into(),
@@ -219,8 +426,52 @@ pub async fn note_for_post(
         to: urls(to),
         cc: urls(cc),
         tag,
-        attachment: Vec::new(),
+        attachment,
+        one_of: question.one_of,
+        any_of: question.any_of,
+        end_time: question.end_time,
+        closed: question.closed,
+        voters_count: question.voters_count,
     })
+}
+
+#[derive(Default)]
+struct QuestionParts {
+    one_of: Vec<Value>,
+    any_of: Vec<Value>,
+    end_time: Option<DateTime<Utc>>,
+    closed: Option<Value>,
+    voters_count: Option<i64>,
+}
+
+/// A stored attachment as an AS2 `Document` (alt text in `name`, Mastodon's `blurhash` and
+/// `focalPoint`).
+fn attachment_json(
+    data: &Data<AppState>,
+    m: &crate::db::entity::media_attachment::Model,
+) -> Option<Value> {
+    let url = match (&m.file_name, &m.remote_url) {
+        (Some(file), _) => data.urls.media(file),
+        (None, Some(remote)) => remote.clone(),
+        _ => return None,
+    };
+    let mut doc = json!({
+        "type": "Document",
+        "mediaType": m.content_type,
+        "url": url,
+        "name": m.description,
+    });
+    if let Some(b) = &m.blurhash {
+        doc["blurhash"] = json!(b);
+    }
+    if let (Some(x), Some(y)) = (m.focus_x, m.focus_y) {
+        doc["focalPoint"] = json!([x, y]);
+    }
+    if let (Some(w), Some(h)) = (m.width, m.height) {
+        doc["width"] = json!(w);
+        doc["height"] = json!(h);
+    }
+    Some(doc)
 }
 
 #[async_trait]
@@ -285,7 +536,11 @@ impl Object for DbPost {
             })
             .unwrap_or_default();
         let mut content = text::sanitize_remote_html(&raw);
-        if let Some(name) = json.name.as_ref().filter(|_| json.kind != "Note") {
+        if let Some(name) = json
+            .name
+            .as_ref()
+            .filter(|_| !matches!(json.kind.as_str(), "Note" | "Question"))
+        {
             // Articles and Pages carry a title: keep it readable at the top.
             content = format!(
                 "<p><strong>{}</strong></p>{content}",
@@ -314,11 +569,15 @@ impl Object for DbPost {
             updated: json.updated,
             mention_ap_ids: json.mention_hrefs(),
             hashtags: json.hashtags(),
+            attachments: json.remote_media(),
+            poll: json.remote_poll(),
         };
         // The post, its mentions and tags land together or not at all.
         let txn = data.db.write.begin().await?;
+        let before = db::posts::find_by_ap_id(&txn, &remote.ap_id).await?;
         let model = db::posts::upsert_remote(&txn, &data.ids, remote).await?;
-        txn.commit().await?;
+        crate::service::timelines::remote_post_stored(&txn, data, &model, before.as_ref()).await?;
+        crate::service::commit(data, txn).await?;
         DbPost::new(model)
     }
 }

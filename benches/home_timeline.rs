@@ -1,0 +1,488 @@
+//! The home timeline under load (perf.md scenario S2): a SQLite node seeded with 1,000 local
+//! users, each following 300 of the others, 200,000 statuses spread over the authors, and a
+//! materialised feed of the newest 800 items per user (what fan-out on write would have
+//! written); then `GET /api/v1/timelines/home?limit=20` with random users' tokens over loopback
+//! at 16 concurrent connections for 10 s (plus a variant paging 400 items back with `max_id`),
+//! reporting requests per second and p50/p90/p99 latency.
+//!
+//! Seeding goes straight through sea-orm bulk inserts (no HTTP, no RSA keys: the users never
+//! federate). The server and the load generator run in this process on separate runtimes (2
+//! workers each) on the same cores, so the load generator's CPU is part of the cost. The SQLite
+//! file `/tmp/halqa-home-bench-<pid>.db` is removed on exit. Run with
+//! `cargo bench --bench home_timeline`; `HALQA_BENCH_SECS` changes the duration per point.
+use anyhow::Context;
+use chrono::{Duration as ChronoDuration, Utc};
+use halqa::{
+    db::entity::{actor, follow, home_feed, local_user, oauth_token, post},
+    service::accounts::token_hash,
+};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+};
+use std::{
+    collections::HashSet,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+const USERS: usize = 1_000;
+const FOLLOWS_PER_USER: usize = 300;
+const STATUSES: usize = 200_000;
+/// Feed items kept per user (Mastodon keeps 400 in Redis, GoToSocial caches 800).
+const FEED_ITEMS: usize = 800;
+const CONCURRENCY: usize = 16;
+
+/// A tiny deterministic PRNG (xorshift64*), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+struct DbFile(String);
+
+impl Drop for DbFile {
+    fn drop(&mut self) {
+        if std::env::var_os("HALQA_BENCH_KEEP").is_some() {
+            println!("kept {}", self.0);
+            return;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0));
+        }
+    }
+}
+
+fn machine() {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    println!(
+        "machine: {cpus} CPUs ({model}), {}",
+        Utc::now().format("%Y-%m-%d")
+    );
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    machine();
+    let secs: u64 = std::env::var("HALQA_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let path = format!("/tmp/halqa-home-bench-{}.db", std::process::id());
+    let _file = DbFile(path.clone());
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("halqa-node")
+        .enable_all()
+        .build()?;
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("load")
+        .enable_all()
+        .build()?;
+    let (node, tokens, base) = server_rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let mut config = halqa::Config::defaults()?;
+        config.instance.domain = format!("localhost:{port}");
+        config.database.url = format!("sqlite://{path}");
+        config.federation.debug = true;
+        println!(
+            "config: SQLite (1 writer, read pool of {}), server runtime 2 workers, load runtime 2 workers",
+            config.database.max_connections
+        );
+        let fed = halqa::app::build(config).await?;
+        let state = fed.to_request_data().app_data().clone();
+        let started = Instant::now();
+        let tokens = seed(&state.db.write, &state.ids).await?;
+        println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+        let node = halqa::app::start(fed, listener).await?;
+        anyhow::Ok((node, tokens, format!("http://127.0.0.1:{port}")))
+    })?;
+    let tokens = Arc::new(tokens);
+    client_rt.block_on(async {
+        // Warm-up, then the measured points.
+        load(&base, &tokens, Duration::from_secs(2), 0).await?;
+        for (name, depth) in [("home, first page", 0), ("home, max_id 400 back", 400)] {
+            let r = load(&base, &tokens, Duration::from_secs(secs), depth).await?;
+            println!(
+                "{name}: c={CONCURRENCY} {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} requests, {} errors)",
+                r.rps, r.p50, r.p90, r.p99, r.max, r.count, r.errors
+            );
+        }
+        let r = load_with(&base, &tokens, Duration::from_secs(secs.min(5)), 0, 1).await?;
+        println!(
+            "home, first page: c=1 {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            r.rps, r.p50, r.p99
+        );
+        anyhow::Ok(())
+    })?;
+    server_rt.block_on(async {
+        let _ = tokio::time::timeout(Duration::from_secs(10), node.shutdown()).await;
+    });
+    Ok(())
+}
+
+/// Seeds users, follows, statuses and feeds; returns one token per user.
+async fn seed(
+    db: &DatabaseConnection,
+    ids: &halqa::ids::IdGenerator,
+) -> anyhow::Result<Vec<String>> {
+    let now = Utc::now();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut actors = Vec::with_capacity(USERS);
+    let mut users = Vec::with_capacity(USERS);
+    let mut token_rows = Vec::with_capacity(USERS);
+    let mut tokens = Vec::with_capacity(USERS);
+    for i in 0..USERS {
+        let id = ids.next();
+        let name = format!("teacher{i}");
+        let base = format!("http://localhost/users/{name}");
+        actors.push(actor::Model {
+            id,
+            ap_id: base.clone(),
+            local: true,
+            kind: "Person".into(),
+            username: name.clone(),
+            domain: "localhost".into(),
+            display_name: format!("Teacher {i}"),
+            summary: "<p>Maths and physics, middle school.</p>".into(),
+            url: Some(format!("http://localhost/@{name}")),
+            inbox: format!("{base}/inbox"),
+            shared_inbox: None,
+            outbox: Some(format!("{base}/outbox")),
+            followers_url: Some(format!("{base}/followers")),
+            following_url: Some(format!("{base}/following")),
+            public_key_id: format!("{base}#main-key"),
+            public_key_pem: String::new(),
+            private_key_pem: None,
+            manually_approves_followers: false,
+            discoverable: true,
+            avatar_url: None,
+            header_url: None,
+            stage: Some("teacher".into()),
+            subjects: "[\"maths\"]".into(),
+            levels: "[\"middle\"]".into(),
+            languages: "[\"fr\"]".into(),
+            region: None,
+            open_to_mentor: false,
+            seeking_mentor: false,
+            created_at: now,
+            updated_at: now,
+            last_fetched_at: None,
+            deleted_at: None,
+            fields: "[]".into(),
+            bot: false,
+        });
+        let user_id = ids.next();
+        users.push(local_user::Model {
+            id: user_id,
+            actor_id: id,
+            email: format!("{name}@example.org"),
+            password_hash: String::new(),
+            role: "user".into(),
+            locale: None,
+            must_change_password: false,
+            created_at: now,
+            note_source: None,
+            default_visibility: "public".into(),
+            default_sensitive: false,
+            default_language: None,
+        });
+        let token = format!("bench-token-{i}-{}", rng.next());
+        token_rows.push(oauth_token::Model {
+            id: ids.next(),
+            token_hash: token_hash(&token),
+            refresh_token_hash: None,
+            app_id: None,
+            user_id: Some(user_id),
+            scopes: "read write follow".into(),
+            created_at: now,
+            last_used_at: None,
+            revoked_at: None,
+        });
+        tokens.push(token);
+    }
+    let actor_ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
+    bulk(db, actors.into_iter().map(|m| m.into_active_model()), 500).await?;
+    bulk(db, users.into_iter().map(|m| m.into_active_model()), 1000).await?;
+    bulk(
+        db,
+        token_rows.into_iter().map(|m| m.into_active_model()),
+        1000,
+    )
+    .await?;
+
+    // Each user follows 300 distinct others.
+    let mut followees: Vec<HashSet<usize>> = Vec::with_capacity(USERS);
+    let mut follows = Vec::with_capacity(USERS * FOLLOWS_PER_USER);
+    for u in 0..USERS {
+        let mut set = HashSet::with_capacity(FOLLOWS_PER_USER);
+        while set.len() < FOLLOWS_PER_USER {
+            let t = rng.below(USERS);
+            if t != u {
+                set.insert(t);
+            }
+        }
+        for &t in &set {
+            let id = ids.next();
+            follows.push(follow::Model {
+                id,
+                ap_id: format!("http://localhost/activities/{id}"),
+                follower_id: actor_ids[u],
+                followee_id: actor_ids[t],
+                accepted: true,
+                created_at: now,
+                show_reblogs: true,
+                notify: false,
+                languages: None,
+            });
+        }
+        followees.push(set);
+    }
+    bulk(db, follows.into_iter().map(|m| m.into_active_model()), 2000).await?;
+
+    // 200k statuses, oldest first, spread over the authors, 30 s apart.
+    let start = now - ChronoDuration::seconds(30 * STATUSES as i64);
+    let mut authors = Vec::with_capacity(STATUSES);
+    let mut posts = Vec::with_capacity(2000);
+    let mut post_ids = Vec::with_capacity(STATUSES);
+    for i in 0..STATUSES {
+        let author = rng.below(USERS);
+        let at = start + ChronoDuration::seconds(30 * i as i64);
+        let id = ids.for_time(at);
+        let name = format!("teacher{author}");
+        posts.push(post::Model {
+            id,
+            ap_id: format!("http://localhost/users/{name}/statuses/{id}"),
+            local: true,
+            author_id: actor_ids[author],
+            url: Some(format!("http://localhost/@{name}/{id}")),
+            content: format!(
+                "<p>Lesson idea #{i}: use paper folding to introduce fractions, then ask the \
+                 class to explain why two quarters make a half. Works well with year 7.</p>"
+            ),
+            source: None,
+            summary: None,
+            sensitive: false,
+            visibility: "public".into(),
+            language: Some("en".into()),
+            in_reply_to_ap_id: None,
+            in_reply_to_id: None,
+            reblog_of_id: None,
+            published_at: at,
+            edited_at: None,
+            created_at: at,
+            deleted_at: None,
+            application_id: None,
+        });
+        authors.push(author);
+        post_ids.push(id);
+        if posts.len() == 2000 {
+            bulk(db, posts.drain(..).map(|m| m.into_active_model()), 1000).await?;
+        }
+    }
+    bulk(db, posts.drain(..).map(|m| m.into_active_model()), 1000).await?;
+
+    // Each user's feed: the newest FEED_ITEMS statuses of the accounts it follows.
+    let mut feed = Vec::with_capacity(20_000);
+    for (u, set) in followees.iter().enumerate() {
+        let mut n = 0;
+        for i in (0..STATUSES).rev() {
+            if set.contains(&authors[i]) {
+                feed.push(home_feed::Model {
+                    owner_id: actor_ids[u],
+                    post_id: post_ids[i],
+                    author_id: actor_ids[authors[i]],
+                });
+                n += 1;
+                if n == FEED_ITEMS {
+                    break;
+                }
+            }
+        }
+        if feed.len() >= 20_000 {
+            bulk(db, feed.drain(..).map(|m| m.into_active_model()), 5000).await?;
+        }
+    }
+    bulk(db, feed.drain(..).map(|m| m.into_active_model()), 5000).await?;
+    db.execute_unprepared("ANALYZE").await?;
+    println!(
+        "seed: {USERS} users × {FOLLOWS_PER_USER} follows, {STATUSES} statuses, {} feed rows",
+        USERS * FEED_ITEMS
+    );
+    Ok(tokens)
+}
+
+/// Inserts rows in chunks, in one transaction per chunk.
+async fn bulk<A, I>(db: &DatabaseConnection, rows: I, chunk: usize) -> anyhow::Result<()>
+where
+    A: ActiveModelTrait + Send,
+    I: IntoIterator<Item = A>,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<A> = rows.by_ref().take(chunk).collect();
+        A::Entity::insert_many(batch)
+            .exec_without_returning(db)
+            .await
+            .context("bulk insert")?;
+    }
+    Ok(())
+}
+
+struct Report {
+    rps: f64,
+    p50: f64,
+    p90: f64,
+    p99: f64,
+    max: f64,
+    count: usize,
+    errors: usize,
+}
+
+async fn load(
+    base: &str,
+    tokens: &Arc<Vec<String>>,
+    length: Duration,
+    depth: usize,
+) -> anyhow::Result<Report> {
+    load_with(base, tokens, length, depth, CONCURRENCY).await
+}
+
+/// `concurrency` connections asking random users' home timelines for `length`; with `depth`,
+/// each asks the page `depth` items back (`max_id` of the item there, read once per user).
+async fn load_with(
+    base: &str,
+    tokens: &Arc<Vec<String>>,
+    length: Duration,
+    depth: usize,
+    concurrency: usize,
+) -> anyhow::Result<Report> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let (base, tokens, stop) = (base.to_string(), tokens.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .map_err(anyhow::Error::from)?;
+            let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ (worker as u64 + 1));
+            let mut latencies = Vec::with_capacity(100_000);
+            let mut errors = 0usize;
+            let mut cursors: std::collections::HashMap<usize, String> = Default::default();
+            while !stop.load(Ordering::Relaxed) {
+                let u = rng.below(tokens.len());
+                let mut url = format!("{base}/api/v1/timelines/home?limit=20");
+                if depth > 0 {
+                    let cursor = match cursors.get(&u) {
+                        Some(c) => c.clone(),
+                        None => {
+                            let page: serde_json::Value = client
+                                .get(format!(
+                                    "{base}/api/v1/timelines/home?limit=40&max_id={}",
+                                    i64::MAX
+                                ))
+                                .bearer_auth(&tokens[u])
+                                .send()
+                                .await?
+                                .json()
+                                .await?;
+                            // Walk back `depth` items, 40 at a time.
+                            let mut last = page
+                                .as_array()
+                                .and_then(|a| a.last())
+                                .and_then(|s| s["id"].as_str())
+                                .unwrap_or("0")
+                                .to_string();
+                            for _ in 1..depth / 40 {
+                                let page: serde_json::Value = client
+                                    .get(format!(
+                                        "{base}/api/v1/timelines/home?limit=40&max_id={last}"
+                                    ))
+                                    .bearer_auth(&tokens[u])
+                                    .send()
+                                    .await?
+                                    .json()
+                                    .await?;
+                                if let Some(id) = page
+                                    .as_array()
+                                    .and_then(|a| a.last())
+                                    .and_then(|s| s["id"].as_str())
+                                {
+                                    last = id.to_string();
+                                }
+                            }
+                            cursors.insert(u, last.clone());
+                            last
+                        }
+                    };
+                    url.push_str(&format!("&max_id={cursor}"));
+                }
+                let started = Instant::now();
+                let response = client.get(&url).bearer_auth(&tokens[u]).send().await;
+                let ok = match response {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                if ok {
+                    latencies.push(started.elapsed());
+                } else {
+                    errors += 1;
+                }
+            }
+            anyhow::Ok((latencies, errors))
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(length).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (latencies, e) = task.await??;
+        all.extend(latencies);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    Ok(Report {
+        rps: all.len() as f64 / elapsed,
+        p50: pct(0.50),
+        p90: pct(0.90),
+        p99: pct(0.99),
+        max: all.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        count: all.len(),
+        errors,
+    })
+}

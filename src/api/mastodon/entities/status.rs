@@ -1,0 +1,302 @@
+//! `Status`: a post (or a boost wrapper around one) with its account, media, mentions, tags,
+//! poll, counters and the viewer's state. [`statuses`] hydrates a whole page in a fixed number of
+//! queries, whatever its length.
+use super::{
+    Emojis,
+    account::{self, Account},
+    datetime, media, opt_datetime, poll,
+};
+use crate::{
+    AppState,
+    db::{self, entity::post, views::PostCounts},
+    error::AppResult,
+};
+use activitypub_federation::config::Data;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// A mention in a status.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    pub id: String,
+    pub username: String,
+    pub url: String,
+    pub acct: String,
+}
+
+/// A hashtag in a status.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub url: String,
+}
+
+/// The app a local status was posted from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    pub name: String,
+    pub website: Option<String>,
+}
+
+/// Mastodon's Status entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub id: String,
+    pub uri: String,
+    pub url: Option<String>,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    pub account: Account,
+    pub content: String,
+    pub visibility: String,
+    pub sensitive: bool,
+    pub spoiler_text: String,
+    pub media_attachments: Vec<media::MediaAttachment>,
+    pub mentions: Vec<Mention>,
+    pub tags: Vec<Tag>,
+    pub emojis: Emojis,
+    pub reblogs_count: i64,
+    pub favourites_count: i64,
+    pub replies_count: i64,
+    pub quotes_count: i64,
+    pub in_reply_to_id: Option<String>,
+    pub in_reply_to_account_id: Option<String>,
+    pub reblog: Option<Box<Status>>,
+    pub poll: Option<poll::Poll>,
+    pub card: Option<Value>,
+    pub language: Option<String>,
+    /// The source text: only in delete responses and `/source`.
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<Application>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favourited: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reblogged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub muted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    /// Filter results for the viewer (`[]` when nothing matched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filtered: Option<Vec<Value>>,
+}
+
+/// Everything loaded for a page, keyed by post id.
+struct Page {
+    posts: HashMap<i64, post::Model>,
+    accounts: HashMap<i64, Account>,
+    counts: HashMap<i64, PostCounts>,
+    viewer: Option<(i64, db::views::ViewerPostState)>,
+    media: HashMap<i64, Vec<crate::db::entity::media_attachment::Model>>,
+    mentions: HashMap<i64, Vec<i64>>,
+    tags: HashMap<i64, Vec<String>>,
+    polls: HashMap<i64, crate::db::entity::poll::Model>,
+    own_votes: HashMap<i64, Vec<i32>>,
+    apps: HashMap<i64, crate::db::entity::oauth_app::Model>,
+}
+
+/// Statuses for `posts` as `viewer` sees them, in the same order. Boosts whose original is gone
+/// are dropped; visibility checks are the caller's job.
+pub async fn statuses(
+    data: &Data<AppState>,
+    viewer: Option<i64>,
+    posts: Vec<post::Model>,
+) -> AppResult<Vec<Status>> {
+    let db = &data.db.read;
+    let mut all: HashMap<i64, post::Model> = HashMap::new();
+    let original_ids: Vec<i64> = posts.iter().filter_map(|p| p.reblog_of_id).collect();
+    let originals = db::views::posts_by_ids(db, &original_ids).await?;
+    for p in posts.iter().cloned() {
+        all.insert(p.id, p);
+    }
+    all.extend(originals);
+    // Content-bearing posts (not wrappers) get counts, media, mentions, tags, polls.
+    let content_ids: Vec<i64> = all
+        .values()
+        .filter(|p| p.reblog_of_id.is_none())
+        .map(|p| p.id)
+        .collect();
+    let parent_ids: Vec<i64> = all.values().filter_map(|p| p.in_reply_to_id).collect();
+    let parents: HashMap<i64, i64> = db::views::posts_by_ids(db, &parent_ids)
+        .await?
+        .into_values()
+        .map(|p| (p.id, p.author_id))
+        .collect();
+    let mentions = db::views::mentions_by_post(db, &content_ids).await?;
+    let mut actor_ids: HashSet<i64> = all.values().map(|p| p.author_id).collect();
+    actor_ids.extend(mentions.values().flatten().copied());
+    let actor_ids: Vec<i64> = actor_ids.into_iter().collect();
+    let actors = db::views::actors_by_ids(db, &actor_ids).await?;
+    let accounts = account::accounts_by_id(data, &actors).await?;
+    let counts = db::views::post_counts(db, &content_ids).await?;
+    let viewer_state = match viewer {
+        Some(v) => Some((v, db::views::viewer_post_state(db, v, &content_ids).await?)),
+        None => None,
+    };
+    let polls = db::views::polls_by_post(db, &content_ids).await?;
+    let poll_ids: Vec<i64> = polls.keys().copied().collect();
+    let own_votes = match viewer {
+        Some(v) if !poll_ids.is_empty() => db::views::own_votes(db, v, &poll_ids).await?,
+        _ => HashMap::new(),
+    };
+    let app_ids: Vec<i64> = all.values().filter_map(|p| p.application_id).collect();
+    let page = Page {
+        media: db::views::media_by_post(db, &content_ids).await?,
+        tags: db::views::tags_by_post(db, &content_ids).await?,
+        apps: db::views::apps_by_ids(db, &app_ids).await?,
+        posts: all,
+        accounts,
+        counts,
+        viewer: viewer_state,
+        mentions,
+        polls,
+        own_votes,
+    };
+    let mut out = Vec::with_capacity(posts.len());
+    for p in &posts {
+        let status = match p.reblog_of_id {
+            Some(original_id) => {
+                let Some(original) = page.posts.get(&original_id) else {
+                    continue;
+                };
+                if original.deleted_at.is_some() {
+                    continue;
+                }
+                let Some(inner) = build(data, &page, &parents, original) else {
+                    continue;
+                };
+                let Some(mut wrapper) = build(data, &page, &parents, p) else {
+                    continue;
+                };
+                wrapper.content = String::new();
+                wrapper.spoiler_text = String::new();
+                wrapper.sensitive = false;
+                wrapper.language = None;
+                wrapper.favourited = inner.favourited;
+                wrapper.reblogged = inner.reblogged;
+                wrapper.bookmarked = inner.bookmarked;
+                wrapper.reblog = Some(Box::new(inner));
+                wrapper
+            }
+            None => match build(data, &page, &parents, p) {
+                Some(s) => s,
+                None => continue,
+            },
+        };
+        out.push(status);
+    }
+    Ok(out)
+}
+
+/// One status as `viewer` sees it (404 if it cannot be built, e.g. a boost of a deleted post).
+pub async fn status(
+    data: &Data<AppState>,
+    viewer: Option<i64>,
+    post: post::Model,
+) -> AppResult<Status> {
+    statuses(data, viewer, vec![post])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::error::AppError::not_found("Record not found"))
+}
+
+fn build(
+    data: &Data<AppState>,
+    page: &Page,
+    parents: &HashMap<i64, i64>,
+    p: &post::Model,
+) -> Option<Status> {
+    let account = page.accounts.get(&p.author_id)?.clone();
+    let counts = page.counts.get(&p.id).copied().unwrap_or_default();
+    let mentions = page
+        .mentions
+        .get(&p.id)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| page.accounts.get(id))
+                .map(|a| Mention {
+                    id: a.id.clone(),
+                    username: a.username.clone(),
+                    url: a.url.clone(),
+                    acct: a.acct.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let tags = page
+        .tags
+        .get(&p.id)
+        .map(|names| {
+            names
+                .iter()
+                .map(|n| Tag {
+                    name: n.clone(),
+                    url: data.urls.tag(n),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let viewer_id = page.viewer.as_ref().map(|(v, _)| *v);
+    let state = page.viewer.as_ref().map(|(_, s)| s);
+    let poll = page.polls.get(&p.id).map(|row| {
+        let own = viewer_id.map(|_| page.own_votes.get(&p.id).cloned().unwrap_or_default());
+        poll::build(row, own, viewer_id == Some(p.author_id))
+    });
+    let url = p
+        .url
+        .clone()
+        .filter(|u| !u.is_empty())
+        .or_else(|| Some(p.ap_id.clone()));
+    Some(Status {
+        id: p.id.to_string(),
+        uri: p.ap_id.clone(),
+        url,
+        created_at: datetime(&p.published_at),
+        edited_at: opt_datetime(&p.edited_at),
+        account,
+        content: p.content.clone(),
+        visibility: p.visibility.clone(),
+        sensitive: p.sensitive,
+        spoiler_text: p.summary.clone().unwrap_or_default(),
+        media_attachments: page
+            .media
+            .get(&p.id)
+            .map(|list| list.iter().map(|m| media::build(data, m)).collect())
+            .unwrap_or_default(),
+        mentions,
+        tags,
+        emojis: Vec::new(),
+        reblogs_count: counts.reblogs,
+        favourites_count: counts.favourites,
+        replies_count: counts.replies,
+        quotes_count: 0,
+        in_reply_to_id: p.in_reply_to_id.map(|id| id.to_string()),
+        in_reply_to_account_id: p
+            .in_reply_to_id
+            .and_then(|id| parents.get(&id))
+            .map(|a| a.to_string()),
+        reblog: None,
+        poll,
+        card: None,
+        language: p.language.clone(),
+        text: None,
+        application: p
+            .application_id
+            .and_then(|id| page.apps.get(&id))
+            .map(|a| Application {
+                name: a.name.clone(),
+                website: a.website.clone(),
+            }),
+        favourited: state.map(|s| s.favourited.contains(&p.id)),
+        reblogged: state.map(|s| s.reblogged.contains(&p.id)),
+        muted: state.map(|_| false),
+        bookmarked: state.map(|s| s.bookmarked.contains(&p.id)),
+        pinned: state.map(|_| false),
+        filtered: state.map(|_| Vec::new()),
+    })
+}

@@ -1,0 +1,574 @@
+//! `GET /oauth/authorize` (the login + consent page) and `POST /oauth/authorize` (check the
+//! password, issue a ten-minute single-use code, send the browser back to the app, or show the
+//! code for `oob`). There is no session cookie: the password in the same form is the proof that
+//! the account holder approved, so the POST also works on its own, which scripts and tests use.
+//! Problems with the client or redirect URI get an HTML page (never a redirect to an unchecked
+//! URI); other problems go back to the app as `?error=…` (RFC 6749 §4.1.2.1).
+use super::{
+    check_login, granted_scopes, no_store, pkce,
+    redirect::{OOB, with_params},
+    scope_param,
+};
+use crate::{
+    AppState,
+    api::form::{ApiForm, ApiQuery, de},
+    db::{
+        self,
+        entity::{oauth_app, oauth_code},
+    },
+    error::{AppError, AppResult},
+    service::accounts::{random_token, token_hash},
+    web::render::render,
+};
+use activitypub_federation::config::Data;
+use axum::{
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{Duration, Utc};
+use minijinja::context;
+use sea_orm::Set;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// How long a code can be redeemed.
+const CODE_LIFETIME_MINUTES: i64 = 10;
+
+/// The authorization request, from the query (GET) or the form (POST).
+#[derive(Debug, Default, Deserialize)]
+pub struct AuthorizeParams {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    response_type: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    client_id: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    redirect_uri: Option<String>,
+    #[serde(default)]
+    scope: Value,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    state: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    code_challenge: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    code_challenge_method: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    lang: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    username: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    password: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    approve: Option<bool>,
+}
+
+/// A checked request: the app, where to send the answer, and what to grant.
+struct Request {
+    app: oauth_app::Model,
+    redirect_uri: String,
+    state: Option<String>,
+}
+
+struct Grant {
+    scopes: String,
+    challenge: Option<(String, &'static str)>,
+}
+
+/// `GET /oauth/authorize`.
+pub async fn show(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    query: Result<ApiQuery<AuthorizeParams>, AppError>,
+) -> AppResult<Response> {
+    let page = Page::new(&data, &headers, None);
+    let params = match query {
+        Ok(ApiQuery(params)) => params,
+        Err(e) => return page.fatal(&e.to_string()),
+    };
+    let page = Page::new(&data, &headers, params.lang.as_deref());
+    let request = match check_client(&data, &params).await? {
+        Ok(request) => request,
+        Err(message) => return page.fatal(&message),
+    };
+    if params.response_type.as_deref() != Some("code") {
+        return page.send_back(
+            &request,
+            "unsupported_response_type",
+            "response_type must be \"code\"",
+        );
+    }
+    let grant = match check_grant(&params, &request.app) {
+        Ok(grant) => grant,
+        Err((code, message)) => return page.send_back(&request, code, &message),
+    };
+    page.consent(&request, &grant, &params, None, StatusCode::OK)
+}
+
+/// `POST /oauth/authorize`.
+pub async fn submit(
+    data: Data<AppState>,
+    headers: HeaderMap,
+    form: Result<ApiForm<AuthorizeParams>, AppError>,
+) -> AppResult<Response> {
+    let page = Page::new(&data, &headers, None);
+    let params = match form {
+        Ok(form) => form.params,
+        Err(e) => return page.fatal(&e.to_string()),
+    };
+    let page = Page::new(&data, &headers, params.lang.as_deref());
+    let request = match check_client(&data, &params).await? {
+        Ok(request) => request,
+        Err(message) => return page.fatal(&message),
+    };
+    if params.approve != Some(true) {
+        return page.send_back(
+            &request,
+            "access_denied",
+            "The resource owner denied the request",
+        );
+    }
+    if params.response_type.as_deref().is_some_and(|r| r != "code") {
+        return page.send_back(
+            &request,
+            "unsupported_response_type",
+            "response_type must be \"code\"",
+        );
+    }
+    let grant = match check_grant(&params, &request.app) {
+        Ok(grant) => grant,
+        Err((code, message)) => return page.send_back(&request, code, &message),
+    };
+    let login = params.username.clone().unwrap_or_default();
+    let password = params.password.clone().unwrap_or_default();
+    let Some((user, _)) = check_login(&data, &login, &password).await? else {
+        let message = page.t("wrong_login");
+        return page.consent(
+            &request,
+            &grant,
+            &params,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let code = random_token(32);
+    let now = Utc::now();
+    let (challenge, method) = match grant.challenge {
+        Some((challenge, method)) => (Some(challenge), Some(method.to_string())),
+        None => (None, None),
+    };
+    db::oauth::insert_code(
+        &data.db.write,
+        oauth_code::ActiveModel {
+            id: Set(data.ids.next()),
+            code_hash: Set(token_hash(&code)),
+            app_id: Set(request.app.id),
+            user_id: Set(user.id),
+            redirect_uri: Set(request.redirect_uri.clone()),
+            scopes: Set(grant.scopes),
+            code_challenge: Set(challenge),
+            code_challenge_method: Set(method),
+            expires_at: Set(now + Duration::minutes(CODE_LIFETIME_MINUTES)),
+            created_at: Set(now),
+        },
+    )
+    .await?;
+    if request.redirect_uri == OOB {
+        return page.code(&request.app.name, &code);
+    }
+    let mut query = vec![("code", code.as_str())];
+    if let Some(state) = request.state.as_deref() {
+        query.push(("state", state));
+    }
+    redirect(&with_params(&request.redirect_uri, &query))
+}
+
+/// The app and redirect URI, or the message of a page that must not redirect anywhere.
+async fn check_client(
+    data: &Data<AppState>,
+    params: &AuthorizeParams,
+) -> AppResult<Result<Request, String>> {
+    let Some(client_id) = params.client_id.as_deref().filter(|c| !c.is_empty()) else {
+        return Ok(Err("The request has no client_id.".into()));
+    };
+    let Some(app) = db::oauth::find_app_by_client_id(&data.db.read, client_id).await? else {
+        return Ok(Err(
+            "This application is not registered on this server (unknown client_id). Ask the app to register again."
+                .into(),
+        ));
+    };
+    let registered: Vec<&str> = app.redirect_uris.lines().collect();
+    let redirect_uri = match params.redirect_uri.as_deref().map(str::trim) {
+        Some(uri) if !uri.is_empty() => {
+            if !registered.contains(&uri) {
+                return Ok(Err(
+                    "The redirect_uri is not one this application registered.".into(),
+                ));
+            }
+            uri.to_string()
+        }
+        _ => match registered.as_slice() {
+            [only] => (*only).to_string(),
+            _ => {
+                return Ok(Err(
+                    "The request has no redirect_uri and the application registered several."
+                        .into(),
+                ));
+            }
+        },
+    };
+    Ok(Ok(Request {
+        app,
+        redirect_uri,
+        state: params.state.clone().filter(|s| !s.is_empty()),
+    }))
+}
+
+/// The scopes and PKCE challenge of a request, or an RFC 6749 error code and description.
+fn check_grant(
+    params: &AuthorizeParams,
+    app: &oauth_app::Model,
+) -> Result<Grant, (&'static str, String)> {
+    let scopes = granted_scopes(scope_param(&params.scope).as_deref(), &app.scopes)
+        .map_err(|e| ("invalid_scope", e))?;
+    let method = params
+        .code_challenge_method
+        .as_deref()
+        .filter(|m| !m.is_empty());
+    let challenge = match params.code_challenge.as_deref().filter(|c| !c.is_empty()) {
+        Some(challenge) => {
+            let method = pkce::check_challenge(challenge, method)
+                .map_err(|e| ("invalid_request", e.to_string()))?;
+            Some((challenge.to_string(), method))
+        }
+        None if method.is_some() => {
+            return Err((
+                "invalid_request",
+                "code_challenge_method was given without a code_challenge".into(),
+            ));
+        }
+        None => None,
+    };
+    Ok(Grant { scopes, challenge })
+}
+
+/// A 302 to `location` (custom schemes included).
+fn redirect(location: &str) -> AppResult<Response> {
+    let value = HeaderValue::from_str(location)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("redirect URI is not a header value")))?;
+    let mut response = (StatusCode::FOUND, [(header::LOCATION, value)]).into_response();
+    no_store(response.headers_mut());
+    Ok(response)
+}
+
+/// The language and strings of the pages.
+struct Page {
+    node_name: String,
+    lang: &'static str,
+}
+
+impl Page {
+    /// The language: `lang` if we have it, else the browser's first we have, else the node's.
+    fn new(data: &Data<AppState>, headers: &HeaderMap, lang: Option<&str>) -> Page {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let wanted = lang
+            .into_iter()
+            .chain(
+                accept
+                    .split(',')
+                    .map(|part| part.split(';').next().unwrap_or("")),
+            )
+            .chain(std::iter::once(
+                data.config.instance.default_language.as_str(),
+            ));
+        let lang = wanted
+            .filter_map(
+                |tag| match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+                    Some("ar") => Some("ar"),
+                    Some("fr") => Some("fr"),
+                    Some("en") => Some("en"),
+                    _ => None,
+                },
+            )
+            .next()
+            .unwrap_or("en");
+        Page {
+            node_name: data.config.instance.name.clone(),
+            lang,
+        }
+    }
+
+    fn t(&self, key: &str) -> String {
+        strings(self.lang, key).to_string()
+    }
+
+    fn all_strings(&self) -> minijinja::Value {
+        minijinja::Value::from_pairs(
+            STRING_KEYS
+                .iter()
+                .map(|key| (*key, strings(self.lang, key))),
+        )
+    }
+
+    fn html(
+        &self,
+        template: &str,
+        status: StatusCode,
+        ctx: minijinja::Value,
+    ) -> AppResult<Response> {
+        let dir = if self.lang == "ar" { "rtl" } else { "ltr" };
+        let ctx = context! {
+            node_name => self.node_name.clone(),
+            lang => self.lang,
+            dir,
+            t => self.all_strings(),
+            ..ctx
+        };
+        let mut response = render(template, ctx)?;
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        no_store(headers);
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        Ok(response)
+    }
+
+    /// A page explaining a request that cannot go back to the app.
+    fn fatal(&self, message: &str) -> AppResult<Response> {
+        self.html(
+            "pages/oauth_authorize.html",
+            StatusCode::BAD_REQUEST,
+            context! { fatal => true, error => message },
+        )
+    }
+
+    /// An error sent back to the app (or shown, for `oob`).
+    fn send_back(&self, request: &Request, code: &str, description: &str) -> AppResult<Response> {
+        if request.redirect_uri == OOB {
+            let message = if code == "access_denied" {
+                self.t("denied")
+            } else {
+                format!("{code}: {description}")
+            };
+            return self.html(
+                "pages/oauth_code.html",
+                if code == "access_denied" {
+                    StatusCode::OK
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
+                context! { heading => self.t("title"), message, app_name => request.app.name.clone() },
+            );
+        }
+        let mut query = vec![("error", code), ("error_description", description)];
+        if let Some(state) = request.state.as_deref() {
+            query.push(("state", state));
+        }
+        redirect(&with_params(&request.redirect_uri, &query))
+    }
+
+    /// The `oob` page with the code in `<code id="oauth-code">`.
+    fn code(&self, app_name: &str, code: &str) -> AppResult<Response> {
+        self.html(
+            "pages/oauth_code.html",
+            StatusCode::OK,
+            context! { heading => self.t("code_title"), code, app_name },
+        )
+    }
+
+    /// The login + consent form.
+    fn consent(
+        &self,
+        request: &Request,
+        grant: &Grant,
+        params: &AuthorizeParams,
+        error: Option<String>,
+        status: StatusCode,
+    ) -> AppResult<Response> {
+        let (challenge, method) = match &grant.challenge {
+            Some((challenge, method)) => (challenge.as_str(), *method),
+            None => ("", ""),
+        };
+        let hidden: Vec<minijinja::Value> = [
+            ("response_type", "code"),
+            ("client_id", request.app.client_id.as_str()),
+            ("redirect_uri", request.redirect_uri.as_str()),
+            ("scope", grant.scopes.as_str()),
+            ("state", request.state.as_deref().unwrap_or("")),
+            ("code_challenge", challenge),
+            ("code_challenge_method", method),
+            ("lang", self.lang),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| context! { name, value })
+        .collect();
+        let scopes: Vec<minijinja::Value> = grant
+            .scopes
+            .split_whitespace()
+            .map(|name| context! { name, description => strings(self.lang, scope_key(name)) })
+            .collect();
+        let redirect_display = if request.redirect_uri == OOB {
+            self.t("oob_note")
+        } else {
+            request.redirect_uri.clone()
+        };
+        self.html(
+            "pages/oauth_authorize.html",
+            status,
+            context! {
+                fatal => false,
+                error,
+                app_name => request.app.name.clone(),
+                app_website => request.app.website.clone(),
+                scopes,
+                hidden,
+                redirect_display,
+                login => params.username.clone().unwrap_or_default(),
+            },
+        )
+    }
+}
+
+/// The string key describing a scope: `read:statuses` is described as `read` is.
+fn scope_key(scope: &str) -> &'static str {
+    match scope {
+        "profile" => "scope_profile",
+        "follow" => "scope_follow",
+        "push" => "scope_push",
+        s if s.starts_with("admin:read") => "scope_admin_read",
+        s if s.starts_with("admin:write") => "scope_admin_write",
+        s if s.starts_with("write") => "scope_write",
+        _ => "scope_read",
+    }
+}
+
+const STRING_KEYS: &[&str] = &[
+    "title",
+    "wants_access",
+    "permissions",
+    "sign_in",
+    "username",
+    "password",
+    "approve",
+    "deny",
+    "wrong_login",
+    "redirect_note",
+    "oob_note",
+    "code_title",
+    "code_help",
+    "denied",
+    "error_title",
+    "scope_read",
+    "scope_write",
+    "scope_follow",
+    "scope_push",
+    "scope_profile",
+    "scope_admin_read",
+    "scope_admin_write",
+];
+
+/// The page's few strings in Arabic, French and English (until the frontend's Fluent files).
+fn strings(lang: &str, key: &str) -> &'static str {
+    match (lang, key) {
+        ("ar", "title") => "السماح لتطبيق",
+        ("ar", "wants_access") => "يطلب الوصول إلى حسابك.",
+        ("ar", "permissions") => "سيُسمح له بما يلي:",
+        ("ar", "sign_in") => "سجّل الدخول للموافقة",
+        ("ar", "username") => "اسم المستخدم أو البريد الإلكتروني",
+        ("ar", "password") => "كلمة المرور",
+        ("ar", "approve") => "سماح",
+        ("ar", "deny") => "رفض",
+        ("ar", "wrong_login") => "اسم المستخدم أو كلمة المرور غير صحيحين.",
+        ("ar", "redirect_note") => "بعد الموافقة ستعود إلى:",
+        ("ar", "oob_note") => "صفحة تعرض رمزًا تنسخه إلى التطبيق",
+        ("ar", "code_title") => "رمز التفويض",
+        ("ar", "code_help") => "انسخ هذا الرمز والصقه في التطبيق. صالح لمدة عشر دقائق.",
+        ("ar", "denied") => "رفضت الوصول. يمكنك إغلاق هذه الصفحة.",
+        ("ar", "error_title") => "تعذّر التفويض",
+        ("ar", "scope_read") => "قراءة بيانات حسابك",
+        ("ar", "scope_write") => "النشر وتعديل بيانات حسابك",
+        ("ar", "scope_follow") => "إدارة المتابعات والحظر والكتم",
+        ("ar", "scope_push") => "تلقي الإشعارات الفورية",
+        ("ar", "scope_profile") => "معرفة هويتك فقط",
+        ("ar", "scope_admin_read") => "قراءة بيانات الإدارة",
+        ("ar", "scope_admin_write") => "تنفيذ إجراءات إدارية",
+        ("fr", "title") => "Autoriser une application",
+        ("fr", "wants_access") => "demande l’accès à votre compte.",
+        ("fr", "permissions") => "Elle pourra :",
+        ("fr", "sign_in") => "Connectez-vous pour autoriser",
+        ("fr", "username") => "Nom d’utilisateur ou e-mail",
+        ("fr", "password") => "Mot de passe",
+        ("fr", "approve") => "Autoriser",
+        ("fr", "deny") => "Refuser",
+        ("fr", "wrong_login") => "Nom d’utilisateur ou mot de passe incorrect.",
+        ("fr", "redirect_note") => "Après l’autorisation, vous serez renvoyé vers :",
+        ("fr", "oob_note") => "une page affichant un code à copier dans l’application",
+        ("fr", "code_title") => "Votre code d’autorisation",
+        ("fr", "code_help") => {
+            "Copiez ce code et collez-le dans l’application. Il est valable dix minutes."
+        }
+        ("fr", "denied") => "Vous avez refusé l’accès. Vous pouvez fermer cette page.",
+        ("fr", "error_title") => "Autorisation impossible",
+        ("fr", "scope_read") => "lire les données de votre compte",
+        ("fr", "scope_write") => "publier et modifier les données de votre compte",
+        ("fr", "scope_follow") => "gérer vos abonnements, blocages et masquages",
+        ("fr", "scope_push") => "recevoir des notifications push",
+        ("fr", "scope_profile") => "connaître uniquement votre identité",
+        ("fr", "scope_admin_read") => "lire les données d’administration",
+        ("fr", "scope_admin_write") => "effectuer des actions d’administration",
+        (_, "title") => "Authorize an application",
+        (_, "wants_access") => "wants to access your account.",
+        (_, "permissions") => "It will be able to:",
+        (_, "sign_in") => "Sign in to approve",
+        (_, "username") => "Username or email",
+        (_, "password") => "Password",
+        (_, "approve") => "Authorize",
+        (_, "deny") => "Deny",
+        (_, "wrong_login") => "The username or password is wrong.",
+        (_, "redirect_note") => "After approving you will be sent to:",
+        (_, "oob_note") => "a page showing a code to copy into the app",
+        (_, "code_title") => "Your authorization code",
+        (_, "code_help") => "Copy this code and paste it into the app. It works for ten minutes.",
+        (_, "denied") => "You denied access. You can close this page.",
+        (_, "error_title") => "Authorization failed",
+        (_, "scope_read") => "read your account's data",
+        (_, "scope_write") => "post and change your account's data",
+        (_, "scope_follow") => "manage your follows, blocks and mutes",
+        (_, "scope_push") => "receive push notifications",
+        (_, "scope_profile") => "know who you are, nothing more",
+        (_, "scope_admin_read") => "read administration data",
+        (_, "scope_admin_write") => "take administration actions",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_exists_in_every_language() {
+        for lang in ["ar", "fr", "en"] {
+            for key in STRING_KEYS {
+                assert!(!strings(lang, key).is_empty(), "{lang} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn granular_scopes_are_described_by_their_family() {
+        assert_eq!(scope_key("read:statuses"), "scope_read");
+        assert_eq!(scope_key("write:media"), "scope_write");
+        assert_eq!(scope_key("admin:write:accounts"), "scope_admin_write");
+        assert_eq!(scope_key("follow"), "scope_follow");
+    }
+}

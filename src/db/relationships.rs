@@ -1,0 +1,223 @@
+//! Queries on `block` and `mute`, and the id cursor every paged account list shares
+//! (`max_id`/`since_id`/`min_id` over internal row ids, as Mastodon pages blocks, mutes,
+//! followers and follow requests).
+use crate::{
+    db::entity::{actor, block, mute},
+    error::AppResult,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+/// A page request over row ids: older than `max_id`, newer than `since_id` (newest first), or
+/// right after `min_id` (the oldest ones newer than it, still returned newest first).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cursor {
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: u64,
+}
+
+impl Cursor {
+    /// Filters, orders and limits `query` on `column` (a row id).
+    pub fn apply<Q, C>(&self, mut query: Q, column: C) -> Q
+    where
+        Q: QueryFilter + QueryOrder + QuerySelect,
+        C: ColumnTrait,
+    {
+        if let Some(max_id) = self.max_id {
+            query = query.filter(column.lt(max_id));
+        }
+        if let Some(since_id) = self.since_id {
+            query = query.filter(column.gt(since_id));
+        }
+        if let Some(min_id) = self.min_id {
+            query = query.filter(column.gt(min_id)).order_by_asc(column);
+        } else {
+            query = query.order_by_desc(column);
+        }
+        query.limit(self.limit.max(1))
+    }
+
+    /// Puts rows read by [`Cursor::apply`] newest first.
+    pub fn finish<T>(&self, mut rows: Vec<T>) -> Vec<T> {
+        if self.min_id.is_some() {
+            rows.reverse();
+        }
+        rows
+    }
+}
+
+/// The block from `actor_id` to `target_id`, if any.
+pub async fn find_block(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    target_id: i64,
+) -> AppResult<Option<block::Model>> {
+    Ok(block::Entity::find()
+        .filter(block::Column::ActorId.eq(actor_id))
+        .filter(block::Column::TargetId.eq(target_id))
+        .one(db)
+        .await?)
+}
+
+/// A block by its Block activity id.
+pub async fn find_block_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> AppResult<Option<block::Model>> {
+    Ok(block::Entity::find()
+        .filter(block::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?)
+}
+
+/// Whether either of the two blocks the other.
+pub async fn blocked_either_way(db: &impl ConnectionTrait, a: i64, b: i64) -> AppResult<bool> {
+    Ok(block::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(block::Column::ActorId.eq(a))
+                        .add(block::Column::TargetId.eq(b)),
+                )
+                .add(
+                    Condition::all()
+                        .add(block::Column::ActorId.eq(b))
+                        .add(block::Column::TargetId.eq(a)),
+                ),
+        )
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Inserts a block, or returns the existing one for the pair.
+pub async fn insert_block(
+    db: &impl ConnectionTrait,
+    id: i64,
+    ap_id: String,
+    actor_id: i64,
+    target_id: i64,
+) -> AppResult<block::Model> {
+    if let Some(existing) = find_block(db, actor_id, target_id).await? {
+        return Ok(existing);
+    }
+    Ok(block::ActiveModel {
+        id: Set(id),
+        ap_id: Set(ap_id),
+        actor_id: Set(actor_id),
+        target_id: Set(target_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Removes a block.
+pub async fn delete_block(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    block::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// The viewer's live (unexpired) mute of `target_id`, if any.
+pub async fn find_mute(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    target_id: i64,
+) -> AppResult<Option<mute::Model>> {
+    Ok(mute::Entity::find()
+        .filter(mute::Column::ActorId.eq(actor_id))
+        .filter(mute::Column::TargetId.eq(target_id))
+        .one(db)
+        .await?)
+}
+
+/// Creates or replaces the mute of `target_id` by `actor_id`.
+pub async fn upsert_mute(
+    db: &impl ConnectionTrait,
+    id: i64,
+    actor_id: i64,
+    target_id: i64,
+    hide_notifications: bool,
+    expires_at: Option<DateTime<Utc>>,
+) -> AppResult<mute::Model> {
+    match find_mute(db, actor_id, target_id).await? {
+        Some(existing) => {
+            let mut row: mute::ActiveModel = existing.into();
+            row.hide_notifications = Set(hide_notifications);
+            row.expires_at = Set(expires_at);
+            Ok(row.update(db).await?)
+        }
+        None => Ok(mute::ActiveModel {
+            id: Set(id),
+            actor_id: Set(actor_id),
+            target_id: Set(target_id),
+            hide_notifications: Set(hide_notifications),
+            expires_at: Set(expires_at),
+            created_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await?),
+    }
+}
+
+/// Removes the mute of `target_id` by `actor_id`.
+pub async fn delete_mute(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    target_id: i64,
+) -> AppResult<()> {
+    mute::Entity::delete_many()
+        .filter(mute::Column::ActorId.eq(actor_id))
+        .filter(mute::Column::TargetId.eq(target_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Accounts `actor_id` blocks, paged over block row ids: `(block id, account)`.
+pub async fn list_blocked(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    cursor: Cursor,
+) -> AppResult<Vec<(i64, actor::Model)>> {
+    let query = block::Entity::find().filter(block::Column::ActorId.eq(actor_id));
+    let rows = cursor.apply(query, block::Column::Id).all(db).await?;
+    let rows = cursor.finish(rows);
+    let ids: Vec<i64> = rows.iter().map(|b| b.target_id).collect();
+    let actors = crate::db::views::actors_by_ids(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|b| actors.get(&b.target_id).map(|a| (b.id, a.clone())))
+        .filter(|(_, a)| a.deleted_at.is_none())
+        .collect())
+}
+
+/// Accounts `actor_id` mutes (unexpired), paged over mute row ids: `(mute id, account)`.
+pub async fn list_muted(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    cursor: Cursor,
+) -> AppResult<Vec<(i64, actor::Model)>> {
+    let query = mute::Entity::find()
+        .filter(mute::Column::ActorId.eq(actor_id))
+        .filter(
+            Condition::any()
+                .add(mute::Column::ExpiresAt.is_null())
+                .add(mute::Column::ExpiresAt.gt(Utc::now())),
+        );
+    let rows = cursor.apply(query, mute::Column::Id).all(db).await?;
+    let rows = cursor.finish(rows);
+    let ids: Vec<i64> = rows.iter().map(|m| m.target_id).collect();
+    let actors = crate::db::views::actors_by_ids(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| actors.get(&m.target_id).map(|a| (m.id, a.clone())))
+        .filter(|(_, a)| a.deleted_at.is_none())
+        .collect())
+}

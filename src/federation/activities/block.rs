@@ -1,0 +1,58 @@
+//! `Block`: an account blocks another. Received, it ends the follows between the two and
+//! records the block; its `Undo` (in `undo.rs`) removes it.
+use crate::{
+    AppState,
+    error::{AppError, AppResult},
+    federation::actors::person::DbActor,
+    service,
+};
+use activitypub_federation::{
+    config::Data, fetch::object_id::ObjectId, kinds::activity::BlockType, traits::Activity,
+};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// `Block`: actor blocks object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Block {
+    #[serde(rename = "type")]
+    pub kind: BlockType,
+    pub id: Url,
+    pub actor: ObjectId<DbActor>,
+    pub object: ObjectId<DbActor>,
+}
+
+#[async_trait]
+impl Activity for Block {
+    type DataType = AppState;
+    type Error = AppError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, data: &Data<AppState>) -> AppResult<()> {
+        if !data.urls.is_local(self.object.inner()) {
+            return Err(AppError::BadRequest(
+                "Block is not about an account of this node".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
+        let blocker = self.actor.dereference(data).await?;
+        let target = self
+            .object
+            .dereference_local(data)
+            .await
+            .map_err(|_| AppError::not_found("no such local account"))?;
+        service::relationships::receive_block(data, &blocker.model, &target.model, self.id.as_str())
+            .await
+    }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Real Mastodon clients against running Halqa nodes: Mastodon.py and the toot CLI (from PyPI)
+# talk to two `halqa serve` processes over plain http on loopback, the way a teacher's app would.
+#
+# Usage (from anywhere in a clone; CI runs it from .ci/run):
+#   tests/clients/run.sh                 # both scenarios
+#   tests/clients/run.sh mastodon_py     # only Mastodon.py   (or: toot)
+#
+# What it does:
+#   1. a Python venv with the pinned clients (tests/clients/requirements.txt) under
+#      $HALQA_CLIENTS_VENV (default ~/.cache/halqa-clients-venv), rebuilt only when the
+#      requirements or the Python version change; installs python3-venv with apt if missing;
+#   2. `cargo build --bin halqa` with $CARGO_TARGET_DIR (default ~/.cache/halqa-target);
+#   3. two nodes A and B on free 127.0.0.1 ports, domains localhost:PORT, SQLite files and media
+#      in a temporary directory, federation debug mode (http + loopback peers) and the OAuth
+#      password grant on; users alice, carol (A) and bob, dave (B), emails <name>@example.org;
+#   4. waits for both nodes by polling (deadline, no fixed sleeps), runs
+#      mastodon_py_scenario.py (alice, bob) and toot_scenario.py (carol, dave), each printing
+#      PASS / FAIL / SKIP per step and the HTTP exchanges of a failing step;
+#   5. stops the nodes on exit; on failure prints the end of both node logs. Exit status is
+#      non-zero if any step failed.
+#
+# Knobs (environment):
+#   HALQA_BIN=path            use this halqa binary instead of building one
+#   HALQA_CLIENTS_RELEASE=1   build and use the release binary
+#   HALQA_CLIENTS_VENV=dir    where the venv lives
+#   HALQA_CLIENTS_DEADLINE=s  how long a step waits for federation / notifications (default 30)
+#   HALQA_CLIENTS_LOG=filter  the nodes' log filter (default "info"; e.g. "halqa=debug,info")
+#   HALQA_CLIENTS_KEEP=1      keep the temporary directory (databases, logs) after the run
+#   HALQA_CLIENTS_READY_DEADLINE=s  how long the nodes may take to answer (default 60)
+#   HALQA_CLIENTS_VERBOSE=1   full Python tracebacks for failing steps
+#   HALQA_CLIENTS_LOG_LINES=n lines of each node log printed on failure (default 300)
+#
+# The scenarios run on their own too, against nodes started by hand: set HALQA_A_URL,
+# HALQA_B_URL (http://localhost:PORT), HALQA_A_DOMAIN, HALQA_B_DOMAIN (localhost:PORT),
+# HALQA_CLIENTS_PASSWORD and HALQA_CLIENTS_WORKDIR, then
+# ~/.cache/halqa-clients-venv/bin/python tests/clients/mastodon_py_scenario.py
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/halqa-target}"
+VENV="${HALQA_CLIENTS_VENV:-$HOME/.cache/halqa-clients-venv}"
+REQUIREMENTS="$ROOT/tests/clients/requirements.txt"
+PASSWORD="halqa-clients-Secret-1"
+ADMIN_PASSWORD="halqa-clients-Admin-1"
+READY_DEADLINE="${HALQA_CLIENTS_READY_DEADLINE:-60}"
+LOG_LINES="${HALQA_CLIENTS_LOG_LINES:-300}"
+
+SCENARIOS=("$@")
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(mastodon_py toot)
+for s in "${SCENARIOS[@]}"; do
+  [ -f "$ROOT/tests/clients/${s}_scenario.py" ] || { echo "unknown scenario: $s (mastodon_py, toot)" >&2; exit 2; }
+done
+
+say() { printf '\n--- %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+# --- 1. the clients' venv -------------------------------------------------------------------
+ensure_venv() {
+  command -v python3 >/dev/null || { as_root apt-get update -qq && as_root apt-get install -y -qq python3; }
+  local want have
+  want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1) $(python3 -c 'import sys; print(sys.version.split()[0])')"
+  have="$(cat "$VENV/.halqa-requirements" 2>/dev/null || true)"
+  if [ -x "$VENV/bin/python" ] && [ "$want" = "$have" ] && "$VENV/bin/python" -c 'import mastodon, toot' 2>/dev/null; then
+    return
+  fi
+  say "creating the clients' venv in $VENV"
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    as_root apt-get update -qq && as_root apt-get install -y -qq python3-venv
+  fi
+  rm -rf "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS"
+  echo "$want" > "$VENV/.halqa-requirements"
+}
+ensure_venv
+"$VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(mastodon.py|toot) '
+
+# --- 2. the binary --------------------------------------------------------------------------
+if [ -n "${HALQA_BIN:-}" ]; then
+  BIN="$HALQA_BIN"
+elif [ "${HALQA_CLIENTS_RELEASE:-0}" = 1 ]; then
+  say "cargo build --release --bin halqa"
+  cargo build --release --bin halqa
+  BIN="$CARGO_TARGET_DIR/release/halqa"
+else
+  say "cargo build --bin halqa"
+  cargo build --bin halqa
+  BIN="$CARGO_TARGET_DIR/debug/halqa"
+fi
+[ -x "$BIN" ] || { echo "no halqa binary at $BIN" >&2; exit 1; }
+
+# --- 3. two nodes ---------------------------------------------------------------------------
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/halqa-clients.XXXXXX")"
+PIDS=()
+STATUS=1
+
+cleanup() {
+  local rc=$?
+  [ "$STATUS" = 0 ] && [ "$rc" = 0 ] || STATUS=1
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$STATUS" != 0 ]; then
+    for n in a b; do
+      if [ -f "$TMP/$n.log" ]; then
+        say "node ${n^^} log (last $LOG_LINES lines of $TMP/$n.log)"
+        tail -n "$LOG_LINES" "$TMP/$n.log"
+      fi
+    done
+  fi
+  if [ "${HALQA_CLIENTS_KEEP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
+  exit "$STATUS"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+read -r PORT_A PORT_B < <(python3 - <<'EOF'
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))
+EOF
+)
+
+# Sets NODE_ENV to node $1's configuration (a or b).
+node_env() {
+  local name="$1" port
+  if [ "$name" = a ]; then port="$PORT_A"; else port="$PORT_B"; fi
+  NODE_ENV=(
+    HALQA__SERVER__BIND="127.0.0.1:$port"
+    HALQA__INSTANCE__DOMAIN="localhost:$port"
+    HALQA__DATABASE__URL="sqlite://$TMP/$name.db"
+    HALQA__MEDIA__DIR="$TMP/$name-media"
+    HALQA__FEDERATION__DEBUG=true
+    HALQA__OAUTH__ALLOW_PASSWORD_GRANT=true
+    HALQA__ADMIN__PASSWORD="$ADMIN_PASSWORD"
+    HALQA__LOG__FILTER="${HALQA_CLIENTS_LOG:-info}"
+    NO_COLOR=1
+  )
+}
+# Runs a halqa command with node $1's configuration, its output appended to the node's log.
+node() {
+  local name="$1"
+  shift
+  node_env "$name"
+  env "${NODE_ENV[@]}" "$BIN" "$@" >>"$TMP/$name.log" 2>&1 || {
+    echo "halqa ${1:-} ${2:-} failed on node ${name^^}:" >&2; tail -n 20 "$TMP/$name.log" >&2; return 1; }
+}
+
+say "nodes: A on localhost:$PORT_A, B on localhost:$PORT_B (files in $TMP)"
+for n in a b; do node "$n" migrate; done
+node a admin create-user alice --email alice@example.org --password "$PASSWORD"
+node a admin create-user carol --email carol@example.org --password "$PASSWORD"
+node b admin create-user bob --email bob@example.org --password "$PASSWORD"
+node b admin create-user dave --email dave@example.org --password "$PASSWORD"
+
+# A simple command in the background, so $! is the node itself (env execs halqa).
+for n in a b; do
+  node_env "$n"
+  env "${NODE_ENV[@]}" "$BIN" serve >>"$TMP/$n.log" 2>&1 &
+  PIDS+=($!)
+done
+
+# Ready when /api/v1/instance (or, before the client API exists, NodeInfo) answers 200.
+wait_ready() {
+  local port="$1" pid="$2" deadline=$((SECONDS + READY_DEADLINE))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "the node on port $port exited" >&2; return 1; }
+    if python3 - "$port" <<'EOF'
+import sys, urllib.request
+port = sys.argv[1]
+for path in ("/api/v1/instance", "/.well-known/nodeinfo"):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+            if r.status == 200:
+                sys.exit(0)
+    except Exception:
+        pass
+sys.exit(1)
+EOF
+    then return 0; fi
+    sleep 0.2
+  done
+  echo "the node on port $port did not answer within ${READY_DEADLINE}s" >&2
+  return 1
+}
+wait_ready "$PORT_A" "${PIDS[0]}"
+wait_ready "$PORT_B" "${PIDS[1]}"
+echo "both nodes answer"
+
+# --- 4. the scenarios -----------------------------------------------------------------------
+export HALQA_A_URL="http://localhost:$PORT_A" HALQA_B_URL="http://localhost:$PORT_B"
+export HALQA_A_DOMAIN="localhost:$PORT_A" HALQA_B_DOMAIN="localhost:$PORT_B"
+export HALQA_CLIENTS_PASSWORD="$PASSWORD" HALQA_CLIENTS_WORKDIR="$TMP"
+export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+
+FAILED=()
+for s in "${SCENARIOS[@]}"; do
+  say "scenario: $s"
+  if ! "$VENV/bin/python" "$ROOT/tests/clients/${s}_scenario.py"; then FAILED+=("$s"); fi
+done
+
+for i in 0 1; do
+  kill -0 "${PIDS[$i]}" 2>/dev/null || { echo "node $([ $i = 0 ] && echo A || echo B) died during the run" >&2; FAILED+=(node-died); }
+done
+
+if [ ${#FAILED[@]} -eq 0 ]; then
+  say "real clients: all scenarios passed"
+  STATUS=0
+else
+  say "real clients: failed: ${FAILED[*]}"
+  STATUS=1
+fi
