@@ -98,3 +98,29 @@ async fn default_avatar_and_header_are_images() {
         assert!(bytes.starts_with(b"\x89PNG"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn sign_up_through_the_api_is_refused_while_registrations_are_closed() {
+    let node = TestNode::spawn().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/accounts", node.base))
+        .json(&serde_json::json!({
+            "username": "newbie",
+            "email": "n@example.org",
+            "password": "long enough password",
+            "agreement": true,
+            "locale": "fr",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(is_json(&response));
+    let instance: Value = reqwest::get(format!("{}/api/v1/instance", node.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(instance["registrations"], false);
+}
