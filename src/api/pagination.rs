@@ -1,7 +1,7 @@
 //! Mastodon-style paging: `max_id`/`since_id`/`min_id`/`limit` parameters and the `Link` header
 //! (`next` = older, `prev` = newer), which keeps every other parameter of the original request so
 //! clients that follow it verbatim keep their filters and `limit`.
-use crate::{api::form::de, error::AppResult};
+use crate::{api::form::de, db::paging::Cursor, error::AppResult};
 use axum::{
     Json,
     http::{HeaderValue, Uri, header::LINK},
@@ -31,6 +31,16 @@ impl PageParams {
         match self.limit {
             Some(n) if n > 0 => (n as u64).min(max),
             _ => default,
+        }
+    }
+
+    /// The database cursor for these parameters, with `limit` clamped as [`PageParams::limit`].
+    pub fn cursor(&self, default: u64, max: u64) -> Cursor {
+        Cursor {
+            max_id: self.max_id,
+            since_id: self.since_id,
+            min_id: self.min_id,
+            limit: self.limit(default, max),
         }
     }
 }

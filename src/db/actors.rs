@@ -309,7 +309,7 @@ pub async fn statuses_page(
     db: &impl ConnectionTrait,
     author_id: i64,
     filter: &StatusFilter,
-    cursor: crate::db::relationships::Cursor,
+    cursor: crate::db::paging::Cursor,
 ) -> AppResult<Vec<crate::db::entity::post::Model>> {
     use crate::db::entity::{media_attachment, post, post_tag};
     use sea_orm::{Condition, sea_query::Query};

@@ -173,7 +173,7 @@ pub async fn list_page(
     db: &impl ConnectionTrait,
     actor_id: i64,
     listing: Listing,
-    cursor: crate::db::relationships::Cursor,
+    cursor: crate::db::paging::Cursor,
 ) -> AppResult<Vec<(i64, actor::Model)>> {
     let (own, other, accepted) = match listing {
         Listing::Followers => (follow::Column::FolloweeId, follow::Relation::Follower, true),

@@ -141,3 +141,11 @@ pub async fn remove_members(
         .await?;
     Ok(())
 }
+
+/// Whether `actor_id` is in list `list_id`.
+pub async fn is_member(db: &impl ConnectionTrait, list_id: i64, actor_id: i64) -> AppResult<bool> {
+    Ok(list_member::Entity::find_by_id((list_id, actor_id))
+        .one(db)
+        .await?
+        .is_some())
+}

@@ -10,6 +10,7 @@ pub mod lists;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
+pub mod paging;
 pub mod polls;
 pub mod posts;
 pub mod relationships;

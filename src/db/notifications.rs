@@ -1,16 +1,14 @@
 //! Queries on notifications (insert with de-duplication, filtered pages, dismiss, clear, unread
 //! counts) and on reading-position markers.
 use crate::{
-    db::{
-        entity::{block, follow, marker, mute, notification},
-        timelines::Window,
-    },
+    db::entity::{block, follow, marker, mute, notification},
+    db::paging::Cursor,
     error::AppResult,
 };
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, sea_query::OnConflict,
+    QuerySelect, Set, sea_query::OnConflict,
 };
 
 /// A notification of the same kind, from the same actor, about the same post.
@@ -102,7 +100,7 @@ pub async fn page(
     db: &impl ConnectionTrait,
     recipient: i64,
     filter: &NotificationFilter,
-    window: Window,
+    cursor: Cursor,
 ) -> AppResult<Vec<notification::Model>> {
     let mut query =
         notification::Entity::find().filter(notification::Column::RecipientId.eq(recipient));
@@ -115,25 +113,11 @@ pub async fn page(
     if let Some(account) = filter.account_id {
         query = query.filter(notification::Column::FromActorId.eq(account));
     }
-    if let Some(max) = window.max_id {
-        query = query.filter(notification::Column::Id.lt(max));
-    }
-    if let Some(since) = window.since_id {
-        query = query.filter(notification::Column::Id.gt(since));
-    }
-    let forward = window.min_id.is_some();
-    if let Some(min) = window.min_id {
-        query = query
-            .filter(notification::Column::Id.gt(min))
-            .order_by_asc(notification::Column::Id);
-    } else {
-        query = query.order_by_desc(notification::Column::Id);
-    }
-    let mut rows = query.limit(window.limit).all(db).await?;
-    if forward {
-        rows.reverse();
-    }
-    Ok(rows)
+    let rows = cursor
+        .apply(query, notification::Column::Id)
+        .all(db)
+        .await?;
+    Ok(cursor.finish(rows))
 }
 
 /// One of `recipient`'s notifications.

@@ -4,6 +4,7 @@ use crate::{
     db::entity::{
         actor, bookmark, favourite, idempotency_key, post, post_edit, post_mention, post_tag,
     },
+    db::paging::Cursor,
     error::{AppError, AppResult},
     ids::IdGenerator,
 };
@@ -480,132 +481,77 @@ pub async fn delete_bookmark(
     Ok(())
 }
 
-/// A page of `(row id, post id)` pairs, newest first: Mastodon paging over row ids.
-#[derive(Debug, Clone, Copy)]
-pub struct RowPage {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: u64,
-}
-
 /// An actor's bookmarks as `(bookmark id, post id)`, newest first.
 pub async fn bookmarks_of(
     db: &impl ConnectionTrait,
     actor_id: i64,
-    page: RowPage,
+    page: Cursor,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let mut q = bookmark::Entity::find()
+    let q = bookmark::Entity::find()
         .select_only()
         .column(bookmark::Column::Id)
         .column(bookmark::Column::PostId)
         .filter(bookmark::Column::ActorId.eq(actor_id));
-    if let Some(max) = page.max_id {
-        q = q.filter(bookmark::Column::Id.lt(max));
-    }
-    if let Some(since) = page.since_id {
-        q = q.filter(bookmark::Column::Id.gt(since));
-    }
-    let mut rows: Vec<(i64, i64)> = if let Some(min) = page.min_id {
-        q.filter(bookmark::Column::Id.gt(min))
-            .order_by_asc(bookmark::Column::Id)
-            .limit(page.limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        q.order_by_desc(bookmark::Column::Id)
-            .limit(page.limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    };
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
-    Ok(rows)
+    let rows: Vec<(i64, i64)> = page
+        .apply(q, bookmark::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(page.finish(rows))
 }
 
 /// An actor's favourites as `(favourite id, post id)`, newest first.
 pub async fn favourites_of(
     db: &impl ConnectionTrait,
     actor_id: i64,
-    page: RowPage,
+    page: Cursor,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let mut q = favourite::Entity::find()
+    let q = favourite::Entity::find()
         .select_only()
         .column(favourite::Column::Id)
         .column(favourite::Column::PostId)
         .filter(favourite::Column::ActorId.eq(actor_id));
-    if let Some(max) = page.max_id {
-        q = q.filter(favourite::Column::Id.lt(max));
-    }
-    if let Some(since) = page.since_id {
-        q = q.filter(favourite::Column::Id.gt(since));
-    }
-    let mut rows: Vec<(i64, i64)> = if let Some(min) = page.min_id {
-        q.filter(favourite::Column::Id.gt(min))
-            .order_by_asc(favourite::Column::Id)
-            .limit(page.limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        q.order_by_desc(favourite::Column::Id)
-            .limit(page.limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    };
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
-    Ok(rows)
+    let rows: Vec<(i64, i64)> = page
+        .apply(q, favourite::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(page.finish(rows))
 }
 
 /// Who favourited a post, as `(favourite id, actor id)`, newest first.
 pub async fn favouriters_of(
     db: &impl ConnectionTrait,
     post_id: i64,
-    page: RowPage,
+    page: Cursor,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let mut q = favourite::Entity::find()
+    let q = favourite::Entity::find()
         .select_only()
         .column(favourite::Column::Id)
         .column(favourite::Column::ActorId)
         .filter(favourite::Column::PostId.eq(post_id));
-    if let Some(max) = page.max_id {
-        q = q.filter(favourite::Column::Id.lt(max));
-    }
-    if let Some(since) = page.since_id.or(page.min_id) {
-        q = q.filter(favourite::Column::Id.gt(since));
-    }
-    Ok(q.order_by_desc(favourite::Column::Id)
-        .limit(page.limit)
+    let rows: Vec<(i64, i64)> = page
+        .apply(q, favourite::Column::Id)
         .into_tuple()
         .all(db)
-        .await?)
+        .await?;
+    Ok(page.finish(rows))
 }
 
 /// Who boosted a post, as `(boost id, actor id)`, newest first.
 pub async fn rebloggers_of(
     db: &impl ConnectionTrait,
     post_id: i64,
-    page: RowPage,
+    page: Cursor,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let mut q = post::Entity::find()
+    let q = post::Entity::find()
         .select_only()
         .column(post::Column::Id)
         .column(post::Column::AuthorId)
         .filter(post::Column::ReblogOfId.eq(post_id))
         .filter(post::Column::DeletedAt.is_null());
-    if let Some(max) = page.max_id {
-        q = q.filter(post::Column::Id.lt(max));
-    }
-    if let Some(since) = page.since_id.or(page.min_id) {
-        q = q.filter(post::Column::Id.gt(since));
-    }
-    Ok(q.order_by_desc(post::Column::Id)
-        .limit(page.limit)
-        .into_tuple()
-        .all(db)
-        .await?)
+    let rows: Vec<(i64, i64)> = page.apply(q, post::Column::Id).into_tuple().all(db).await?;
+    Ok(page.finish(rows))
 }
 
 /// The `Idempotency-Key` record of an actor younger than `since`, if any.

@@ -1,55 +1,13 @@
-//! Queries on `block` and `mute`, and the id cursor every paged account list shares
-//! (`max_id`/`since_id`/`min_id` over internal row ids, as Mastodon pages blocks, mutes,
-//! followers and follow requests).
+//! Queries on `block` and `mute`: finding, inserting and removing them, and the paged lists of
+//! blocked and muted accounts.
 use crate::{
     db::entity::{actor, block, mute},
     error::AppResult,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
-
-/// A page request over row ids: older than `max_id`, newer than `since_id` (newest first), or
-/// right after `min_id` (the oldest ones newer than it, still returned newest first).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Cursor {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: u64,
-}
-
-impl Cursor {
-    /// Filters, orders and limits `query` on `column` (a row id).
-    pub fn apply<Q, C>(&self, mut query: Q, column: C) -> Q
-    where
-        Q: QueryFilter + QueryOrder + QuerySelect,
-        C: ColumnTrait,
-    {
-        if let Some(max_id) = self.max_id {
-            query = query.filter(column.lt(max_id));
-        }
-        if let Some(since_id) = self.since_id {
-            query = query.filter(column.gt(since_id));
-        }
-        if let Some(min_id) = self.min_id {
-            query = query.filter(column.gt(min_id)).order_by_asc(column);
-        } else {
-            query = query.order_by_desc(column);
-        }
-        query.limit(self.limit.max(1))
-    }
-
-    /// Puts rows read by [`Cursor::apply`] newest first.
-    pub fn finish<T>(&self, mut rows: Vec<T>) -> Vec<T> {
-        if self.min_id.is_some() {
-            rows.reverse();
-        }
-        rows
-    }
-}
 
 /// The block from `actor_id` to `target_id`, if any.
 pub async fn find_block(
@@ -184,7 +142,7 @@ pub async fn delete_mute(
 pub async fn list_blocked(
     db: &impl ConnectionTrait,
     actor_id: i64,
-    cursor: Cursor,
+    cursor: crate::db::paging::Cursor,
 ) -> AppResult<Vec<(i64, actor::Model)>> {
     let query = block::Entity::find().filter(block::Column::ActorId.eq(actor_id));
     let rows = cursor.apply(query, block::Column::Id).all(db).await?;
@@ -202,7 +160,7 @@ pub async fn list_blocked(
 pub async fn list_muted(
     db: &impl ConnectionTrait,
     actor_id: i64,
-    cursor: Cursor,
+    cursor: crate::db::paging::Cursor,
 ) -> AppResult<Vec<(i64, actor::Model)>> {
     let query = mute::Entity::find()
         .filter(mute::Column::ActorId.eq(actor_id))

@@ -4,6 +4,7 @@
 //! `?` placeholders that [`stmt`] numbers for PostgreSQL.
 use crate::{
     db::entity::{home_feed, post},
+    db::paging::Cursor,
     error::AppResult,
 };
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, Value, sea_query::OnConflict};
@@ -222,37 +223,6 @@ pub async fn in_feed(db: &impl ConnectionTrait, owner_id: i64, post_id: i64) -> 
         .is_some())
 }
 
-/// A page window over ids: `max_id` / `since_id` / `min_id` and the page size.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Window {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: u64,
-}
-
-impl Window {
-    /// `AND col < ? AND col > ?` and the ordering: ascending when paging forward with `min_id`
-    /// (the caller reverses), newest first otherwise.
-    fn clauses(&self, col: &str, values: &mut Vec<Value>) -> (String, &'static str) {
-        let mut sql = String::new();
-        if let Some(max) = self.max_id {
-            sql.push_str(&format!(" AND {col} < ?"));
-            values.push(max.into());
-        }
-        if let Some(since) = self.since_id {
-            sql.push_str(&format!(" AND {col} > ?"));
-            values.push(since.into());
-        }
-        if let Some(min) = self.min_id {
-            sql.push_str(&format!(" AND {col} > ?"));
-            values.push(min.into());
-            return (sql, "ASC");
-        }
-        (sql, "DESC")
-    }
-}
-
 /// `AND col NOT IN (…)` for the authors the viewer muted or blocked.
 fn exclude(col: &str, excluded: &[i64], values: &mut Vec<Value>) -> String {
     if excluded.is_empty() {
@@ -282,11 +252,11 @@ async fn posts_page(
 pub async fn home_page(
     db: &impl ConnectionTrait,
     owner_id: i64,
-    window: Window,
+    window: Cursor,
     excluded: &[i64],
 ) -> AppResult<Vec<post::Model>> {
     let mut values: Vec<Value> = vec![owner_id.into()];
-    let (range, order) = window.clauses("h.post_id", &mut values);
+    let (range, order) = window.sql_clauses("h.post_id", &mut values);
     let not_in = exclude("h.author_id", excluded, &mut values);
     values.push((window.limit as i64).into());
     let sql = format!(
@@ -329,12 +299,12 @@ impl PublicFilter {
 pub async fn public_page(
     db: &impl ConnectionTrait,
     filter: PublicFilter,
-    window: Window,
+    window: Cursor,
     excluded: &[i64],
 ) -> AppResult<Vec<post::Model>> {
     let mut values: Vec<Value> = vec!["public".into()];
     let filters = filter.clauses(&mut values);
-    let (range, order) = window.clauses("p.id", &mut values);
+    let (range, order) = window.sql_clauses("p.id", &mut values);
     let not_in = exclude("p.author_id", excluded, &mut values);
     values.push((window.limit as i64).into());
     let sql = format!(
@@ -357,7 +327,7 @@ pub async fn tag_page(
     db: &impl ConnectionTrait,
     tags: &TagQuery,
     filter: PublicFilter,
-    window: Window,
+    window: Cursor,
     excluded: &[i64],
 ) -> AppResult<Vec<post::Model>> {
     if tags.any.is_empty() {
@@ -385,7 +355,7 @@ pub async fn tag_page(
         values.extend(tags.none.iter().map(|t| Value::from(t.clone())));
     }
     sql.push_str(&filter.clauses(&mut values));
-    let (range, order) = window.clauses("p.id", &mut values);
+    let (range, order) = window.sql_clauses("p.id", &mut values);
     sql.push_str(&range);
     sql.push_str(&exclude("p.author_id", excluded, &mut values));
     sql.push_str(&format!(" ORDER BY p.id {order} LIMIT ?"));
@@ -401,7 +371,7 @@ pub async fn list_page(
     owner_id: i64,
     list_id: i64,
     replies_policy: &str,
-    window: Window,
+    window: Cursor,
     excluded: &[i64],
 ) -> AppResult<Vec<post::Model>> {
     let mut values: Vec<Value> = vec![owner_id.into(), list_id.into()];
@@ -427,7 +397,7 @@ pub async fn list_page(
         "list" => values.push(list_id.into()),
         _ => values.extend([owner_id.into(), owner_id.into(), true.into()]),
     }
-    let (range, order) = window.clauses("h.post_id", &mut values);
+    let (range, order) = window.sql_clauses("h.post_id", &mut values);
     sql.push_str(&range);
     sql.push_str(&exclude("h.author_id", excluded, &mut values));
     sql.push_str(&format!(" ORDER BY h.post_id {order} LIMIT ?"));

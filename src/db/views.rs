@@ -15,6 +15,15 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
+/// `(key, value)` rows as lists per key, in row order.
+fn group_pairs<K: std::hash::Hash + Eq, V>(rows: Vec<(K, V)>) -> HashMap<K, Vec<V>> {
+    let mut grouped: HashMap<K, Vec<V>> = HashMap::new();
+    for (k, v) in rows {
+        grouped.entry(k).or_default().push(v);
+    }
+    grouped
+}
+
 /// Posts by id (deleted ones included; callers decide).
 pub async fn posts_by_ids(
     db: &impl ConnectionTrait,
@@ -258,9 +267,8 @@ pub async fn mentions_by_post(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<i64>>> {
-    let mut by_post: HashMap<i64, Vec<i64>> = HashMap::new();
     if ids.is_empty() {
-        return Ok(by_post);
+        return Ok(HashMap::new());
     }
     let rows: Vec<(i64, i64)> = post_mention::Entity::find()
         .select_only()
@@ -270,10 +278,7 @@ pub async fn mentions_by_post(
         .into_tuple()
         .all(db)
         .await?;
-    for (post_id, actor_id) in rows {
-        by_post.entry(post_id).or_default().push(actor_id);
-    }
-    Ok(by_post)
+    Ok(group_pairs(rows))
 }
 
 /// Hashtags of each post.
@@ -281,9 +286,8 @@ pub async fn tags_by_post(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<String>>> {
-    let mut by_post: HashMap<i64, Vec<String>> = HashMap::new();
     if ids.is_empty() {
-        return Ok(by_post);
+        return Ok(HashMap::new());
     }
     let rows: Vec<(i64, String)> = post_tag::Entity::find()
         .select_only()
@@ -293,10 +297,7 @@ pub async fn tags_by_post(
         .into_tuple()
         .all(db)
         .await?;
-    for (post_id, name) in rows {
-        by_post.entry(post_id).or_default().push(name);
-    }
-    Ok(by_post)
+    Ok(group_pairs(rows))
 }
 
 /// Polls of the posts that have one.
@@ -322,9 +323,8 @@ pub async fn own_votes(
     viewer: i64,
     post_ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<i32>>> {
-    let mut by_post: HashMap<i64, Vec<i32>> = HashMap::new();
     if post_ids.is_empty() {
-        return Ok(by_post);
+        return Ok(HashMap::new());
     }
     let rows: Vec<(i64, i32)> = poll_vote::Entity::find()
         .select_only()
@@ -335,10 +335,7 @@ pub async fn own_votes(
         .into_tuple()
         .all(db)
         .await?;
-    for (post_id, choice) in rows {
-        by_post.entry(post_id).or_default().push(choice);
-    }
-    Ok(by_post)
+    Ok(group_pairs(rows))
 }
 
 /// OAuth apps by id (the `application` of local statuses).

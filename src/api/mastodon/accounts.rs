@@ -14,7 +14,7 @@ use crate::{
         pagination::{PageParams, id_range, paged},
         parse_id,
     },
-    db::{self, entity::actor, relationships::Cursor},
+    db::{self, entity::actor},
     error::{AppError, AppResult},
     service::{self, accounts::ProfileUpdate, follows::FollowOptions},
 };
@@ -26,7 +26,6 @@ use axum::{
     response::Response,
     routing::{get, patch, post},
 };
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
 
@@ -90,25 +89,14 @@ const ACCOUNTS_MAX: u64 = 80;
 const STATUSES_DEFAULT: u64 = 20;
 const STATUSES_MAX: u64 = 40;
 
-/// A row-id cursor from the request's paging parameters.
-pub fn cursor(page: &PageParams, default: u64, max: u64) -> Cursor {
-    Cursor {
-        max_id: page.max_id,
-        since_id: page.since_id,
-        min_id: page.min_id,
-        limit: page.limit(default, max),
-    }
-}
-
 /// A live account by its path id, or 404.
 pub async fn target(data: &Data<AppState>, raw_id: &str) -> AppResult<actor::Model> {
     let id = parse_id(raw_id)?;
-    let actor = actor::Entity::find_by_id(id)
-        .one(&data.db.read)
-        .await?
+    db::actors::get_by_id(&data.db.read, id)
+        .await
+        .ok()
         .filter(|a| a.deleted_at.is_none())
-        .ok_or_else(|| AppError::not_found("Record not found"))?;
-    Ok(actor)
+        .ok_or_else(|| AppError::not_found("Record not found"))
 }
 
 /// A page of `(row id, account)` pairs as a JSON list with its Link header.
@@ -515,7 +503,7 @@ async fn statuses(
         &data.db.read,
         author.id,
         &filter,
-        cursor(&page, STATUSES_DEFAULT, STATUSES_MAX),
+        page.cursor(STATUSES_DEFAULT, STATUSES_MAX),
     )
     .await?;
     let range = id_range(&posts, |p| p.id);
@@ -539,7 +527,7 @@ async fn follow_list(
         &data.db.read,
         actor.id,
         listing,
-        cursor(&page, ACCOUNTS_DEFAULT, ACCOUNTS_MAX),
+        page.cursor(ACCOUNTS_DEFAULT, ACCOUNTS_MAX),
     )
     .await?;
     account_page(&data, &uri, rows).await

@@ -3,12 +3,7 @@
 //! featured tags.
 use crate::{
     AppState,
-    api::{
-        auth::Auth,
-        form::ApiQuery,
-        mastodon::accounts::{account_page, cursor},
-        pagination::PageParams,
-    },
+    api::{auth::Auth, form::ApiQuery, mastodon::accounts::account_page, pagination::PageParams},
     db,
     error::AppResult,
 };
@@ -38,8 +33,8 @@ async fn blocks(
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> AppResult<Response> {
     auth.require("read:blocks")?;
-    let rows = db::relationships::list_blocked(&data.db.read, auth.actor.id, cursor(&page, 40, 80))
-        .await?;
+    let rows =
+        db::relationships::list_blocked(&data.db.read, auth.actor.id, page.cursor(40, 80)).await?;
     account_page(&data, &uri, rows).await
 }
 
@@ -52,7 +47,7 @@ async fn mutes(
 ) -> AppResult<Response> {
     auth.require("read:mutes")?;
     let rows =
-        db::relationships::list_muted(&data.db.read, auth.actor.id, cursor(&page, 40, 80)).await?;
+        db::relationships::list_muted(&data.db.read, auth.actor.id, page.cursor(40, 80)).await?;
     account_page(&data, &uri, rows).await
 }
 

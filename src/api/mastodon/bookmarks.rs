@@ -9,7 +9,7 @@ use crate::{
         mastodon::entities::status,
         pagination::{PageParams, paged},
     },
-    db::{self, posts::RowPage},
+    db,
     error::AppResult,
     service::posts::can_see,
 };
@@ -21,15 +21,6 @@ pub fn routes() -> Router {
     Router::new()
         .route("/api/v1/bookmarks", get(bookmarks))
         .route("/api/v1/favourites", get(favourites))
-}
-
-fn row_page(params: &PageParams) -> RowPage {
-    RowPage {
-        max_id: params.max_id,
-        since_id: params.since_id,
-        min_id: params.min_id,
-        limit: params.limit(20, 40),
-    }
 }
 
 /// Statuses for `(row id, post id)` rows the viewer may still see, with the Link header.
@@ -61,7 +52,7 @@ async fn bookmarks(
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<Response> {
     auth.require("read:bookmarks")?;
-    let rows = db::posts::bookmarks_of(&data.db.read, auth.actor.id, row_page(&params)).await?;
+    let rows = db::posts::bookmarks_of(&data.db.read, auth.actor.id, params.cursor(20, 40)).await?;
     respond(&data, &auth, &uri, rows).await
 }
 
@@ -72,6 +63,7 @@ async fn favourites(
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<Response> {
     auth.require("read:favourites")?;
-    let rows = db::posts::favourites_of(&data.db.read, auth.actor.id, row_page(&params)).await?;
+    let rows =
+        db::posts::favourites_of(&data.db.read, auth.actor.id, params.cursor(20, 40)).await?;
     respond(&data, &auth, &uri, rows).await
 }

@@ -6,7 +6,7 @@ use crate::{
         auth::Auth,
         form::ApiQuery,
         mastodon::{
-            accounts::{account_page, cursor, target},
+            accounts::{account_page, target},
             entities::relationship::{self, Relationship},
         },
         pagination::PageParams,
@@ -44,7 +44,7 @@ async fn list(
         &data.db.read,
         auth.actor.id,
         db::follows::Listing::Requests,
-        cursor(&page, 40, 80),
+        page.cursor(40, 80),
     )
     .await?;
     account_page(&data, &uri, rows).await

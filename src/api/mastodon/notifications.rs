@@ -12,7 +12,7 @@ use crate::{
         pagination::{PageParams, id_range, paged},
         parse_id,
     },
-    db::{self, notifications::NotificationFilter, timelines::Window},
+    db::{self, notifications::NotificationFilter},
     error::{AppError, AppResult},
     service::notifications::KINDS,
 };
@@ -77,13 +77,8 @@ async fn list(
         exclude_types: known(&params.exclude_types),
         account_id: params.account_id,
     };
-    let window = Window {
-        max_id: params.page.max_id,
-        since_id: params.page.since_id,
-        min_id: params.page.min_id,
-        limit: params.page.limit(40, 80),
-    };
-    let rows = db::notifications::page(&data.db.read, auth.actor.id, &filter, window).await?;
+    let cursor = params.page.cursor(40, 80);
+    let rows = db::notifications::page(&data.db.read, auth.actor.id, &filter, cursor).await?;
     let range = id_range(&rows, |n| n.id);
     let mut items = notification::notifications(&data, auth.actor.id, &rows).await?;
     filter_statuses(&data, auth.actor.id, &mut items).await?;

@@ -19,7 +19,6 @@ use crate::{
     db::{
         self,
         entity::{actor, post},
-        posts::RowPage,
     },
     error::{AppError, AppResult},
     service::{
@@ -335,18 +334,54 @@ async fn context(
     }))
 }
 
+/// A viewer's toggle on a status: each answers with the (original) status in its new state.
+#[derive(Debug, Clone, Copy)]
+enum Toggle {
+    Favourite,
+    Unfavourite,
+    Unreblog,
+    Bookmark,
+    Unbookmark,
+}
+
+impl Toggle {
+    fn scope(self) -> &'static str {
+        match self {
+            Toggle::Favourite | Toggle::Unfavourite => "write:favourites",
+            Toggle::Unreblog => "write:statuses",
+            Toggle::Bookmark | Toggle::Unbookmark => "write:bookmarks",
+        }
+    }
+}
+
+async fn toggle(
+    data: &Data<AppState>,
+    auth: &Auth,
+    id: &str,
+    what: Toggle,
+) -> AppResult<Json<Status>> {
+    auth.require(what.scope())?;
+    let post = visible(data, Some(&auth.actor), id).await?;
+    let post = content_post(data, post).await?;
+    let actor = &auth.actor;
+    match what {
+        Toggle::Favourite => {
+            posts::favourite(data, actor, post.id).await?;
+        }
+        Toggle::Unfavourite => posts::unfavourite(data, actor, post.id).await?,
+        Toggle::Unreblog => posts::unreblog(data, actor, post.id).await?,
+        Toggle::Bookmark => posts::bookmark(data, actor, post.id).await?,
+        Toggle::Unbookmark => posts::unbookmark(data, actor, post.id).await?,
+    }
+    Ok(Json(status::status(data, Some(actor.id), post).await?))
+}
+
 async fn favourite(
     data: Data<AppState>,
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Json<Status>> {
-    auth.require("write:favourites")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    let post = content_post(&data, post).await?;
-    posts::favourite(&data, &auth.actor, post.id).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
-    ))
+    toggle(&data, &auth, &id, Toggle::Favourite).await
 }
 
 async fn unfavourite(
@@ -354,13 +389,31 @@ async fn unfavourite(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Json<Status>> {
-    auth.require("write:favourites")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    let post = content_post(&data, post).await?;
-    posts::unfavourite(&data, &auth.actor, post.id).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
-    ))
+    toggle(&data, &auth, &id, Toggle::Unfavourite).await
+}
+
+async fn unreblog(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Status>> {
+    toggle(&data, &auth, &id, Toggle::Unreblog).await
+}
+
+async fn bookmark(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Status>> {
+    toggle(&data, &auth, &id, Toggle::Bookmark).await
+}
+
+async fn unbookmark(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Status>> {
+    toggle(&data, &auth, &id, Toggle::Unbookmark).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -385,48 +438,6 @@ async fn reblog(
     let boost = posts::reblog_as(&data, &auth.actor, post.id, &visibility).await?;
     Ok(Json(
         status::status(&data, Some(auth.actor.id), boost).await?,
-    ))
-}
-
-async fn unreblog(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    auth.require("write:statuses")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    let post = content_post(&data, post).await?;
-    posts::unreblog(&data, &auth.actor, post.id).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
-    ))
-}
-
-async fn bookmark(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    auth.require("write:bookmarks")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    let post = content_post(&data, post).await?;
-    posts::bookmark(&data, &auth.actor, post.id).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
-    ))
-}
-
-async fn unbookmark(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    auth.require("write:bookmarks")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    let post = content_post(&data, post).await?;
-    posts::unbookmark(&data, &auth.actor, post.id).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
     ))
 }
 
@@ -548,15 +559,6 @@ async fn source(
     })))
 }
 
-fn row_page(params: &PageParams) -> RowPage {
-    RowPage {
-        max_id: params.max_id,
-        since_id: params.since_id,
-        min_id: params.min_id,
-        limit: params.limit(40, 80),
-    }
-}
-
 /// Accounts for `(row id, actor id)` rows, with a Link header over the row ids.
 async fn accounts_page(
     data: &Data<AppState>,
@@ -581,7 +583,7 @@ async fn favourited_by(
     require_read(&auth)?;
     let post = visible(&data, viewer(&auth), &id).await?;
     let post = content_post(&data, post).await?;
-    let rows = db::posts::favouriters_of(&data.db.read, post.id, row_page(&params)).await?;
+    let rows = db::posts::favouriters_of(&data.db.read, post.id, params.cursor(40, 80)).await?;
     accounts_page(&data, &uri, rows).await
 }
 
@@ -595,7 +597,7 @@ async fn reblogged_by(
     require_read(&auth)?;
     let post = visible(&data, viewer(&auth), &id).await?;
     let post = content_post(&data, post).await?;
-    let rows = db::posts::rebloggers_of(&data.db.read, post.id, row_page(&params)).await?;
+    let rows = db::posts::rebloggers_of(&data.db.read, post.id, params.cursor(40, 80)).await?;
     accounts_page(&data, &uri, rows).await
 }
 

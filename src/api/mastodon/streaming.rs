@@ -14,10 +14,7 @@ use crate::{
         auth::{Auth, authenticate},
         mastodon::{entities::notification, entities::status, timelines::apply_filters},
     },
-    db::{
-        self,
-        entity::{list_member, user_list},
-    },
+    db,
     error::{AppError, AppResult},
     service::events::{Event, EventKind},
 };
@@ -36,7 +33,6 @@ use axum::{
     routing::get,
 };
 use futures_util::{SinkExt, StreamExt};
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::json;
 use std::{collections::HashMap, convert::Infallible, sync::Arc, time::Duration};
@@ -181,8 +177,7 @@ async fn authorize(data: &Data<AppState>, viewer: Option<&Auth>, sub: &Sub) -> R
         return Err("Missing access token".into());
     }
     if let (Sub::List(id), Some(viewer)) = (sub, viewer) {
-        let owned = user_list::Entity::find_by_id(*id)
-            .one(&data.db.read)
+        let owned = db::lists::find(&data.db.read, *id)
             .await
             .ok()
             .flatten()
@@ -297,10 +292,7 @@ pub async fn render(
                         }
                         let in_list = match sub {
                             Sub::List(list) => {
-                                list_member::Entity::find_by_id((*list, event.author_id))
-                                    .one(&data.db.read)
-                                    .await?
-                                    .is_some()
+                                db::lists::is_member(&data.db.read, *list, event.author_id).await?
                             }
                             _ => true,
                         };

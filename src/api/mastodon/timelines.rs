@@ -16,7 +16,7 @@ use crate::{
     db::{
         self,
         entity::{post, user_list},
-        timelines::{PublicFilter, TagQuery, Window},
+        timelines::{PublicFilter, TagQuery},
     },
     error::{AppError, AppResult},
 };
@@ -62,15 +62,6 @@ pub struct TimelineParams {
 }
 
 impl TimelineParams {
-    fn window(&self) -> Window {
-        Window {
-            max_id: self.page.max_id,
-            since_id: self.page.since_id,
-            min_id: self.page.min_id,
-            limit: self.page.limit(20, 40),
-        }
-    }
-
     fn public_filter(&self) -> PublicFilter {
         PublicFilter {
             local: self.local.unwrap_or(false),
@@ -148,7 +139,9 @@ async fn home(
     auth.require("read:statuses")?;
     let viewer = auth.actor.id;
     let excluded = excluded(&data, Some(viewer)).await?;
-    let posts = db::timelines::home_page(&data.db.read, viewer, params.window(), &excluded).await?;
+    let posts =
+        db::timelines::home_page(&data.db.read, viewer, params.page.cursor(20, 40), &excluded)
+            .await?;
     respond(&data, Some(viewer), "home", &uri, posts, &excluded).await
 }
 
@@ -166,7 +159,7 @@ async fn public(
     let posts = db::timelines::public_page(
         &data.db.read,
         params.public_filter(),
-        params.window(),
+        params.page.cursor(20, 40),
         &excluded,
     )
     .await?;
@@ -203,7 +196,7 @@ async fn tag(
         &data.db.read,
         &query,
         params.public_filter(),
-        params.window(),
+        params.page.cursor(20, 40),
         &excluded,
     )
     .await?;
@@ -231,7 +224,7 @@ async fn list(
         viewer,
         list.id,
         &list.replies_policy,
-        params.window(),
+        params.page.cursor(20, 40),
         &excluded,
     )
     .await?;
