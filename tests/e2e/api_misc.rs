@@ -544,7 +544,7 @@ async fn filters_apply_server_side() {
         warn.clone(),
     ];
     let mut statuses = status::statuses(&data, Some(amina.id), page).await.unwrap();
-    filters::apply(&data, amina.id, "home", &mut statuses)
+    halqa::api::mastodon::filtering::apply(&data, amina.id, "home", &mut statuses)
         .await
         .unwrap();
     let ids: Vec<String> = statuses.iter().map(|s| s.id.clone()).collect();
@@ -593,7 +593,7 @@ async fn filters_apply_server_side() {
     let mut statuses = status::statuses(&data, Some(amina.id), vec![plain.clone()])
         .await
         .unwrap();
-    filters::apply(&data, amina.id, "home", &mut statuses)
+    halqa::api::mastodon::filtering::apply(&data, amina.id, "home", &mut statuses)
         .await
         .unwrap();
     assert_eq!(

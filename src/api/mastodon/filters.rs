@@ -1,6 +1,6 @@
 //! Filters: v2 (`/api/v2/filters` with keywords and statuses) and v1 (`/api/v1/filters`, one
 //! keyword each), plus the Filter, FilterKeyword, FilterStatus and v1 Filter entities.
-//! Matching happens server-side in `service::filters::apply`.
+//! Matching happens server-side in `mastodon::filtering::apply`.
 use crate::{
     AppState,
     api::{

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod blocks;
 pub mod bookmarks;
 pub mod entities;
+pub mod filtering;
 pub mod filters;
 pub mod follow_requests;
 pub mod instance;

@@ -80,7 +80,7 @@ pub async fn apply_filters(
     statuses: &mut Vec<Status>,
 ) -> AppResult<()> {
     match viewer {
-        Some(viewer) => crate::service::filters::apply(data, viewer, context, statuses).await,
+        Some(viewer) => super::filtering::apply(data, viewer, context, statuses).await,
         None => Ok(()),
     }
 }
