@@ -9,7 +9,9 @@
 //! federate). The server and the load generator run in this process on separate runtimes (2
 //! workers each) on the same cores, so the load generator's CPU is part of the cost. The SQLite
 //! file `/tmp/halqa-home-bench-<pid>.db` is removed on exit. Run with
-//! `cargo bench --bench home_timeline`; `HALQA_BENCH_SECS` changes the duration per point.
+//! `cargo bench --bench home_timeline`; `HALQA_BENCH_SECS` changes the duration per point,
+//! `HALQA_BENCH_READ_POOL` the read pool size, `HALQA_BENCH_ANALYZE=1` runs `ANALYZE` after
+//! seeding, and `HALQA_BENCH_KEEP=1` keeps the database.
 use anyhow::Context;
 use chrono::{Duration as ChronoDuration, Utc};
 use halqa::{
@@ -111,7 +113,15 @@ fn main() -> anyhow::Result<()> {
         let mut config = halqa::Config::defaults()?;
         config.instance.domain = format!("localhost:{port}");
         config.database.url = format!("sqlite://{path}");
+        if let Some(pool) = std::env::var("HALQA_BENCH_READ_POOL")
+            .ok()
+            .and_then(|s| s.parse().ok())
+        {
+            config.database.max_connections = pool;
+        }
         config.federation.debug = true;
+        // One load generator on 127.0.0.1 would hit the per-IP limit within seconds.
+        config.rate_limits.enabled = false;
         println!(
             "config: SQLite (1 writer, read pool of {}), server runtime 2 workers, load runtime 2 workers",
             config.database.max_connections
@@ -126,19 +136,35 @@ fn main() -> anyhow::Result<()> {
     })?;
     let tokens = Arc::new(tokens);
     client_rt.block_on(async {
+        // One HTTP client per connection, built once: building one loads the TLS roots, which
+        // would otherwise land in the measured window.
+        let clients = (0..CONCURRENCY)
+            .map(|_| {
+                reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let load = Load {
+            base: &base,
+            tokens: &tokens,
+            clients: &clients,
+        };
         // Warm-up, then the measured points.
-        load(&base, &tokens, Duration::from_secs(2), 0).await?;
+        load.run(Duration::from_secs(2), 0, CONCURRENCY).await?;
         for (name, depth) in [("home, first page", 0), ("home, max_id 400 back", 400)] {
-            let r = load(&base, &tokens, Duration::from_secs(secs), depth).await?;
+            let r = load
+                .run(Duration::from_secs(secs), depth, CONCURRENCY)
+                .await?;
             println!(
-                "{name}: c={CONCURRENCY} {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} requests, {} errors)",
-                r.rps, r.p50, r.p90, r.p99, r.max, r.count, r.errors
+                "{name}: c={CONCURRENCY} {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} requests, {} errors, {:.0} µs CPU/request)",
+                r.rps, r.p50, r.p90, r.p99, r.max, r.count, r.errors, r.cpu_us
             );
         }
-        let r = load_with(&base, &tokens, Duration::from_secs(secs.min(5)), 0, 1).await?;
+        let r = load.run(Duration::from_secs(secs.min(5)), 0, 1).await?;
         println!(
-            "home, first page: c=1 {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
-            r.rps, r.p50, r.p99
+            "home, first page: c=1 {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({:.0} µs CPU/request)",
+            r.rps, r.p50, r.p99, r.cpu_us
         );
         anyhow::Ok(())
     })?;
@@ -225,6 +251,7 @@ async fn seed(
             created_at: now,
             last_used_at: None,
             revoked_at: None,
+            code_id: None,
         });
         tokens.push(token);
     }
@@ -331,7 +358,13 @@ async fn seed(
         }
     }
     bulk(db, feed.drain(..).map(|m| m.into_active_model()), 5000).await?;
-    db.execute_unprepared("ANALYZE").await?;
+    // The node never runs ANALYZE, so by default neither does the bench. With
+    // HALQA_BENCH_ANALYZE=1 it does: SQLite (built with STAT4 by libsqlite3-sys) then re-plans
+    // every statement whose bound values change, which costs a parse per query.
+    if std::env::var_os("HALQA_BENCH_ANALYZE").is_some() {
+        db.execute_unprepared("ANALYZE").await?;
+        println!("ANALYZE run (sqlite_stat1 and sqlite_stat4 filled)");
+    }
     println!(
         "seed: {USERS} users × {FOLLOWS_PER_USER} follows, {STATUSES} statuses, {} feed rows",
         USERS * FEED_ITEMS
@@ -356,7 +389,29 @@ where
     Ok(())
 }
 
+/// This process's CPU time so far (user + system, from `/proc/self/stat`), in seconds: the
+/// node and the load generator together.
+fn process_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 struct Report {
+    /// Process CPU (node + load generator) per request, in microseconds.
+    cpu_us: f64,
     rps: f64,
     p50: f64,
     p90: f64,
@@ -366,123 +421,123 @@ struct Report {
     errors: usize,
 }
 
-async fn load(
-    base: &str,
-    tokens: &Arc<Vec<String>>,
-    length: Duration,
-    depth: usize,
-) -> anyhow::Result<Report> {
-    load_with(base, tokens, length, depth, CONCURRENCY).await
+/// The load generator: the node's base URL, one token per user, one client per connection.
+struct Load<'a> {
+    base: &'a str,
+    tokens: &'a Arc<Vec<String>>,
+    clients: &'a [reqwest::Client],
 }
 
-/// `concurrency` connections asking random users' home timelines for `length`; with `depth`,
-/// each asks the page `depth` items back (`max_id` of the item there, read once per user).
-async fn load_with(
-    base: &str,
-    tokens: &Arc<Vec<String>>,
-    length: Duration,
-    depth: usize,
-    concurrency: usize,
-) -> anyhow::Result<Report> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for worker in 0..concurrency {
-        let (base, tokens, stop) = (base.to_string(), tokens.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .build()
-                .map_err(anyhow::Error::from)?;
-            let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ (worker as u64 + 1));
-            let mut latencies = Vec::with_capacity(100_000);
-            let mut errors = 0usize;
-            let mut cursors: std::collections::HashMap<usize, String> = Default::default();
-            while !stop.load(Ordering::Relaxed) {
-                let u = rng.below(tokens.len());
-                let mut url = format!("{base}/api/v1/timelines/home?limit=20");
-                if depth > 0 {
-                    let cursor = match cursors.get(&u) {
-                        Some(c) => c.clone(),
-                        None => {
-                            let page: serde_json::Value = client
-                                .get(format!(
-                                    "{base}/api/v1/timelines/home?limit=40&max_id={}",
-                                    i64::MAX
-                                ))
-                                .bearer_auth(&tokens[u])
-                                .send()
-                                .await?
-                                .json()
-                                .await?;
-                            // Walk back `depth` items, 40 at a time.
-                            let mut last = page
-                                .as_array()
-                                .and_then(|a| a.last())
-                                .and_then(|s| s["id"].as_str())
-                                .unwrap_or("0")
-                                .to_string();
-                            for _ in 1..depth / 40 {
+impl Load<'_> {
+    /// `concurrency` connections asking random users' home timelines for `length`; with
+    /// `depth`, each asks the page `depth` items back (`max_id` of the item there, read once
+    /// per user).
+    async fn run(
+        &self,
+        length: Duration,
+        depth: usize,
+        concurrency: usize,
+    ) -> anyhow::Result<Report> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut tasks = Vec::new();
+        for worker in 0..concurrency {
+            let (base, tokens, stop) = (self.base.to_string(), self.tokens.clone(), stop.clone());
+            let client = self.clients[worker % self.clients.len()].clone();
+            tasks.push(tokio::spawn(async move {
+                let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ (worker as u64 + 1));
+                let mut latencies = Vec::with_capacity(100_000);
+                let mut errors = 0usize;
+                let mut cursors: std::collections::HashMap<usize, String> = Default::default();
+                while !stop.load(Ordering::Relaxed) {
+                    let u = rng.below(tokens.len());
+                    let mut url = format!("{base}/api/v1/timelines/home?limit=20");
+                    if depth > 0 {
+                        let cursor = match cursors.get(&u) {
+                            Some(c) => c.clone(),
+                            None => {
                                 let page: serde_json::Value = client
                                     .get(format!(
-                                        "{base}/api/v1/timelines/home?limit=40&max_id={last}"
+                                        "{base}/api/v1/timelines/home?limit=40&max_id={}",
+                                        i64::MAX
                                     ))
                                     .bearer_auth(&tokens[u])
                                     .send()
                                     .await?
                                     .json()
                                     .await?;
-                                if let Some(id) = page
+                                // Walk back `depth` items, 40 at a time.
+                                let mut last = page
                                     .as_array()
                                     .and_then(|a| a.last())
                                     .and_then(|s| s["id"].as_str())
-                                {
-                                    last = id.to_string();
+                                    .unwrap_or("0")
+                                    .to_string();
+                                for _ in 1..depth / 40 {
+                                    let page: serde_json::Value = client
+                                        .get(format!(
+                                            "{base}/api/v1/timelines/home?limit=40&max_id={last}"
+                                        ))
+                                        .bearer_auth(&tokens[u])
+                                        .send()
+                                        .await?
+                                        .json()
+                                        .await?;
+                                    if let Some(id) = page
+                                        .as_array()
+                                        .and_then(|a| a.last())
+                                        .and_then(|s| s["id"].as_str())
+                                    {
+                                        last = id.to_string();
+                                    }
                                 }
+                                cursors.insert(u, last.clone());
+                                last
                             }
-                            cursors.insert(u, last.clone());
-                            last
-                        }
+                        };
+                        url.push_str(&format!("&max_id={cursor}"));
+                    }
+                    let started = Instant::now();
+                    let response = client.get(&url).bearer_auth(&tokens[u]).send().await;
+                    let ok = match response {
+                        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                        _ => false,
                     };
-                    url.push_str(&format!("&max_id={cursor}"));
+                    if ok {
+                        latencies.push(started.elapsed());
+                    } else {
+                        errors += 1;
+                    }
                 }
-                let started = Instant::now();
-                let response = client.get(&url).bearer_auth(&tokens[u]).send().await;
-                let ok = match response {
-                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                    _ => false,
-                };
-                if ok {
-                    latencies.push(started.elapsed());
-                } else {
-                    errors += 1;
-                }
-            }
-            anyhow::Ok((latencies, errors))
-        }));
+                anyhow::Ok((latencies, errors))
+            }));
+        }
+        let started = Instant::now();
+        let cpu_before = process_cpu_secs();
+        tokio::time::sleep(length).await;
+        stop.store(true, Ordering::Relaxed);
+        let mut all = Vec::new();
+        let mut errors = 0;
+        for task in tasks {
+            let (latencies, e) = task.await??;
+            all.extend(latencies);
+            errors += e;
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let cpu = process_cpu_secs() - cpu_before;
+        all.sort();
+        let pct = |p: f64| {
+            all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        Ok(Report {
+            cpu_us: cpu * 1e6 / all.len().max(1) as f64,
+            rps: all.len() as f64 / elapsed,
+            p50: pct(0.50),
+            p90: pct(0.90),
+            p99: pct(0.99),
+            max: all.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+            count: all.len(),
+            errors,
+        })
     }
-    let started = Instant::now();
-    tokio::time::sleep(length).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for task in tasks {
-        let (latencies, e) = task.await??;
-        all.extend(latencies);
-        errors += e;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
-    Ok(Report {
-        rps: all.len() as f64 / elapsed,
-        p50: pct(0.50),
-        p90: pct(0.90),
-        p99: pct(0.99),
-        max: all.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
-        count: all.len(),
-        errors,
-    })
 }

@@ -34,6 +34,8 @@ pub struct StateInner {
     pub http: reqwest::Client,
     /// The node's own actor, which signs fetches.
     pub instance_actor: actor::Model,
+    /// Request counters for the client API's rate limits.
+    pub rate_limits: crate::api::rate_limit::RateLimiter,
 }
 
 impl Deref for AppState {
@@ -62,12 +64,17 @@ pub async fn build(config: Config) -> anyhow::Result<Federation> {
     let ids = IdGenerator::default();
     let instance_actor =
         service::accounts::ensure_instance_actor(&db, &ids, &urls, &config).await?;
+    service::institutions::ensure_local(&db, &ids, &urls, &config).await?;
     let http = federation::http_client(&config)?;
+    let rate_limits = crate::api::rate_limit::RateLimiter::new(&config.rate_limits)
+        .map_err(anyhow::Error::msg)?;
+    let events = service::events::EventBus::for_database(&db);
     let state = AppState(Arc::new(StateInner {
         public_keys: signatures::PublicKeyCache::new(config.federation.public_key_cache_size),
         private_keys: signatures::PrivateKeyCache::new(1024),
         delivery: DeliveryQueue::default(),
-        events: service::events::EventBus::default(),
+        events,
+        rate_limits,
         config,
         db,
         ids,
@@ -89,6 +96,7 @@ pub fn build_router(federation: Federation) -> Router {
         .config
         .server
         .max_inbox_body_bytes;
+    let state = federation.to_request_data().app_data().clone();
     let routes = Router::new()
         .merge(federation::routes::routes(max_inbox_body_bytes))
         .merge(crate::api::routes())
@@ -96,6 +104,11 @@ pub fn build_router(federation: Federation) -> Router {
         .fallback(crate::api::not_found)
         .method_not_allowed_fallback(crate::api::method_not_allowed)
         .layer(FederationMiddleware::new(federation))
+        // Inside CORS, so a 429 still carries the CORS headers browser clients need to read it.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::api::rate_limit::limit,
+        ))
         .layer(crate::api::cors())
         .layer(TraceLayer::new_for_http());
     Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
@@ -142,15 +155,14 @@ pub async fn start(federation: Federation, listener: TcpListener) -> anyhow::Res
     let data = federation.to_request_data();
     let state = data.app_data().clone();
     federation::delivery::release_leases(&state).await?;
-    // The delivery workers and the scheduled jobs (pruning) run until shutdown, as one task.
+    // The delivery workers, the scheduled jobs (pruning, trimming) and the relay of streaming
+    // events between processes (PostgreSQL) run until shutdown, as one task.
     let deliveries = federation::delivery::run_workers(state.clone(), shutdown.subscribe());
-    let jobs = crate::jobs::run(
-        state.db.clone(),
-        state.config.jobs.clone(),
-        shutdown.subscribe(),
-    );
+    let jobs = crate::jobs::run(state.clone(), shutdown.subscribe());
+    let relay = service::events::relay(state.clone(), shutdown.subscribe());
+    let institutions = crate::jobs::institutions::run(federation.clone(), shutdown.subscribe());
     let workers = tokio::spawn(async move {
-        tokio::join!(deliveries, jobs);
+        tokio::join!(deliveries, jobs, relay, institutions);
     });
     let app = build_router(federation.clone());
     let server = tokio::spawn(async move {

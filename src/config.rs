@@ -23,6 +23,8 @@ pub struct Config {
     pub media: MediaConfig,
     pub log: LogConfig,
     pub jobs: JobsConfig,
+    pub institution: InstitutionConfig,
+    pub rate_limits: RateLimitsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -104,6 +106,76 @@ pub struct JobsConfig {
     pub prune_interval_secs: u64,
     pub received_activity_days: u32,
     pub delivery_retention_days: u32,
+    /// Home-feed rows kept per user (newest first); older ones are trimmed.
+    pub home_feed_max_items: u32,
+    /// Uploads never attached to a status are deleted (with their files) after this many hours.
+    pub unattached_media_hours: u32,
+    /// Seconds between sweeps of the status jobs (scheduled statuses, ended polls, poll updates).
+    pub status_interval_secs: u64,
+    /// Seconds a local poll's `Update(Question)` waits after a vote, gathering later votes.
+    pub poll_update_delay_secs: u64,
+}
+
+/// One fixed-window limit: at most `limit` requests per `period_secs` (`src/api/rate_limit.rs`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub limit: u32,
+    pub period_secs: u64,
+}
+
+/// Per-IP, per-token and per-username request limits, as Mastodon's Rack::Attack.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitsConfig {
+    pub enabled: bool,
+    /// Peers (IPs or CIDR ranges) whose `X-Forwarded-For` names the real client.
+    pub trusted_proxies: Vec<String>,
+    pub api_per_token: RateLimit,
+    pub api_per_ip: RateLimit,
+    pub oauth_token_per_ip: RateLimit,
+    pub login_per_ip: RateLimit,
+    pub failed_logins_per_username: RateLimit,
+    pub sign_ups_per_ip: RateLimit,
+}
+
+impl RateLimitsConfig {
+    /// Every limit with its key, for validation and documentation.
+    pub fn limits(&self) -> [(&'static str, RateLimit); 6] {
+        [
+            ("api_per_token", self.api_per_token),
+            ("api_per_ip", self.api_per_ip),
+            ("oauth_token_per_ip", self.oauth_token_per_ip),
+            ("login_per_ip", self.login_per_ip),
+            (
+                "failed_logins_per_username",
+                self.failed_logins_per_username,
+            ),
+            ("sign_ups_per_ip", self.sign_ups_per_ip),
+        ]
+    }
+}
+
+/// The institution running this node (`service::institutions`): seeds its profile on first
+/// start (later edits go through `halqa admin institution set` or the admin API), and how
+/// often the profiles of the other nodes met are refreshed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionConfig {
+    /// Empty: `instance.name`.
+    pub name: String,
+    /// ens, crmef, school, university or other.
+    pub kind: String,
+    pub region: String,
+    pub city: String,
+    /// Language tags; empty: `instance.default_language`.
+    pub languages: Vec<String>,
+    /// Empty: `instance.description`.
+    pub description: String,
+    /// Seconds between NodeInfo refreshes of each known host.
+    pub refresh_interval_secs: u64,
+    /// Hosts refreshed per run of the refresh job.
+    pub refresh_batch: u64,
 }
 
 /// A configuration problem, naming the key and where its value came from.
@@ -197,8 +269,34 @@ impl Config {
         if self.jobs.received_activity_days == 0 {
             return bad("jobs.received_activity_days", "must be at least 1".into());
         }
+        if self.jobs.status_interval_secs == 0 {
+            return bad("jobs.status_interval_secs", "must be at least 1".into());
+        }
         if self.jobs.delivery_retention_days == 0 {
             return bad("jobs.delivery_retention_days", "must be at least 1".into());
+        }
+        if self.jobs.home_feed_max_items == 0 {
+            return bad("jobs.home_feed_max_items", "must be at least 1".into());
+        }
+        if self.jobs.unattached_media_hours == 0 {
+            return bad("jobs.unattached_media_hours", "must be at least 1".into());
+        }
+        for (key, limit) in self.rate_limits.limits() {
+            if limit.limit == 0 || limit.period_secs == 0 {
+                return bad(
+                    &format!("rate_limits.{key}"),
+                    "limit and period_secs must be at least 1".into(),
+                );
+            }
+        }
+        if self.institution.refresh_interval_secs == 0 {
+            return bad(
+                "institution.refresh_interval_secs",
+                "must be at least 1".into(),
+            );
+        }
+        if self.institution.refresh_batch == 0 {
+            return bad("institution.refresh_batch", "must be at least 1".into());
         }
         if !matches!(self.instance.default_language.as_str(), "ar" | "fr" | "en") {
             return bad("instance.default_language", "must be ar, fr or en".into());

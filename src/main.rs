@@ -69,6 +69,11 @@ enum AdminCommand {
     },
     /// Make a local account follow another account, local or remote (`user@host`).
     Follow { username: String, target: String },
+    /// The institution running this node (its profile and Organization actor).
+    Institution {
+        #[command(subcommand)]
+        command: InstitutionCommand,
+    },
     /// Set a local account's PLN profile facets (lists are comma-separated).
     SetFacets {
         username: String,
@@ -87,6 +92,31 @@ enum AdminCommand {
         #[arg(long)]
         seeking_mentor: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum InstitutionCommand {
+    /// Print this node's institution profile.
+    Show,
+    /// Change this node's institution profile (what is not given is kept; "" clears region or
+    /// city). Followers of the institution actor are told.
+    Set {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_parser = ["ens", "crmef", "school", "university", "other"])]
+        kind: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        /// Language tags, comma-separated (e.g. ar,fr).
+        #[arg(long, value_delimiter = ',')]
+        languages: Option<Vec<String>>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Read now the NodeInfo of the known hosts that are due (as the periodic job does).
+    Refresh,
 }
 
 fn main() -> ExitCode {
@@ -227,6 +257,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             accounts::set_facets(&data, actor.id, facets).await?;
             println!("facets of @{} updated", actor.username);
         }
+        AdminCommand::Institution { command } => institution(&data, command).await?,
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)
                 .await
@@ -241,6 +272,51 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                     user.created_at.format("%Y-%m-%d")
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+async fn institution(
+    data: &activitypub_federation::config::Data<halqa::AppState>,
+    command: InstitutionCommand,
+) -> anyhow::Result<()> {
+    use halqa::service::institutions;
+    let show = |row: &halqa::db::entity::institution::Model| {
+        println!("name:        {}", row.name);
+        println!("kind:        {}", row.kind.as_deref().unwrap_or(""));
+        println!("region:      {}", row.region.as_deref().unwrap_or(""));
+        println!("city:        {}", row.city.as_deref().unwrap_or(""));
+        println!("languages:   {}", row.language_list().join(","));
+        println!("description: {}", row.description);
+        println!("actor:       {}", row.actor_url.as_deref().unwrap_or(""));
+    };
+    match command {
+        InstitutionCommand::Show => show(&institutions::local_profile(&data.db.read).await?),
+        InstitutionCommand::Set {
+            name,
+            kind,
+            region,
+            city,
+            languages,
+            description,
+        } => {
+            let patch = institutions::ProfilePatch {
+                name,
+                kind,
+                region,
+                city,
+                languages,
+                description,
+            };
+            show(&institutions::update_profile(data, patch).await?);
+        }
+        InstitutionCommand::Refresh => {
+            let report = institutions::refresh_due(data).await?;
+            println!(
+                "{} hosts refreshed, {} failed",
+                report.refreshed, report.failed
+            );
         }
     }
     Ok(())

@@ -1,10 +1,16 @@
 //! Database migrations for Halqa: one change per file, never edited once landed, portable to
-//! SQLite and PostgreSQL (sea-query builders only, no backend-specific SQL).
+//! SQLite and PostgreSQL: sea-query builders, except the counter triggers of migration 4, which
+//! are raw SQL written once per backend (sea-query has no trigger builder).
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_foundation;
 mod m20261122_000002_client_api;
 mod m20261122_000003_counter_indexes;
+mod m20261122_000004_counter_columns;
+mod m20261122_000005_status_features;
+mod m20261122_000006_server_gaps;
+mod m20261122_000007_institutions;
+mod m20261122_000008_mentorship;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +22,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_client_api::Migration),
             Box::new(m20261122_000003_counter_indexes::Migration),
+            Box::new(m20261122_000004_counter_columns::Migration),
+            Box::new(m20261122_000005_status_features::Migration),
+            Box::new(m20261122_000006_server_gaps::Migration),
+            Box::new(m20261122_000007_institutions::Migration),
+            Box::new(m20261122_000008_mentorship::Migration),
         ]
     }
 }

@@ -145,38 +145,42 @@ pub fn bearer_token(parts: &Parts) -> Option<String> {
     })
 }
 
-/// A live token row by its raw value. Records `last_used_at`, at most once an hour per token so
-/// requests don't each cost a write.
+/// A live token row by its raw value. Records `last_used_at` (see [`record_use`]).
 pub async fn find_token(data: &Data<AppState>, raw: &str) -> AppResult<Option<oauth_token::Model>> {
     let token = db::users::find_token(&data.db.read, &token_hash(raw)).await?;
     if let Some(token) = &token {
-        let now = chrono::Utc::now();
-        let stale = token
-            .last_used_at
-            .is_none_or(|last| now - last > chrono::Duration::hours(1));
-        if stale && let Err(e) = db::oauth::touch_token(&data.db.write, token.id, now).await {
-            tracing::warn!(error = %e, "recording token use");
-        }
+        record_use(data, token).await;
     }
     Ok(token)
 }
 
-/// The user and actor a token acts for; `None` if the token is not a (live) user token.
+/// Records a token's `last_used_at`, at most once an hour per token, so requests don't each
+/// cost a write on the (single SQLite) writer.
+async fn record_use(data: &Data<AppState>, token: &oauth_token::Model) {
+    let now = chrono::Utc::now();
+    let stale = token
+        .last_used_at
+        .is_none_or(|last| now - last > chrono::Duration::hours(1));
+    if stale && let Err(e) = db::oauth::touch_token(&data.db.write, token.id, now).await {
+        tracing::warn!(error = %e, "recording token use");
+    }
+}
+
+/// The user and actor a token acts for, in one query; `None` if the token is not a live user
+/// token or its actor is deleted.
 pub async fn authenticate(data: &Data<AppState>, raw: &str) -> AppResult<Option<Auth>> {
-    let Some(token) = find_token(data, raw).await? else {
+    let Some(found) = db::credentials::user_token(&data.db.read, &token_hash(raw)).await? else {
         return Ok(None);
     };
-    let Some(user_id) = token.user_id else {
-        return Ok(None);
-    };
-    let Some(user) = db::users::get(&data.db.read, user_id).await? else {
-        return Ok(None);
-    };
-    let actor = db::actors::get_by_id(&data.db.read, user.actor_id).await?;
-    if actor.deleted_at.is_some() {
+    if found.actor.deleted_at.is_some() {
         return Ok(None);
     }
-    Ok(Some(Auth { token, user, actor }))
+    record_use(data, &found.token).await;
+    Ok(Some(Auth {
+        token: found.token,
+        user: found.user,
+        actor: found.actor,
+    }))
 }
 
 fn invalid_token() -> AppError {

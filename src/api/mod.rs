@@ -7,6 +7,8 @@ pub mod form;
 pub mod mastodon;
 pub mod oauth;
 pub mod pagination;
+pub mod pln;
+pub mod rate_limit;
 
 use crate::error::{AppError, AppResult};
 use axum::{
@@ -21,6 +23,7 @@ pub fn routes() -> Router {
     Router::new()
         .merge(mastodon::routes())
         .merge(oauth::routes())
+        .merge(pln::routes())
 }
 
 /// CORS as Mastodon: any origin, the API's methods and headers, and `Link` and the rate-limit

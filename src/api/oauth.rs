@@ -12,7 +12,10 @@ pub mod token;
 
 use crate::{
     AppState,
-    api::auth::{scope_allows, validate_scopes},
+    api::{
+        auth::{scope_allows, validate_scopes},
+        rate_limit::{Rule, Throttled},
+    },
     db::{
         self,
         entity::{actor, local_user, oauth_app, oauth_token},
@@ -62,6 +65,8 @@ pub struct OAuthError {
     pub status: StatusCode,
     pub code: &'static str,
     pub description: String,
+    /// Set when a rate limit refused the request: answered as 429 with its headers.
+    pub throttled: Option<Throttled>,
 }
 
 impl OAuthError {
@@ -70,6 +75,18 @@ impl OAuthError {
             status,
             code,
             description: description.into(),
+            throttled: None,
+        }
+    }
+    /// 429: too many wrong passwords for the account (see `rate_limits`).
+    pub fn throttled(throttled: Throttled) -> Self {
+        OAuthError {
+            throttled: Some(throttled),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many requests",
+            )
         }
     }
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -122,6 +139,11 @@ impl From<sea_orm::DbErr> for OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
+        if let Some(throttled) = self.throttled {
+            let mut response = throttled.into_response();
+            no_store(response.headers_mut());
+            return response;
+        }
         let mut response = (
             self.status,
             Json(serde_json::json!({
@@ -271,19 +293,39 @@ pub fn scope_param(value: &serde_json::Value) -> Option<String> {
 /// A hash to check passwords against when the login names nobody, so both cases take as long.
 static DUMMY_HASH: tokio::sync::OnceCell<Option<String>> = tokio::sync::OnceCell::const_new();
 
+/// Why [`check_login`] refused a login.
+#[derive(Debug)]
+pub enum LoginRefused {
+    /// Unknown login, wrong password or a deleted account (indistinguishable on purpose).
+    Wrong,
+    /// Too many wrong passwords for this account lately: refused without checking
+    /// (`rate_limits.failed_logins_per_username`).
+    Throttled(Throttled),
+}
+
 /// The local user a login (username, `@username`, `username@our.domain` or email) and password
-/// name, if both are right and the account is live.
+/// name, if both are right, the account is live and it has not had too many wrong passwords
+/// lately. Wrong passwords are counted per account (per login string when it names nobody), so
+/// every spelling of a login shares one limit.
 pub async fn check_login(
     data: &Data<AppState>,
     login: &str,
     password: &str,
-) -> AppResult<Option<(local_user::Model, actor::Model)>> {
+) -> AppResult<Result<(local_user::Model, actor::Model), LoginRefused>> {
     let login = login.trim().trim_start_matches('@');
     let found = find_login(data, login).await?;
-    match found {
+    let key = match &found {
+        Some((user, _)) => format!("user:{}", user.id),
+        None => format!("login:{}", login.to_lowercase()),
+    };
+    let limiter = &data.rate_limits;
+    if let Err(throttled) = limiter.peek(Rule::FailedLoginsPerUsername, &key) {
+        return Ok(Err(LoginRefused::Throttled(throttled)));
+    }
+    let accepted = match found {
         Some((user, actor)) => {
             let ok = verify_password(password.to_string(), user.password_hash.clone()).await;
-            Ok(ok.then_some((user, actor)))
+            ok.then_some((user, actor))
         }
         None => {
             let dummy = DUMMY_HASH
@@ -296,7 +338,14 @@ pub async fn check_login(
             if let Some(hash) = dummy {
                 verify_password(password.to_string(), hash.clone()).await;
             }
-            Ok(None)
+            None
+        }
+    };
+    match accepted {
+        Some(found) => Ok(Ok(found)),
+        None => {
+            limiter.hit(Rule::FailedLoginsPerUsername, &key);
+            Ok(Err(LoginRefused::Wrong))
         }
     }
 }
@@ -343,13 +392,15 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
-/// Creates a token (and a refresh token unless it is an app-only token) on `db`.
+/// Creates a token (and a refresh token unless it is an app-only token) on `db`, remembering
+/// the authorization code it comes from (for a refresh: the code of the token refreshed).
 pub async fn issue_token(
     db: &impl ConnectionTrait,
     data: &Data<AppState>,
     app_id: i64,
     user_id: Option<i64>,
     scopes: String,
+    code_id: Option<i64>,
 ) -> AppResult<TokenResponse> {
     let access = random_token(32);
     let refresh = user_id.map(|_| random_token(32));
@@ -366,6 +417,7 @@ pub async fn issue_token(
             created_at: Set(now),
             last_used_at: Set(None),
             revoked_at: Set(None),
+            code_id: Set(code_id),
         },
     )
     .await?;

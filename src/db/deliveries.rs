@@ -1,6 +1,7 @@
 //! Queries on the delivery queue (`outgoing_activity`, `delivery`) and host health
-//! (`remote_host`): enqueue in the caller's transaction, claim due rows with a lease, record
-//! outcomes in batches.
+//! (`remote_host`: failure days, the unavailable mark, and the circuit breaker's consecutive
+//! failures and cool-down, shared by every process and kept across restarts): enqueue in the
+//! caller's transaction, claim due rows with a lease, record outcomes in batches.
 use crate::{
     db::entity::{delivery, outgoing_activity, remote_host},
     error::AppResult,
@@ -199,12 +200,14 @@ pub struct Outcome {
     pub host_reachable: bool,
 }
 
-/// Records a batch of outcomes and host health in one transaction. Returns the hosts that just
-/// became unavailable.
+/// Records a batch of outcomes and host health in one transaction: a host that answered is
+/// cleared; one that did not gets one more consecutive failure and a cool-down of
+/// `cooldown(consecutive failures)`. Returns the hosts that just became unavailable.
 pub async fn record_outcomes<C: TransactionTrait>(
     db: &C,
     outcomes: &[Outcome],
     unavailable_after_days: i32,
+    cooldown: impl Fn(i32) -> Duration,
 ) -> AppResult<Vec<String>> {
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -246,13 +249,23 @@ pub async fn record_outcomes<C: TransactionTrait>(
                 last_failure_at: Set(None),
                 last_success_at: Set(None),
                 unavailable: Set(false),
+                consecutive_failures: Set(0),
+                cooldown_until: Set(None),
             },
         };
         if reachable {
             row.failure_days = Set(0);
             row.last_success_at = Set(Some(now));
             row.unavailable = Set(false);
+            row.consecutive_failures = Set(0);
+            row.cooldown_until = Set(None);
         } else {
+            let failures = existing
+                .as_ref()
+                .map_or(0, |m| m.consecutive_failures)
+                .saturating_add(1);
+            row.consecutive_failures = Set(failures);
+            row.cooldown_until = Set(Some(now + cooldown(failures)));
             let last_day = existing
                 .as_ref()
                 .and_then(|m| m.last_failure_at)
@@ -297,6 +310,51 @@ async fn skip_pending_for_host(db: &impl ConnectionTrait, host: &str) -> AppResu
     Ok(())
 }
 
+/// A host the circuit breaker is holding back: how many delivery batches in a row it did not
+/// answer, and until when nothing is sent to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingHost {
+    pub host: String,
+    pub consecutive_failures: i32,
+    pub cooldown_until: Option<DateTime<Utc>>,
+}
+
+/// Available hosts whose latest deliveries failed (recorded by any process, before or since the
+/// last restart).
+pub async fn failing_hosts(db: &impl ConnectionTrait) -> AppResult<Vec<FailingHost>> {
+    let rows: Vec<(String, i32, Option<DateTime<Utc>>)> = remote_host::Entity::find()
+        .select_only()
+        .column(remote_host::Column::Host)
+        .column(remote_host::Column::ConsecutiveFailures)
+        .column(remote_host::Column::CooldownUntil)
+        .filter(remote_host::Column::ConsecutiveFailures.gt(0))
+        .filter(remote_host::Column::Unavailable.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(host, consecutive_failures, cooldown_until)| FailingHost {
+            host,
+            consecutive_failures,
+            cooldown_until,
+        })
+        .collect())
+}
+
+/// Hosts whose latest delivery got an answer: they may take several deliveries at once.
+pub async fn answering_hosts(db: &impl ConnectionTrait) -> AppResult<Vec<String>> {
+    Ok(remote_host::Entity::find()
+        .select_only()
+        .column(remote_host::Column::Host)
+        .filter(remote_host::Column::ConsecutiveFailures.eq(0))
+        .filter(remote_host::Column::LastSuccessAt.is_not_null())
+        .filter(remote_host::Column::Unavailable.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Hosts currently marked unavailable.
 pub async fn unavailable_hosts(db: &impl ConnectionTrait) -> AppResult<Vec<String>> {
     Ok(remote_host::Entity::find()
@@ -308,18 +366,24 @@ pub async fn unavailable_hosts(db: &impl ConnectionTrait) -> AppResult<Vec<Strin
         .await?)
 }
 
-/// A host showed signs of life (it sent us a signed activity): clear its failures and make its
-/// pending deliveries due now. Returns whether anything changed.
+/// A host showed signs of life (it sent us a signed activity): clear its failures and
+/// cool-down and make its pending deliveries due now. Returns whether anything changed.
 pub async fn host_is_back(db: &impl ConnectionTrait, host: &str) -> AppResult<bool> {
     let now = Utc::now();
     let cleared = remote_host::Entity::update_many()
         .col_expr(remote_host::Column::Unavailable, Expr::value(false))
         .col_expr(remote_host::Column::FailureDays, Expr::value(0))
+        .col_expr(remote_host::Column::ConsecutiveFailures, Expr::value(0))
+        .col_expr(
+            remote_host::Column::CooldownUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(remote_host::Column::Host.eq(host))
         .filter(
             remote_host::Column::Unavailable
                 .eq(true)
-                .or(remote_host::Column::FailureDays.gt(0)),
+                .or(remote_host::Column::FailureDays.gt(0))
+                .or(remote_host::Column::ConsecutiveFailures.gt(0)),
         )
         .exec(db)
         .await?

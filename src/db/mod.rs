@@ -1,13 +1,16 @@
 //! Database access: connecting (SQLite with one writer and a small read pool, or a PostgreSQL
 //! pool), migrating, and the query modules. All sea-orm code lives under `db/`.
 pub mod actors;
+pub mod credentials;
 pub mod deliveries;
 pub mod entity;
 pub mod filters;
 pub mod follows;
 pub mod instance;
+pub mod institutions;
 pub mod lists;
 pub mod media;
+pub mod mentorship;
 pub mod notifications;
 pub mod oauth;
 pub mod paging;
@@ -131,3 +134,4 @@ pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
 }
+

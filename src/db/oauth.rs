@@ -1,5 +1,6 @@
 //! Queries on `oauth_app`, `oauth_code` and `oauth_token`: registering apps, issuing and
-//! consuming authorization codes (single use), and issuing, rotating, revoking and touching tokens.
+//! consuming authorization codes (single use; a replay revokes the tokens the code issued), and
+//! issuing, rotating, revoking and touching tokens.
 //! Secrets, codes and tokens are looked up by their SHA-256 hashes only.
 use crate::{
     db::entity::{oauth_app, oauth_code, oauth_token},
@@ -35,13 +36,17 @@ pub async fn get_app(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<oau
     Ok(oauth_app::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Stores an authorization code, clearing out expired ones on the way.
+/// How long a code is kept after it expires, so that a replay of a redeemed code is still
+/// recognised (and revokes its tokens) rather than looking merely expired.
+const KEEP_EXPIRED_CODES: Duration = Duration::days(1);
+
+/// Stores an authorization code, clearing out long-expired ones on the way.
 pub async fn insert_code(
     db: &impl ConnectionTrait,
     row: oauth_code::ActiveModel,
 ) -> AppResult<oauth_code::Model> {
     oauth_code::Entity::delete_many()
-        .filter(oauth_code::Column::ExpiresAt.lt(Utc::now()))
+        .filter(oauth_code::Column::ExpiresAt.lt(Utc::now() - KEEP_EXPIRED_CODES))
         .exec(db)
         .await?;
     Ok(row.insert(db).await?)
@@ -58,10 +63,28 @@ pub async fn find_code(
         .await?)
 }
 
-/// Deletes a code; `false` if it was already gone (another request used it first).
+/// Marks a code redeemed; `false` if it already was (another request used it first). The row
+/// stays, so a replay can be told apart from an unknown code.
 pub async fn consume_code(db: &impl ConnectionTrait, id: i64) -> AppResult<bool> {
-    let result = oauth_code::Entity::delete_by_id(id).exec(db).await?;
+    let result = oauth_code::Entity::update_many()
+        .col_expr(oauth_code::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(oauth_code::Column::Id.eq(id))
+        .filter(oauth_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Revokes every live token issued from code `code_id` (directly or by refreshing one that
+/// was): a replayed code means it leaked (RFC 6749 §4.1.2). Returns how many were revoked.
+pub async fn revoke_tokens_of_code(db: &impl ConnectionTrait, code_id: i64) -> AppResult<u64> {
+    let result = oauth_token::Entity::update_many()
+        .col_expr(oauth_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(oauth_token::Column::CodeId.eq(code_id))
+        .filter(oauth_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Stores a token row.

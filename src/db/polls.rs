@@ -1,5 +1,6 @@
-//! Queries on polls: the poll row of a post (options and counts as JSON arrays), votes, and the
-//! counts a remote poll's author reports.
+//! Queries on polls: the poll row of a post (options and counts as JSON arrays), votes, the
+//! counts a remote poll's author reports, and the two markers the status jobs claim: a pending
+//! `Update(Question)` (`update_due_at`) and a closing not yet handled (`closed_at` unset).
 use crate::{
     db::entity::{poll, poll_vote},
     error::AppResult,
@@ -7,7 +8,7 @@ use crate::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 
 /// The poll of a post, if it has one.
@@ -56,7 +57,11 @@ pub async fn put(db: &impl ConnectionTrait, post_id: i64, state: PollState) -> A
     }
     let mut counts = state.counts;
     counts.resize(state.options.len(), 0);
-    let row = poll::ActiveModel {
+    // A poll given a new end (an edit that starts it over) will close again.
+    let reopened = existing
+        .as_ref()
+        .is_some_and(|e| e.expires_at != state.expires_at);
+    let mut row = poll::ActiveModel {
         post_id: Set(post_id),
         options: Set(json(&state.options)),
         vote_counts: Set(json(&counts)),
@@ -65,7 +70,11 @@ pub async fn put(db: &impl ConnectionTrait, post_id: i64, state: PollState) -> A
         voters_count: Set(state.voters_count),
         expires_at: Set(state.expires_at),
         updated_at: Set(Utc::now()),
+        ..Default::default()
     };
+    if reopened {
+        row.closed_at = Set(None);
+    }
     if existing.is_some() {
         row.update(db).await?;
     } else {
@@ -182,4 +191,107 @@ pub async fn voters(
         .filter(actor::Column::Id.is_in(ids))
         .all(db)
         .await?)
+}
+
+/// Asks for one `Update(Question)` of poll `post_id` at `due`, unless one is already waiting
+/// (votes in the meantime ride on that one).
+pub async fn request_update(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    due: DateTime<Utc>,
+) -> AppResult<()> {
+    poll::Entity::update_many()
+        .col_expr(poll::Column::UpdateDueAt, Expr::value(Some(due)))
+        .filter(poll::Column::PostId.eq(post_id))
+        .filter(poll::Column::UpdateDueAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Polls whose waiting `Update(Question)` is due at `now`, oldest first.
+pub async fn updates_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> AppResult<Vec<i64>> {
+    Ok(poll::Entity::find()
+        .select_only()
+        .column(poll::Column::PostId)
+        .filter(poll::Column::UpdateDueAt.lte(now))
+        .order_by_asc(poll::Column::UpdateDueAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Takes the waiting update of `post_id` (in the transaction that sends it); false when it is
+/// not due or another process took it first.
+pub async fn claim_update(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    Ok(poll::Entity::update_many()
+        .col_expr(
+            poll::Column::UpdateDueAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(poll::Column::PostId.eq(post_id))
+        .filter(poll::Column::UpdateDueAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Polls that ended by `now` and whose closing was not handled yet, oldest first.
+pub async fn closings_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> AppResult<Vec<i64>> {
+    Ok(poll::Entity::find()
+        .select_only()
+        .column(poll::Column::PostId)
+        .filter(poll::Column::ClosedAt.is_null())
+        .filter(poll::Column::ExpiresAt.lte(now))
+        .order_by_asc(poll::Column::ExpiresAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Marks the closing of `post_id` handled (in the transaction that handles it), also taking
+/// any waiting update (the closing sends the last one); false when another process did.
+pub async fn claim_closing(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    Ok(poll::Entity::update_many()
+        .col_expr(poll::Column::ClosedAt, Expr::value(Some(now)))
+        .col_expr(
+            poll::Column::UpdateDueAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(poll::Column::PostId.eq(post_id))
+        .filter(poll::Column::ClosedAt.is_null())
+        .filter(poll::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// The local accounts that voted in a poll.
+pub async fn local_voter_ids(db: &impl ConnectionTrait, post_id: i64) -> AppResult<Vec<i64>> {
+    Ok(voters(db, post_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.local)
+        .map(|a| a.id)
+        .collect())
 }

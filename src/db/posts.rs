@@ -1,9 +1,19 @@
 //! Queries on posts and their mentions and tags: lookups, local inserts, remote upserts,
 //! soft deletes, favourites and the author's public post list for the outbox.
+//! Edit revisions live in [`revisions`], pins in [`pins`], thread roots and muted
+//! conversations in [`threads`], statuses waiting to be published in [`scheduled`].
+pub mod pins;
+pub mod revisions;
+pub mod scheduled;
+pub mod threads;
+
+pub use revisions::{
+    RevisionMedia, RevisionPoll, media_by_ids, revision_media, revision_poll, revisions,
+    save_revision,
+};
+
 use crate::{
-    db::entity::{
-        actor, bookmark, favourite, idempotency_key, post, post_edit, post_mention, post_tag,
-    },
+    db::entity::{actor, bookmark, favourite, idempotency_key, post, post_mention, post_tag},
     db::paging::Cursor,
     error::{AppError, AppResult},
     ids::IdGenerator,
@@ -384,37 +394,6 @@ pub async fn count_reblogs_and_replies(
         .count(db)
         .await?;
     Ok((reblogs, replies))
-}
-
-/// Stores `post` as it is now as an earlier revision (before an edit replaces it).
-pub async fn save_revision(
-    db: &impl ConnectionTrait,
-    ids: &IdGenerator,
-    post: &post::Model,
-) -> AppResult<()> {
-    post_edit::ActiveModel {
-        id: Set(ids.next()),
-        post_id: Set(post.id),
-        content: Set(post.content.clone()),
-        summary: Set(post.summary.clone()),
-        sensitive: Set(post.sensitive),
-        created_at: Set(post.edited_at.unwrap_or(post.published_at)),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Earlier revisions of a post, oldest first.
-pub async fn revisions(
-    db: &impl ConnectionTrait,
-    post_id: i64,
-) -> AppResult<Vec<post_edit::Model>> {
-    Ok(post_edit::Entity::find()
-        .filter(post_edit::Column::PostId.eq(post_id))
-        .order_by_asc(post_edit::Column::Id)
-        .all(db)
-        .await?)
 }
 
 /// The live direct replies of any of `parent_ids`, oldest first.

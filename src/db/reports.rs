@@ -30,3 +30,20 @@ pub async fn against(db: &impl ConnectionTrait, target_id: i64) -> AppResult<Vec
         .all(db)
         .await?)
 }
+
+/// Reports by id (for the `admin.report` notifications of a page), in one query.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, report::Model>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(report::Entity::find()
+        .filter(report::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}

@@ -406,37 +406,28 @@ pub async fn list_page(
 }
 
 /// The actors `viewer` muted (live mutes) or blocked, and those who blocked the viewer: whose
-/// posts timelines leave out.
+/// posts timelines leave out. One query.
 pub async fn excluded_authors(db: &impl ConnectionTrait, viewer: i64) -> AppResult<Vec<i64>> {
-    use crate::db::entity::mute;
-    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
-    let now = chrono::Utc::now();
-    let mutes: Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)> = mute::Entity::find()
-        .select_only()
-        .column(mute::Column::TargetId)
-        .column(mute::Column::ExpiresAt)
-        .filter(mute::Column::ActorId.eq(viewer))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut ids: Vec<i64> = mutes
-        .into_iter()
-        .filter(|(_, expires)| expires.is_none_or(|e| e > now))
-        .map(|(id, _)| id)
-        .collect();
     let rows = db
         .query_all_raw(stmt(
             db.get_database_backend(),
-            "SELECT target_id AS id FROM block WHERE actor_id = ? \
+            "SELECT target_id AS id FROM mute WHERE actor_id = ? \
+             AND (expires_at IS NULL OR expires_at > ?) \
+             UNION SELECT target_id AS id FROM block WHERE actor_id = ? \
              UNION SELECT actor_id AS id FROM block WHERE target_id = ?",
-            vec![viewer.into(), viewer.into()],
+            vec![
+                viewer.into(),
+                chrono::Utc::now().into(),
+                viewer.into(),
+                viewer.into(),
+            ],
         ))
         .await?;
-    for row in rows {
-        ids.push(row.try_get::<i64>("", "id")?);
-    }
+    let mut ids = rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<Vec<_>, _>>()?;
     ids.sort_unstable();
-    ids.dedup();
     Ok(ids)
 }
 

@@ -1,5 +1,5 @@
 //! The JSON-LD `@context` this node sends: ActivityStreams, security, Mastodon's extension terms
-//! and Halqa's own namespace for PLN facets.
+//! and Halqa's own namespace for PLN facets and institutions.
 use serde_json::{Value, json};
 
 /// Namespace of Halqa's own terms (PLN facets, mentorship, resources).
@@ -7,7 +7,7 @@ pub const HALQA_NS: &str = "https://w3id.org/halqa/ns#";
 
 /// The `@context` of every document and activity we serve or send.
 pub fn default_context() -> Value {
-    json!([
+    let mut context = json!([
         "https://www.w3.org/ns/activitystreams",
         "https://w3id.org/security/v1",
         {
@@ -28,7 +28,77 @@ pub fn default_context() -> Value {
             "openToMentor": "halqa:openToMentor",
             "seekingMentor": "halqa:seekingMentor"
         }
-    ])
+    ]);
+    if let Some(terms) = context.get_mut(2).and_then(Value::as_object_mut) {
+        terms.extend(profile_terms());
+        // Mastodon's pinned statuses collection on actors.
+        terms.insert(
+            "featured".into(),
+            json!({"@id": "toot:featured", "@type": "@id"}),
+        );
+        terms.extend(mentorship_terms());
+    }
+    context
+}
+
+/// Terms of PLN profiles and institutions: the marker of derived facet fields and the
+/// Organization actor's profile (kept apart: one `json!` of every term overflows the macro's
+/// recursion limit).
+fn profile_terms() -> serde_json::Map<String, Value> {
+    let terms = json!({
+        "facet": "halqa:facet",
+        "institutionKind": "halqa:institutionKind",
+        "city": "halqa:city",
+        "knowsLanguage": "schema:knowsLanguage"
+    });
+    match terms {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Terms of mentorship: FEP-0837 (ValueFlows `vf:` and units `om2:`, as the FEP maps them) and
+/// Halqa's offer facets and mentorship space.
+fn mentorship_terms() -> serde_json::Map<String, Value> {
+    let terms = json!({
+        "vf": "https://w3id.org/valueflows/ont/vf#",
+        "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+        "Proposal": "vf:Proposal",
+        "Intent": "vf:Intent",
+        "Agreement": "vf:Agreement",
+        "Commitment": "vf:Commitment",
+        "purpose": "vf:purpose",
+        "action": "vf:action",
+        "unitBased": "vf:unitBased",
+        "publishes": "vf:publishes",
+        "reciprocal": "vf:reciprocal",
+        "resourceConformsTo": "vf:resourceConformsTo",
+        "resourceQuantity": "vf:resourceQuantity",
+        "availableQuantity": "vf:availableQuantity",
+        "minimumQuantity": "vf:minimumQuantity",
+        "stipulates": "vf:stipulates",
+        "stipulatesReciprocal": "vf:stipulatesReciprocal",
+        "satisfies": "vf:satisfies",
+        "hasUnit": "om2:hasUnit",
+        "hasNumericalValue": "om2:hasNumericalValue",
+        "inLanguage": "schema:inLanguage",
+        "mentoringFormat": "halqa:mentoringFormat",
+        "capacity": "halqa:capacity",
+        "offerState": "halqa:offerState",
+        "offerNote": {"@id": "halqa:offerNote", "@type": "@id"},
+        "mentorshipOffer": {"@id": "halqa:mentorshipOffer", "@type": "@id"},
+        "goals": "halqa:goals",
+        "MentorshipGoal": "halqa:MentorshipGoal",
+        "MentorshipMeeting": "halqa:MentorshipMeeting",
+        "MentorshipMessage": "halqa:MentorshipMessage",
+        "done": "halqa:done",
+        "meetingDate": "halqa:meetingDate",
+        "nextSteps": "halqa:nextSteps"
+    });
+    match terms {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
 }
 
 /// The public collection, in its three accepted spellings.

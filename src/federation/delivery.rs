@@ -11,6 +11,12 @@
 //! failure), a timeout cools the host down like a refused connection, and a delivery still
 //! unanswered after [`SLOW_AFTER`] gives its slot back and waits in a separate, bounded overflow
 //! pool, so the `delivery_concurrency` slots stay with hosts that answer.
+//!
+//! The cool-down is a circuit breaker that lengthens with each failure in a row ([`cooldown`]:
+//! one minute, doubling, at most an hour). It is recorded on `remote_host` with the outcomes and
+//! read back on start and every [`HOST_STATE_REFRESH`], so a restarted process (or another
+//! process on the same PostgreSQL) keeps leaving a dead host alone instead of trying it again at
+//! once; which hosts answered is read back too.
 use crate::{
     AppState,
     db::{self, deliveries::Outcome, entity::delivery},
@@ -30,9 +36,15 @@ const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 /// bounds how long work enqueued by another process (the CLI, another node process on the same
 /// PostgreSQL) waits. One indexed query every few seconds costs nothing measurable.
 const MAX_IDLE: Duration = Duration::from_secs(5);
-/// After a connection failure or a timeout, other deliveries to that host wait this long
-/// (circuit breaker).
+/// After a connection failure or a timeout, other deliveries to that host wait this long; each
+/// further failure in a row doubles it, up to [`MAX_HOST_COOLDOWN`] (circuit breaker).
 const HOST_COOLDOWN: Duration = Duration::from_secs(60);
+/// Longest cool-down of a host that keeps failing (a dead host is tried about hourly, one
+/// delivery at a time, until it answers or is marked unavailable).
+const MAX_HOST_COOLDOWN: Duration = Duration::from_secs(3600);
+/// How often the hosts' persisted state (unavailable marks, other processes' cool-downs) is
+/// read again.
+const HOST_STATE_REFRESH: Duration = Duration::from_secs(30);
 /// A delivery unanswered for this long stops holding one of the `delivery_concurrency` slots and
 /// waits in the overflow pool instead. Most inboxes answer in a few hundred milliseconds; a slower
 /// one is not cut off (that is `delivery_timeout_secs`), it only stops blocking other hosts, and
@@ -89,6 +101,15 @@ pub fn retry_delay(
     (now + delay - first_attempt_at <= GIVE_UP_AFTER).then_some(delay)
 }
 
+/// The cool-down after `failures` failures in a row: [`HOST_COOLDOWN`], doubling, at most
+/// [`MAX_HOST_COOLDOWN`].
+pub fn cooldown(failures: i32) -> Duration {
+    let doublings = failures.clamp(1, 16) - 1;
+    HOST_COOLDOWN
+        .saturating_mul(1u32 << doublings)
+        .min(MAX_HOST_COOLDOWN)
+}
+
 /// Frees leases left by a previous run of this node (called before the workers start).
 pub async fn release_leases(state: &AppState) -> anyhow::Result<()> {
     let released = db::deliveries::release_leases(&state.db.write)
@@ -107,6 +128,8 @@ struct Hosts {
     per_host: usize,
     in_flight: HashMap<String, usize>,
     cooling: HashMap<String, Instant>,
+    /// Failures in a row of hosts that are failing (how long their next cool-down lasts).
+    failures: HashMap<String, i32>,
     /// Hosts whose latest delivery from this process got an HTTP answer (other than 5xx). Only
     /// they get `delivery_concurrency_per_host` deliveries at once; a host not tried yet, or whose
     /// last attempt timed out, failed to connect or got a 5xx, gets one at a time.
@@ -150,19 +173,45 @@ impl Hosts {
         self.cooling.values().min().copied()
     }
 
+    /// Takes in the persisted state of hosts that are failing (from an earlier run or another
+    /// process): their failure count and cool-down, whichever lasts longer.
+    fn merge_failing(&mut self, failing: &[db::deliveries::FailingHost], now: DateTime<Utc>) {
+        let instant_now = Instant::now();
+        for host in failing {
+            self.answered.remove(&host.host);
+            let failures = self.failures.entry(host.host.clone()).or_insert(0);
+            *failures = (*failures).max(host.consecutive_failures);
+            if let Some(left) = host
+                .cooldown_until
+                .and_then(|until| (until - now).to_std().ok())
+            {
+                let until = instant_now + left;
+                let cooling = self.cooling.entry(host.host.clone()).or_insert(until);
+                *cooling = (*cooling).max(until);
+            }
+        }
+    }
+
     fn started(&mut self, host: &str) {
         *self.in_flight.entry(host.to_string()).or_insert(0) += 1;
     }
 
     /// A delivery to `host` ended; `reachable`: the host answered (not a 5xx). A timeout counts
-    /// as unreachable, like a refused connection.
+    /// as unreachable, like a refused connection. Deliveries that were in flight together and
+    /// fail together count as one failure (the first starts the cool-down).
     fn finished(&mut self, host: &str, reachable: bool) {
+        let now = Instant::now();
         if reachable {
             self.answered.insert(host.to_string());
+            self.failures.remove(host);
         } else {
             self.answered.remove(host);
-            self.cooling
-                .insert(host.to_string(), Instant::now() + HOST_COOLDOWN);
+            if self.cooling.get(host).is_none_or(|until| *until <= now) {
+                let failures = self.failures.entry(host.to_string()).or_insert(0);
+                *failures = failures.saturating_add(1);
+                self.cooling
+                    .insert(host.to_string(), now + cooldown(*failures));
+            }
         }
         if let Some(n) = self.in_flight.get_mut(host) {
             *n = n.saturating_sub(1);
@@ -188,7 +237,11 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let (outcomes_tx, outcomes_rx) = mpsc::unbounded_channel::<Outcome>();
     let writer = tokio::spawn(write_outcomes(state.clone(), outcomes_rx));
     let mut unavailable: HashSet<String> = HashSet::new();
-    let mut unavailable_read = Instant::now() - Duration::from_secs(3600);
+    match db::deliveries::answering_hosts(&state.db.read).await {
+        Ok(answering) => lock(&hosts).answered.extend(answering),
+        Err(e) => tracing::warn!(error = %e, "reading which hosts answer deliveries"),
+    }
+    let mut host_state_read: Option<Instant> = None;
 
     loop {
         if *shutdown.borrow() {
@@ -201,11 +254,15 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 h.cooling.remove(host);
             }
         }
-        if unavailable_read.elapsed() > Duration::from_secs(30) {
+        if host_state_read.is_none_or(|at| at.elapsed() > HOST_STATE_REFRESH) {
             if let Ok(list) = db::deliveries::unavailable_hosts(&state.db.read).await {
                 unavailable = list.into_iter().collect();
             }
-            unavailable_read = Instant::now();
+            match db::deliveries::failing_hosts(&state.db.read).await {
+                Ok(failing) => lock(&hosts).merge_failing(&failing, Utc::now()),
+                Err(e) => tracing::warn!(error = %e, "reading the hosts' cool-downs"),
+            }
+            host_state_read = Some(Instant::now());
         }
         let (excluded, in_flight) = {
             let mut h = lock(&hosts);
@@ -487,6 +544,9 @@ async fn write_outcomes(state: AppState, mut rx: mpsc::UnboundedReceiver<Outcome
             &state.db.write,
             &batch,
             state.config.federation.unavailable_after_days,
+            |failures| {
+                chrono::Duration::from_std(cooldown(failures)).unwrap_or(chrono::Duration::hours(1))
+            },
         )
         .await
         {
@@ -542,6 +602,67 @@ mod tests {
                 .excluded(&HashSet::from([host.clone()]))
                 .contains(&host)
         );
+    }
+
+    #[test]
+    fn the_cooldown_doubles_with_failures_in_a_row_up_to_an_hour() {
+        let minutes = |n| cooldown(n).as_secs() / 60;
+        assert_eq!(
+            (minutes(0), minutes(1), minutes(2), minutes(3)),
+            (1, 1, 2, 4)
+        );
+        assert_eq!((minutes(7), minutes(8), minutes(500)), (60, 60, 60));
+
+        let mut hosts = Hosts::new(4);
+        let host = "dead.example".to_string();
+        for _ in 0..3 {
+            hosts.started(&host);
+        }
+        // Three deliveries failing together are one failure.
+        for _ in 0..3 {
+            hosts.finished(&host, false);
+        }
+        assert_eq!(hosts.failures[&host], 1);
+        hosts.cooling.clear();
+        hosts.started(&host);
+        hosts.finished(&host, false);
+        assert_eq!(hosts.failures[&host], 2);
+        let until = hosts.cooling[&host];
+        assert!(until > Instant::now() + Duration::from_secs(100));
+        hosts.started(&host);
+        hosts.finished(&host, true);
+        assert!(!hosts.failures.contains_key(&host));
+    }
+
+    #[test]
+    fn persisted_failures_and_cooldowns_are_taken_in() {
+        let now = Utc::now();
+        let mut hosts = Hosts::new(4);
+        let (dead, past) = ("dead.example".to_string(), "past.example".to_string());
+        hosts.answered.insert(dead.clone());
+        hosts.merge_failing(
+            &[
+                db::deliveries::FailingHost {
+                    host: dead.clone(),
+                    consecutive_failures: 3,
+                    cooldown_until: Some(now + chrono::Duration::minutes(4)),
+                },
+                db::deliveries::FailingHost {
+                    host: past.clone(),
+                    consecutive_failures: 1,
+                    cooldown_until: Some(now - chrono::Duration::minutes(1)),
+                },
+            ],
+            now,
+        );
+        let excluded = hosts.excluded(&HashSet::new());
+        assert!(excluded.contains(&dead) && !excluded.contains(&past));
+        assert_eq!(hosts.limit(&dead), 1);
+        assert_eq!((hosts.failures[&dead], hosts.failures[&past]), (3, 1));
+        // The next failure of the dead host lengthens the cool-down from there.
+        hosts.cooling.clear();
+        hosts.finished(&dead, false);
+        assert_eq!(hosts.failures[&dead], 4);
     }
 
     #[test]

@@ -41,8 +41,10 @@ pub fn routes(max_body: usize) -> Router {
         .route("/users/{name}/outbox", get(get_outbox))
         .route("/users/{name}/followers", get(get_followers))
         .route("/users/{name}/following", get(get_following))
+        .route("/users/{name}/collections/featured", get(get_featured))
         .route("/users/{name}/statuses/{id}", get(get_note))
         .route("/activities/{id}", get(get_activity))
+        .route("/mentorship/offers/{id}", get(get_offer))
         .layer(DefaultBodyLimit::max(max_body))
 }
 
@@ -189,6 +191,16 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
         software["homepage"] = json!(data.urls.base());
     }
     let config = &data.config.instance;
+    let institution = service::institutions::local_profile(&data.db.read)
+        .await
+        .ok()
+        .map(|i| {
+            json!({
+                "name": i.name, "kind": i.kind, "region": i.region, "city": i.city,
+                "languages": i.language_list(), "description": i.description,
+                "actor": i.actor_url,
+            })
+        });
     let body = json!({
         "version": version,
         "software": software,
@@ -203,6 +215,8 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
             "upstream": {"name": "mastodon"},
             "defaultLanguage": config.default_language,
             "contactEmail": config.contact_email,
+            // This node's institution (docs/federation.md, "Profiles and institutions").
+            "institution": institution,
         }
     });
     let profile = format!(
@@ -216,7 +230,11 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
 }
 
 async fn instance_actor(data: Data<AppState>) -> AppResult<Response> {
-    Ok(as2(to_value(Person::from_model(&data.instance_actor)?)?))
+    let lang = &data.config.instance.default_language;
+    Ok(as2(to_value(Person::from_model(
+        &data.instance_actor,
+        lang,
+    )?)?))
 }
 
 async fn local_actor(data: &Data<AppState>, name: &str) -> AppResult<actor::Model> {
@@ -243,7 +261,15 @@ async fn get_actor(
         return web::profile_page(&data, &actor).await;
     }
     // Actor documents are served unsigned even in authorized-fetch mode: peers need our keys.
-    Ok(as2(to_value(Person::from_model(&actor)?)?))
+    let lang = &data.config.instance.default_language;
+    if actor.kind == "Organization" {
+        let profile = service::institutions::local_profile(&data.db.read).await?;
+        let doc = crate::federation::actors::organization::Organization::from_model(
+            &actor, &profile, lang,
+        )?;
+        return Ok(as2(to_value(doc)?));
+    }
+    Ok(as2(to_value(Person::from_model(&actor, lang)?)?))
 }
 
 async fn inbox_response(
@@ -400,6 +426,32 @@ async fn get_outbox(
     Ok(as2(collection_page(&id, items, last, full)))
 }
 
+/// The `featured` collection: the public and unlisted statuses the account pinned, as Notes
+/// (Mastodon embeds them the same way), most recently pinned first.
+async fn get_featured(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let actor = local_actor(&data, &name).await?;
+    signed_fetcher(&data, &uri, &headers).await?;
+    let pinned = db::posts::pins::pinned_posts(&data.db.read, actor.id).await?;
+    let mut items = Vec::new();
+    for post in pinned
+        .iter()
+        .filter(|p| matches!(p.visibility.as_str(), "public" | "unlisted"))
+    {
+        items.push(to_value(note_for_post(&data, &data.db.read, post).await?)?);
+    }
+    Ok(as2(json!({
+        "id": data.urls.featured(&actor.username),
+        "type": "OrderedCollection",
+        "totalItems": items.len(),
+        "orderedItems": items,
+    })))
+}
+
 async fn get_note(
     data: Data<AppState>,
     Path((name, id)): Path<(String, i64)>,
@@ -449,4 +501,25 @@ async fn get_activity(
     let value: Value = serde_json::from_str(&activity.body)
         .map_err(|e| anyhow::anyhow!("stored activity: {e}"))?;
     Ok(as2(value))
+}
+
+/// A local mentorship offer: its `Proposal` for ActivityPub clients, its page for browsers.
+async fn get_offer(
+    data: Data<AppState>,
+    Path(id): Path<i64>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let offer = db::mentorship::get_offer(&data.db.read, id).await?;
+    if !offer.local {
+        return Err(AppError::not_found("offer not found"));
+    }
+    let author = db::actors::get_by_id(&data.db.read, offer.author_id).await?;
+    if !wants_as2(&headers) {
+        return web::mentorship::offer_page(&data, &author, &offer).await;
+    }
+    signed_fetcher(&data, &uri, &headers).await?;
+    let proposal =
+        crate::federation::objects::proposal::proposal_for_offer(&data, &author, &offer)?;
+    Ok(as2(to_value(proposal)?))
 }

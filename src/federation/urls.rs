@@ -39,6 +39,10 @@ impl Urls {
     pub fn following(&self, username: &str) -> String {
         format!("{}/users/{username}/following", self.base)
     }
+    /// The `featured` collection (pinned statuses), at Mastodon's path.
+    pub fn featured(&self, username: &str) -> String {
+        featured_of(&self.actor(username))
+    }
     pub fn profile_page(&self, username: &str) -> String {
         format!("{}/@{username}", self.base)
     }
@@ -84,6 +88,30 @@ impl Urls {
     pub fn nodeinfo(&self, version: &str) -> String {
         format!("{}/nodeinfo/{version}", self.base)
     }
+    /// A mentorship offer (its `Proposal` and, for browsers, its page).
+    pub fn offer(&self, id: i64) -> String {
+        format!("{}/mentorship/offers/{id}", self.base)
+    }
+    /// A mentorship request (the id of its `Offer` activity).
+    pub fn mentorship_request(&self, id: i64) -> String {
+        format!("{}/mentorship/requests/{id}", self.base)
+    }
+    /// A mentorship (the id of its `Agreement`).
+    pub fn mentorship(&self, id: i64) -> String {
+        format!("{}/mentorships/{id}", self.base)
+    }
+    /// A goal, meeting note or message of a mentorship (`kind`: goals, meetings, messages).
+    pub fn mentorship_item(&self, kind: &str, id: i64) -> String {
+        format!("{}/mentorship/{kind}/{id}", self.base)
+    }
+
+    /// The local offer id in a URL minted by [`Urls::offer`], if it is one of ours.
+    pub fn parse_offer(&self, url: &str) -> Option<i64> {
+        let rest = url
+            .strip_prefix(&self.base)?
+            .strip_prefix("/mentorship/offers/")?;
+        rest.parse().ok()
+    }
 
     /// The local post id in a URL minted by [`Urls::post`], if it is one of ours.
     pub fn parse_post(&self, url: &str) -> Option<i64> {
@@ -103,6 +131,11 @@ impl Urls {
     pub fn is_local(&self, url: &Url) -> bool {
         url.as_str().starts_with(&format!("{}/", self.base)) || url.as_str() == self.base
     }
+}
+
+/// The `featured` collection of a local actor, from its id (see [`Urls::featured`]).
+pub fn featured_of(actor_ap_id: &str) -> String {
+    format!("{actor_ap_id}/collections/featured")
 }
 
 /// `host[:port]` of a URL, the unit of delivery health and federation policy.
@@ -136,6 +169,13 @@ mod tests {
         assert_eq!(urls.parse_actor(&urls.inbox("amina")), None);
         assert!(urls.is_local(&Url::parse(&urls.actor("amina")).unwrap()));
         assert!(!urls.is_local(&Url::parse("https://crmef.example.evil/users/a").unwrap()));
+        let offer = urls.offer(7);
+        assert_eq!(offer, "https://crmef.example/mentorship/offers/7");
+        assert_eq!(urls.parse_offer(&offer), Some(7));
+        assert_eq!(
+            urls.parse_offer("https://crmef.example/mentorship/offers/7/x"),
+            None
+        );
     }
 
     #[test]

@@ -76,8 +76,8 @@ pub async fn prune(
     let stop = || *shutdown.borrow();
     let mut pruned = Pruned::default();
 
-    // Inbound activity ids: keyed by text, so batches are picked by time (no index on it: the
-    // pick is a scan on a read connection; the delete is by primary key on the writer).
+    // Inbound activity ids: keyed by text, so batches are picked by time (through the
+    // `received_at` index, on a read connection; the delete is by primary key on the writer).
     while !stop() {
         let ids: Vec<String> = received_activity::Entity::find()
             .select_only()
@@ -214,6 +214,11 @@ pub(crate) mod tests {
             db.migrate().await.unwrap();
             TempDb { db, path }
         }
+
+        /// The database's URL, to open it again (e.g. as a whole node).
+        pub(crate) fn url(&self) -> String {
+            format!("sqlite://{}", self.path.display())
+        }
     }
 
     impl Drop for TempDb {
@@ -296,6 +301,7 @@ pub(crate) mod tests {
             prune_interval_secs: 3600,
             received_activity_days: 14,
             delivery_retention_days: 14,
+            ..crate::Config::defaults().unwrap().jobs
         };
 
         // More than one batch of old inbound ids, and a few recent ones.
@@ -369,6 +375,7 @@ pub(crate) mod tests {
             prune_interval_secs: 3600,
             received_activity_days: 14,
             delivery_retention_days: 14,
+            ..crate::Config::defaults().unwrap().jobs
         };
         let pruned = prune(db, Cutoffs::new(&config, Utc::now()), &stop)
             .await

@@ -19,10 +19,9 @@ use sea_orm::{Set, TransactionTrait};
 
 /// Roles of local users.
 pub const ROLES: [&str; 3] = ["admin", "moderator", "user"];
-/// PLN stages.
-pub const STAGES: [&str; 4] = ["trainee", "novice", "teacher", "teacher_educator"];
-/// Usernames that would clash with our routes or confuse people.
-const RESERVED: [&str; 12] = [
+/// Usernames that would clash with our routes or confuse people (`institution` is the node's
+/// `Organization` actor).
+const RESERVED: [&str; 13] = [
     "actor",
     "inbox",
     "users",
@@ -35,6 +34,7 @@ const RESERVED: [&str; 12] = [
     "instance",
     "root",
     "halqa",
+    "institution",
 ];
 
 /// What `create_user` needs.
@@ -46,17 +46,8 @@ pub struct NewUser {
     pub role: String,
 }
 
-/// PLN profile facets (see the design, section 3).
-#[derive(Debug, Clone, Default)]
-pub struct Facets {
-    pub stage: Option<String>,
-    pub subjects: Vec<String>,
-    pub levels: Vec<String>,
-    pub languages: Vec<String>,
-    pub region: Option<String>,
-    pub open_to_mentor: bool,
-    pub seeking_mentor: bool,
-}
+/// PLN facets live in `service::profiles`; re-exported for the callers that knew them here.
+pub use crate::service::profiles::{Facets, facets_of, set_facets};
 
 fn validate_username(username: &str) -> AppResult<()> {
     let ok = !username.is_empty()
@@ -256,70 +247,18 @@ pub async fn create_user(
     Ok((user, actor))
 }
 
-/// Checks PLN facets and writes them into an actor row (stage known, short lists).
-fn apply_facets(row: &mut actor::ActiveModel, facets: Facets) -> AppResult<()> {
-    if let Some(stage) = &facets.stage
-        && !STAGES.contains(&stage.as_str())
-    {
-        return Err(AppError::Invalid(format!(
-            "stage must be one of {}",
-            STAGES.join(", ")
-        )));
-    }
-    let clean = |list: Vec<String>| -> AppResult<String> {
-        let list: Vec<String> = list
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if list.len() > 20 || list.iter().any(|s| s.chars().count() > 60) {
-            return Err(AppError::Invalid(
-                "at most 20 facet values of 60 characters".into(),
-            ));
-        }
-        Ok(serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()))
-    };
-    row.stage = Set(facets.stage);
-    row.subjects = Set(clean(facets.subjects)?);
-    row.levels = Set(clean(facets.levels)?);
-    row.languages = Set(clean(facets.languages)?);
-    row.region = Set(facets.region.filter(|r| !r.trim().is_empty()));
-    row.open_to_mentor = Set(facets.open_to_mentor);
-    row.seeking_mentor = Set(facets.seeking_mentor);
-    Ok(())
-}
-
-/// The facets currently stored on an actor.
-pub fn facets_of(actor: &actor::Model) -> Facets {
-    Facets {
-        stage: actor.stage.clone(),
-        subjects: actor::Model::facet_list(&actor.subjects),
-        levels: actor::Model::facet_list(&actor.levels),
-        languages: actor::Model::facet_list(&actor.languages),
-        region: actor.region.clone(),
-        open_to_mentor: actor.open_to_mentor,
-        seeking_mentor: actor.seeking_mentor,
-    }
-}
-
-/// Stores PLN facets on a local actor (validated: known stage, short lists) and tells its
-/// followers' servers (Update of the actor).
-pub async fn set_facets(
+/// Signs up a new local account (the registration path): creates it as [`create_user`] does,
+/// then tells the node's admins and moderators (`admin.sign_up`, streamed to them too).
+pub async fn sign_up(
     data: &Data<AppState>,
-    actor_id: i64,
-    facets: Facets,
-) -> AppResult<actor::Model> {
-    use sea_orm::ActiveModelTrait;
-    let db = &data.db;
-    let actor = db::actors::get_by_id(&db.read, actor_id).await?;
-    let mut row: actor::ActiveModel = actor.into();
-    apply_facets(&mut row, facets)?;
-    row.updated_at = Set(Utc::now());
-    let txn = db.write.begin().await?;
-    let actor = row.update(&txn).await?;
-    crate::federation::outbox::actor_updated(&txn, data, &actor).await?;
+    new: NewUser,
+) -> AppResult<(local_user::Model, actor::Model)> {
+    let domain = &data.config.instance.domain;
+    let (user, actor) = create_user(&data.db, &data.ids, &data.urls, domain, new).await?;
+    let txn = data.db.write.begin().await?;
+    crate::service::notifications::admin_sign_up(&txn, data, actor.id).await?;
     crate::service::commit(data, txn).await?;
-    Ok(actor)
+    Ok((user, actor))
 }
 
 /// Longest display name, bio and profile field parts, and how many fields (Mastodon's limits).
@@ -474,7 +413,7 @@ pub async fn update_profile(
         federate = true;
     }
     if let Some(facets) = update.facets {
-        apply_facets(&mut row, facets)?;
+        crate::service::profiles::apply_facets(&mut row, facets)?;
         federate = true;
     }
     if let Some(privacy) = update.privacy {
@@ -621,6 +560,7 @@ pub async fn mint_token(
             created_at: Set(Utc::now()),
             last_used_at: Set(None),
             revoked_at: Set(None),
+            code_id: Set(None),
         },
     )
     .await?;

@@ -2,18 +2,24 @@
 //! these functions, so local and remote changes obey the same rules. Services reach the network
 //! only through `federation::outbox`.
 pub mod accounts;
+pub mod endorsements;
 pub mod events;
 pub mod filters;
 pub mod follows;
+pub mod institutions;
 pub mod lists;
 pub mod media;
+pub mod mentorship;
 pub mod notifications;
 pub mod polls;
 pub mod posts;
+pub mod profiles;
 pub mod relationships;
 pub mod reports;
+pub mod scheduled;
 pub mod search;
 pub mod timelines;
+pub mod vocabulary;
 
 use crate::{AppState, error::AppResult};
 use activitypub_federation::config::Data;

@@ -1,8 +1,9 @@
 //! Notifications: who is told about what (mentions, boosts, favourites, follows and follow
 //! requests, posts of accounts one asked to be notified about, edits of boosted posts, and the
 //! admin kinds), created in the caller's transaction. Nobody is notified about themselves, about
-//! actors they blocked (or who blocked them) or muted with notifications hidden, or twice about
-//! the same thing. Each new notification stages a streaming event.
+//! actors they blocked (or who blocked them) or muted with notifications hidden, about a
+//! conversation they muted, or twice about the same thing. Ended polls notify author and
+//! voters. Each new notification stages a streaming event.
 use crate::{
     AppState,
     db::{
@@ -42,6 +43,7 @@ pub async fn notify(
 ) -> AppResult<Option<notification::Model>> {
     if recipient == from
         || db::notifications::silenced(db, recipient, from).await?
+        || conversation_muted(db, recipient, post_id).await?
         || db::notifications::find_duplicate(db, recipient, kind, from, post_id).await?
     {
         return Ok(None);
@@ -62,6 +64,56 @@ pub async fn notify(
     data.events
         .stage(Event::notification(row.id, recipient, from));
     Ok(Some(row))
+}
+
+/// Whether `recipient` muted the conversation `post_id` is part of.
+async fn conversation_muted(
+    db: &impl ConnectionTrait,
+    recipient: i64,
+    post_id: Option<i64>,
+) -> AppResult<bool> {
+    match post_id {
+        Some(post_id) => db::posts::threads::in_muted_conversation(db, recipient, post_id).await,
+        None => Ok(false),
+    }
+}
+
+/// A poll ended: its local author and each local voter in `voters` get `poll` (from the
+/// author, as Mastodon sends it — the author's own one included), once.
+pub async fn poll_ended(
+    db: &impl ConnectionTrait,
+    data: &Data<AppState>,
+    post: &post::Model,
+    voters: &[i64],
+) -> AppResult<()> {
+    let author = post.author_id;
+    let mut recipients = local_only(db, &[author]).await?;
+    recipients.extend(voters.iter().filter(|v| **v != author));
+    for recipient in recipients {
+        if (recipient != author && db::notifications::silenced(db, recipient, author).await?)
+            || conversation_muted(db, recipient, Some(post.id)).await?
+            || db::notifications::find_duplicate(db, recipient, "poll", author, Some(post.id))
+                .await?
+        {
+            continue;
+        }
+        let row = db::notifications::insert(
+            db,
+            notification::ActiveModel {
+                id: Set(data.ids.next()),
+                recipient_id: Set(recipient),
+                kind: Set("poll".into()),
+                from_actor_id: Set(author),
+                post_id: Set(Some(post.id)),
+                report_id: Set(None),
+                created_at: Set(Utc::now()),
+            },
+        )
+        .await?;
+        data.events
+            .stage(Event::notification(row.id, recipient, author));
+    }
+    Ok(())
 }
 
 /// The local ones among `ids`.
@@ -183,6 +235,7 @@ pub async fn updated(
         // Each edit is news: no de-duplication against earlier edits.
         if recipient == post.author_id
             || db::notifications::silenced(db, recipient, post.author_id).await?
+            || conversation_muted(db, recipient, Some(post.id)).await?
         {
             continue;
         }

@@ -1,7 +1,9 @@
 //! Polls: validating a new poll, voting (one ballot per account, several options only when the
 //! poll allows it, never after it ends or on one's own poll), and votes crossing servers — a vote
 //! on a remote poll goes to its author as `Create(Note{name})`, and such notes arriving for a
-//! local poll are counted, after which the poll's new counts go out as `Update(Question)`.
+//! local poll are counted. A local poll's new counts go out as one coalesced `Update(Question)`
+//! per `jobs.poll_update_delay_secs`, and when a poll ends its author and voters are notified
+//! and the final counts go out (both done by the status jobs, `jobs::statuses`).
 use crate::{
     AppState,
     db::{
@@ -26,8 +28,8 @@ pub const MIN_EXPIRATION: i64 = 300;
 /// Longest poll duration, in seconds (30 days).
 pub const MAX_EXPIRATION: i64 = 30 * 24 * 3600;
 
-/// A poll as a local author writes it.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A poll as a local author writes it (kept as JSON by scheduled statuses).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewPoll {
     pub options: Vec<String>,
     /// Seconds from now.
@@ -151,7 +153,7 @@ pub async fn vote(
     db::polls::record_votes(&txn, post.id, voter.id, &votes).await?;
     let author = db::actors::get_by_id(&txn, post.author_id).await?;
     if post.local {
-        outbox::poll_updated(&txn, data, &author, &post).await?;
+        request_update(&txn, data, &poll).await?;
     } else {
         let ballots: Vec<(String, String)> = votes
             .iter()
@@ -200,9 +202,81 @@ pub async fn receive_vote(
         &[(data.ids.next(), ap_id.into(), index)],
     )
     .await?;
-    let author = db::actors::get_by_id(&txn, post.author_id).await?;
-    outbox::poll_updated(&txn, data, &author, post).await?;
+    request_update(&txn, data, &poll).await?;
     commit(data, txn).await
+}
+
+/// After a vote on a local poll: one `Update(Question)` is asked for, `jobs.poll_update_delay_secs`
+/// from now, unless one is already waiting — the votes in between ride on it, so a busy poll
+/// sends one update per delay, never one per vote. Polls hiding their totals send none until
+/// they close (as on Mastodon): the closing update carries the counts.
+async fn request_update(
+    txn: &impl sea_orm::ConnectionTrait,
+    data: &Data<AppState>,
+    poll: &poll::Model,
+) -> AppResult<()> {
+    if poll.hide_totals {
+        return Ok(());
+    }
+    let delay = i64::try_from(data.config.jobs.poll_update_delay_secs).unwrap_or(i64::MAX);
+    let due = Utc::now() + Duration::seconds(delay);
+    db::polls::request_update(txn, poll.post_id, due).await
+}
+
+/// How many polls one sweep handles of each kind (the rest wait for the next sweep).
+const SWEEP_BATCH: u64 = 100;
+
+/// Sends the `Update(Question)` of every local poll whose coalesced update is due at `now`;
+/// returns how many went out. Each update is claimed in the transaction that enqueues it, so
+/// a crash leaves it waiting and two processes never send the same one.
+pub async fn send_due_updates(
+    data: &Data<AppState>,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<usize> {
+    let mut sent = 0;
+    for post_id in db::polls::updates_due(&data.db.read, now, SWEEP_BATCH).await? {
+        let txn = data.db.write.begin().await?;
+        if !db::polls::claim_update(&txn, post_id, now).await? {
+            continue;
+        }
+        let post = db::posts::get_by_id(&txn, post_id).await?;
+        if post.local && post.deleted_at.is_none() {
+            let author = db::actors::get_by_id(&txn, post.author_id).await?;
+            outbox::poll_updated(&txn, data, &author, &post).await?;
+            sent += 1;
+        }
+        commit(data, txn).await?;
+    }
+    Ok(sent)
+}
+
+/// Handles every poll that ended by `now` and was not handled yet: its local author and local
+/// voters get a `poll` notification, and a local poll sends one last `Update(Question)` with
+/// the final counts. Returns how many polls were closed. Claimed per poll in the transaction
+/// that does the work, so it happens once whatever crashes or how many processes sweep.
+pub async fn close_ended_polls(
+    data: &Data<AppState>,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<usize> {
+    let mut closed = 0;
+    for post_id in db::polls::closings_due(&data.db.read, now, SWEEP_BATCH).await? {
+        let txn = data.db.write.begin().await?;
+        if !db::polls::claim_closing(&txn, post_id, now).await? {
+            continue;
+        }
+        let post = db::posts::get_by_id(&txn, post_id).await?;
+        if post.deleted_at.is_none() {
+            let voters = db::polls::local_voter_ids(&txn, post.id).await?;
+            crate::service::notifications::poll_ended(&txn, data, &post, &voters).await?;
+            if post.local {
+                let author = db::actors::get_by_id(&txn, post.author_id).await?;
+                outbox::poll_updated(&txn, data, &author, &post).await?;
+            }
+            closed += 1;
+        }
+        commit(data, txn).await?;
+    }
+    Ok(closed)
 }
 
 #[cfg(test)]

@@ -1,10 +1,21 @@
 //! Posts: composing (mentions, hashtags, replies, content warnings, visibility), editing and
-//! deleting local posts, favourites and boosts — and the same changes arriving from other servers.
+//! deleting local posts — and the same changes arriving from other servers. Boosts are in
+//! [`boosts`], favourites and bookmarks in [`favourites`], pins and muted conversations in
+//! [`pins`].
+pub mod boosts;
+pub mod favourites;
+pub mod pins;
+
+pub use boosts::{reblog, reblog_as, receive_announce, receive_undo_announce, unreblog};
+pub use favourites::{
+    bookmark, favourite, receive_like, receive_undo_like, unbookmark, unfavourite,
+};
+
 use crate::{
     AppState,
     db::{
         self,
-        entity::{actor, favourite, post},
+        entity::{actor, post},
     },
     error::{AppError, AppResult},
     federation::outbox,
@@ -169,7 +180,7 @@ pub async fn can_see(
 
 /// Checks `ids` are `author`'s processed uploads, unattached or attached to `post_id` (an
 /// edit), at most [`MAX_MEDIA`]; returns them deduplicated in order.
-async fn check_media(
+pub async fn check_media(
     data: &Data<AppState>,
     author: &actor::Model,
     ids: &[i64],
@@ -232,6 +243,44 @@ pub async fn create_status(
     {
         return db::posts::get_by_id(&data.db.read, id).await;
     }
+    let extras = PostExtras {
+        idempotency_key,
+        ..extras
+    };
+    publish(data, author, new, extras, None)
+        .await?
+        .ok_or_else(|| AppError::Conflict("the status was published already".into()))
+}
+
+/// Publishes the due scheduled status `scheduled_id` of `author` through the normal create
+/// path; its row is deleted in the same transaction, so it is published once: `None` when it
+/// was gone (published or cancelled meanwhile).
+pub async fn publish_scheduled(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    new: NewPost,
+    extras: PostExtras,
+    scheduled_id: i64,
+) -> AppResult<Option<post::Model>> {
+    publish(data, author, new, extras, Some(scheduled_id)).await
+}
+
+/// What a checked new status refers to.
+pub struct CheckedStatus {
+    /// The attachments, deduplicated, in order.
+    pub media_ids: Vec<i64>,
+    /// The post it replies to.
+    pub parent: Option<post::Model>,
+}
+
+/// Checks a new status by `author` as publishing would (text, visibility, poll, media, the
+/// post it replies to), changing nothing.
+pub async fn check_new_status(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    new: &NewPost,
+    extras: &PostExtras,
+) -> AppResult<CheckedStatus> {
     if let Some(poll) = &extras.poll {
         polls::validate(poll)?;
         if !extras.media_ids.is_empty() {
@@ -241,7 +290,7 @@ pub async fn create_status(
         }
     }
     let media_ids = check_media(data, author, &extras.media_ids, None).await?;
-    validate(&new, !media_ids.is_empty() || extras.poll.is_some())?;
+    validate(new, !media_ids.is_empty() || extras.poll.is_some())?;
     let parent = match new.in_reply_to_id {
         Some(id) => {
             let parent = db::posts::get_by_id(&data.db.read, id).await?;
@@ -252,6 +301,20 @@ pub async fn create_status(
         }
         None => None,
     };
+    Ok(CheckedStatus { media_ids, parent })
+}
+
+/// The create path: checks, stores, fans out, federates. With `scheduled_id`, that row is
+/// claimed (deleted) in the same transaction; `None` when it was already gone.
+async fn publish(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    new: NewPost,
+    extras: PostExtras,
+    scheduled_id: Option<i64>,
+) -> AppResult<Option<post::Model>> {
+    let CheckedStatus { media_ids, parent } = check_new_status(data, author, &new, &extras).await?;
+    let idempotency_key = extras.idempotency_key.clone();
     let rendered = render(data, &new.text).await?;
     let id = data.ids.next();
     let username = &author.username;
@@ -279,6 +342,11 @@ pub async fn create_status(
     };
     let mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
     let txn = data.db.write.begin().await?;
+    if let Some(scheduled) = scheduled_id
+        && !db::posts::scheduled::delete(&txn, scheduled).await?
+    {
+        return Ok(None);
+    }
     let post = db::posts::insert_local(&txn, row, &mention_ids, &rendered.hashtags).await?;
     if !media_ids.is_empty() {
         db::media::attach(&txn, post.id, &media_ids).await?;
@@ -292,7 +360,7 @@ pub async fn create_status(
     crate::service::timelines::post_created(&txn, data, &post).await?;
     outbox::post_created(&txn, data, author, &post, parent.as_ref()).await?;
     commit(data, txn).await?;
-    Ok(post)
+    Ok(Some(post))
 }
 
 /// Edits a local post's text, content warning, sensitivity or language.
@@ -410,265 +478,6 @@ pub async fn delete_post(
     db::media::attach(&txn, existing.id, &[]).await?;
     commit(data, txn).await?;
     Ok(existing)
-}
-
-/// `actor` (local) favourites a post.
-pub async fn favourite(
-    data: &Data<AppState>,
-    actor: &actor::Model,
-    post_id: i64,
-) -> AppResult<favourite::Model> {
-    let post = db::posts::get_by_id(&data.db.read, post_id).await?;
-    if !can_see(data, Some(actor), &post).await? || post.reblog_of_id.is_some() {
-        return Err(AppError::not_found("post not found"));
-    }
-    if let Some(existing) = db::posts::find_favourite(&data.db.read, actor.id, post.id).await? {
-        return Ok(existing);
-    }
-    let id = data.ids.next();
-    let row = favourite::ActiveModel {
-        id: Set(id),
-        ap_id: Set(data.urls.activity(id)),
-        actor_id: Set(actor.id),
-        post_id: Set(post.id),
-        created_at: Set(Utc::now()),
-    };
-    let txn = data.db.write.begin().await?;
-    let fav = db::posts::insert_favourite(&txn, row, actor.id, post.id).await?;
-    crate::service::timelines::favourited(&txn, data, &fav, &post).await?;
-    outbox::liked(&txn, data, actor, &post, &fav).await?;
-    commit(data, txn).await?;
-    Ok(fav)
-}
-
-/// `actor` (local) takes back a favourite.
-pub async fn unfavourite(
-    data: &Data<AppState>,
-    actor: &actor::Model,
-    post_id: i64,
-) -> AppResult<()> {
-    let post = db::posts::get_by_id(&data.db.read, post_id).await?;
-    let Some(fav) = db::posts::find_favourite(&data.db.read, actor.id, post.id).await? else {
-        return Ok(());
-    };
-    let txn = data.db.write.begin().await?;
-    db::posts::delete_favourite(&txn, fav.id).await?;
-    outbox::unliked(&txn, data, actor, &post, &fav).await?;
-    commit(data, txn).await
-}
-
-/// `actor` (local) boosts a public or unlisted post; the boost is a post of its own.
-pub async fn reblog(
-    data: &Data<AppState>,
-    actor: &actor::Model,
-    post_id: i64,
-) -> AppResult<post::Model> {
-    reblog_as(data, actor, post_id, "public").await
-}
-
-/// [`reblog`] with the boost's own visibility (public, unlisted or private).
-pub async fn reblog_as(
-    data: &Data<AppState>,
-    actor: &actor::Model,
-    post_id: i64,
-    visibility: &str,
-) -> AppResult<post::Model> {
-    if !matches!(visibility, "public" | "unlisted" | "private") {
-        return Err(AppError::Invalid(
-            "visibility must be public, unlisted or private".into(),
-        ));
-    }
-    let original = db::posts::get_by_id(&data.db.read, post_id).await?;
-    let original = match original.reblog_of_id {
-        Some(inner) => db::posts::get_by_id(&data.db.read, inner).await?,
-        None => original,
-    };
-    if original.deleted_at.is_some()
-        || !matches!(original.visibility.as_str(), "public" | "unlisted")
-    {
-        return Err(AppError::not_found("post not found or not boostable"));
-    }
-    if let Some(existing) = db::posts::find_reblog(&data.db.read, actor.id, original.id).await? {
-        return Ok(existing);
-    }
-    let id = data.ids.next();
-    let now = Utc::now();
-    let row = post::ActiveModel {
-        id: Set(id),
-        ap_id: Set(data.urls.activity(id)),
-        local: Set(true),
-        author_id: Set(actor.id),
-        url: Set(None),
-        content: Set(String::new()),
-        source: Set(None),
-        summary: Set(None),
-        sensitive: Set(false),
-        visibility: Set(visibility.into()),
-        language: Set(None),
-        in_reply_to_ap_id: Set(None),
-        in_reply_to_id: Set(None),
-        reblog_of_id: Set(Some(original.id)),
-        published_at: Set(now),
-        edited_at: Set(None),
-        created_at: Set(now),
-        deleted_at: Set(None),
-        application_id: Set(None),
-    };
-    let txn = data.db.write.begin().await?;
-    let boost = db::posts::insert_local(&txn, row, &[], &[]).await?;
-    crate::service::timelines::reblogged(&txn, data, &boost, &original).await?;
-    outbox::announced(&txn, data, actor, &boost, &original).await?;
-    commit(data, txn).await?;
-    Ok(boost)
-}
-
-/// `actor` (local) takes back a boost.
-pub async fn unreblog(data: &Data<AppState>, actor: &actor::Model, post_id: i64) -> AppResult<()> {
-    let original = db::posts::get_by_id(&data.db.read, post_id).await?;
-    let Some(boost) = db::posts::find_reblog(&data.db.read, actor.id, original.id).await? else {
-        return Ok(());
-    };
-    let txn = data.db.write.begin().await?;
-    db::posts::mark_deleted(&txn, boost.id).await?;
-    crate::service::timelines::post_deleted(data, &boost);
-    outbox::unannounced(&txn, data, actor, &boost, &original).await?;
-    commit(data, txn).await
-}
-
-/// `actor` (local) bookmarks a post it can see.
-pub async fn bookmark(data: &Data<AppState>, actor: &actor::Model, post_id: i64) -> AppResult<()> {
-    let post = db::posts::get_by_id(&data.db.read, post_id).await?;
-    if !can_see(data, Some(actor), &post).await? || post.reblog_of_id.is_some() {
-        return Err(AppError::not_found("post not found"));
-    }
-    db::posts::insert_bookmark(&data.db.write, data.ids.next(), actor.id, post.id).await
-}
-
-/// `actor` (local) removes a bookmark.
-pub async fn unbookmark(
-    data: &Data<AppState>,
-    actor: &actor::Model,
-    post_id: i64,
-) -> AppResult<()> {
-    db::posts::delete_bookmark(&data.db.write, actor.id, post_id).await
-}
-
-/// A remote actor liked `post` with Like `ap_id`.
-pub async fn receive_like(
-    data: &Data<AppState>,
-    liker: &actor::Model,
-    post: &post::Model,
-    ap_id: &str,
-) -> AppResult<()> {
-    if !can_see(data, Some(liker), post).await? {
-        return Err(AppError::not_found("post not found"));
-    }
-    let row = favourite::ActiveModel {
-        id: Set(data.ids.next()),
-        ap_id: Set(ap_id.to_string()),
-        actor_id: Set(liker.id),
-        post_id: Set(post.id),
-        created_at: Set(Utc::now()),
-    };
-    let fav = db::posts::insert_favourite(&data.db.write, row, liker.id, post.id).await?;
-    crate::service::timelines::favourited(&data.db.write, data, &fav, post).await?;
-    data.events.flush();
-    Ok(())
-}
-
-/// A remote actor undid its Like `ap_id`.
-pub async fn receive_undo_like(
-    data: &Data<AppState>,
-    liker: &actor::Model,
-    ap_id: &str,
-    post_ap_id: Option<&str>,
-) -> AppResult<()> {
-    let fav = match db::posts::find_favourite_by_ap_id(&data.db.read, ap_id).await? {
-        Some(fav) => Some(fav),
-        // Some servers mint a new id for the Like inside an Undo: fall back to actor + object.
-        None => match post_ap_id {
-            Some(p) => match db::posts::find_by_ap_id(&data.db.read, p).await? {
-                Some(post) => db::posts::find_favourite(&data.db.read, liker.id, post.id).await?,
-                None => None,
-            },
-            None => None,
-        },
-    };
-    match fav {
-        Some(fav) if fav.actor_id == liker.id => {
-            db::posts::delete_favourite(&data.db.write, fav.id).await
-        }
-        Some(_) => Err(AppError::Forbidden("only the liker can undo a like".into())),
-        None => Ok(()),
-    }
-}
-
-/// A remote actor boosted `original` with Announce `ap_id`.
-pub async fn receive_announce(
-    data: &Data<AppState>,
-    booster: &actor::Model,
-    original: &post::Model,
-    ap_id: &str,
-    published: Option<chrono::DateTime<Utc>>,
-) -> AppResult<()> {
-    if original.deleted_at.is_some()
-        || !matches!(original.visibility.as_str(), "public" | "unlisted")
-    {
-        return Err(AppError::Forbidden("that post cannot be boosted".into()));
-    }
-    if db::posts::find_by_ap_id(&data.db.read, ap_id)
-        .await?
-        .is_some()
-        || db::posts::find_reblog(&data.db.read, booster.id, original.id)
-            .await?
-            .is_some()
-    {
-        return Ok(());
-    }
-    let now = Utc::now();
-    let published = published.unwrap_or(now).min(now);
-    let row = post::ActiveModel {
-        id: Set(data.ids.for_time(published)),
-        ap_id: Set(ap_id.to_string()),
-        local: Set(false),
-        author_id: Set(booster.id),
-        url: Set(None),
-        content: Set(String::new()),
-        source: Set(None),
-        summary: Set(None),
-        sensitive: Set(false),
-        visibility: Set("public".into()),
-        language: Set(None),
-        in_reply_to_ap_id: Set(None),
-        in_reply_to_id: Set(None),
-        reblog_of_id: Set(Some(original.id)),
-        published_at: Set(published),
-        edited_at: Set(None),
-        created_at: Set(now),
-        deleted_at: Set(None),
-        application_id: Set(None),
-    };
-    let boost = db::posts::insert_local(&data.db.write, row, &[], &[]).await?;
-    crate::service::timelines::reblogged(&data.db.write, data, &boost, original).await?;
-    data.events.flush();
-    Ok(())
-}
-
-/// A remote actor undid its Announce `ap_id`.
-pub async fn receive_undo_announce(
-    data: &Data<AppState>,
-    booster: &actor::Model,
-    ap_id: &str,
-) -> AppResult<()> {
-    match db::posts::find_by_ap_id(&data.db.read, ap_id).await? {
-        Some(boost) if boost.author_id == booster.id && boost.reblog_of_id.is_some() => {
-            db::posts::mark_deleted(&data.db.write, boost.id).await
-        }
-        Some(_) => Err(AppError::Forbidden(
-            "only the booster can undo a boost".into(),
-        )),
-        None => Ok(()),
-    }
 }
 
 /// A remote actor deleted its post `ap_id`.

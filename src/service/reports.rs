@@ -1,6 +1,7 @@
 //! Reports: a local user reports an account (and some of its posts) to this node's moderators,
 //! optionally forwarding it to the account's own server as a `Flag`; and `Flag`s received from
-//! other servers about local accounts, stored as reports for the moderation queue.
+//! other servers about local accounts, stored as reports for the moderation queue. Either way the
+//! node's admins and moderators get an `admin.report` notification in the same transaction.
 use crate::{
     AppState,
     db::{
@@ -9,7 +10,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::outbox,
-    service::commit,
+    service::{commit, notifications},
 };
 use activitypub_federation::config::Data;
 use chrono::Utc;
@@ -93,6 +94,7 @@ pub async fn create(
         },
     )
     .await?;
+    notifications::admin_report(&txn, data, reporter.id, row.id).await?;
     if forwarded {
         outbox::flagged(&txn, data, &row, &target, &posts).await?;
     }
@@ -146,8 +148,9 @@ pub async fn receive_flag(
         .chars()
         .take(MAX_REMOTE_COMMENT)
         .collect();
+    let txn = data.db.write.begin().await?;
     let inserted = db::reports::insert(
-        &data.db.write,
+        &txn,
         report::ActiveModel {
             id: Set(data.ids.next()),
             ap_id: Set(ap_id.to_string()),
@@ -164,7 +167,11 @@ pub async fn receive_flag(
     )
     .await;
     match inserted {
-        Ok(_) => Ok(()),
+        Ok(row) => {
+            notifications::admin_report(&txn, data, reporter.id, row.id).await?;
+            commit(data, txn).await
+        }
+        // Stored meanwhile by a concurrent delivery of the same Flag (the transaction rolls back).
         Err(AppError::Db(e)) if db::is_unique_violation(&e) => Ok(()),
         Err(e) => Err(e),
     }

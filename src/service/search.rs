@@ -48,6 +48,12 @@ pub fn as_handle(q: &str) -> Option<(String, String)> {
 /// A local thing named by one of our own URLs (`/users/x`, `/users/x/statuses/1`, `/@x`, `/@x/1`).
 async fn resolve_local(data: &Data<AppState>, url: &Url) -> AppResult<Option<Resolved>> {
     let text = url.as_str();
+    if let Some(id) = data.urls.parse_offer(text) {
+        return match db::mentorship::get_offer(&data.db.read, id).await {
+            Ok(offer) => offer_status(data, &offer).await,
+            Err(_) => Ok(None),
+        };
+    }
     if let Some(id) = data.urls.parse_post(text) {
         return Ok(db::views::posts_by_ids(&data.db.read, &[id])
             .await?
@@ -94,6 +100,16 @@ async fn fetch_remote(data: &Data<AppState>, url: &Url) -> AppResult<Option<Reso
         let actor = DbActor::from_json(person, data).await?;
         return Ok(Some(Resolved::Account(Box::new(actor.model))));
     }
+    if kinds.iter().any(|k| k == "Proposal") {
+        // A mentorship offer: stored, and found as its readable status.
+        let stored =
+            crate::federation::activities::mentorship::store_proposal(data, response.object, &id)
+                .await?;
+        return match stored {
+            Some(offer) => offer_status(data, &offer).await,
+            None => Ok(None),
+        };
+    }
     if kinds.iter().any(|k| NOTE_TYPES.contains(&k.as_str())) {
         let note: Note = serde_json::from_value(response.object)
             .map_err(|e| AppError::BadRequest(format!("unreadable object: {e}")))?;
@@ -102,6 +118,20 @@ async fn fetch_remote(data: &Data<AppState>, url: &Url) -> AppResult<Option<Reso
         return Ok(Some(Resolved::Status(Box::new(post.model))));
     }
     Ok(None)
+}
+
+/// A mentorship offer is found as its readable status (fetched from its server if needed).
+async fn offer_status(
+    data: &Data<AppState>,
+    offer: &crate::db::entity::mentorship_offer::Model,
+) -> AppResult<Option<Resolved>> {
+    let Some(note) = offer.note_ap_id.as_deref().and_then(|n| Url::parse(n).ok()) else {
+        return Ok(None);
+    };
+    let post = activitypub_federation::fetch::object_id::ObjectId::<DbPost>::from(note)
+        .dereference(data)
+        .await?;
+    Ok(Some(Resolved::Status(Box::new(post.model))))
 }
 
 /// What `url` is: something this node knows, or — when `fetch` — whatever its server says it
@@ -116,6 +146,11 @@ pub async fn resolve_url(
     }
     if let Some(post) = db::search::post_by_link(&data.db.read, url.as_str()).await? {
         return Ok(Some(Resolved::Status(Box::new(post))));
+    }
+    if let Some(offer) = db::mentorship::find_offer_by_ap_id(&data.db.read, url.as_str()).await?
+        && let Some(found) = offer_status(data, &offer).await?
+    {
+        return Ok(Some(found));
     }
     if let Some(actor) = db::search::actor_by_link(&data.db.read, url.as_str()).await? {
         return Ok(Some(Resolved::Account(Box::new(actor))));

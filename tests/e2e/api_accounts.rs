@@ -290,8 +290,8 @@ async fn update_credentials_takes_multipart_brackets_and_json() {
             ("source[sensitive]", "1"),
             ("source[language]", "fr"),
             ("pln[stage]", "teacher"),
-            ("pln[subjects][]", "maths"),
-            ("pln[subjects][]", "physics"),
+            ("pln[subjects][]", "mathematics"),
+            ("pln[subjects][]", "physics_chemistry"),
         ],
         &[("avatar", "me.png", &avatar)],
     );
@@ -322,7 +322,9 @@ async fn update_credentials_takes_multipart_brackets_and_json() {
     assert_eq!(me["locked"], true);
     assert_eq!(me["bot"], false);
     assert_eq!(me["discoverable"], true);
-    assert_eq!(me["fields"].as_array().unwrap().len(), 2);
+    // The user's two fields, then the PLN facets as readable fields (stage, subjects).
+    assert_eq!(me["fields"].as_array().unwrap().len(), 4);
+    assert_eq!(me["source"]["fields"].as_array().unwrap().len(), 2);
     assert_eq!(me["fields"][0]["name"], "Site");
     let value = me["fields"][0]["value"].as_str().unwrap();
     assert!(
@@ -335,7 +337,10 @@ async fn update_credentials_takes_multipart_brackets_and_json() {
     assert_eq!(me["source"]["sensitive"], true);
     assert_eq!(me["source"]["language"], "fr");
     assert_eq!(me["pln"]["stage"], "teacher");
-    assert_eq!(me["pln"]["subjects"], json!(["maths", "physics"]));
+    assert_eq!(
+        me["pln"]["subjects"],
+        json!(["mathematics", "physics_chemistry"])
+    );
     let avatar_url = me["avatar"].as_str().unwrap();
     assert!(
         avatar_url.starts_with(&format!("{}/media/", node.base)),
@@ -370,7 +375,7 @@ async fn update_credentials_takes_multipart_brackets_and_json() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["display_name"], "Salma");
     assert_eq!(r.body["locked"], true);
-    assert_eq!(r.body["fields"], json!([]));
+    assert_eq!(r.body["source"]["fields"], json!([]));
     assert_eq!(r.body["avatar"], json!(avatar_url));
     assert_eq!(r.body["pln"]["stage"], "teacher");
     assert_eq!(r.body["pln"]["levels"], json!(["secondary"]));

@@ -514,13 +514,15 @@ async fn threads_warnings_visibility_and_language() {
         .await;
     assert_eq!(status, 200);
     assert_status(&pinned);
-    let (status, _) = alice
+    // Scheduling answers a ScheduledStatus (tests/e2e/api_status_features.rs goes further).
+    let (status, scheduled) = alice
         .post(
             "/api/v1/statuses",
             json!({"status": "plus tard", "scheduled_at": "2099-01-01T00:00:00Z"}),
         )
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 200, "{scheduled}");
+    assert_eq!(scheduled["scheduled_at"], "2099-01-01T00:00:00.000Z");
 }
 
 #[tokio::test]

@@ -469,7 +469,7 @@ async fn pln_facets_federate_on_the_actor() {
         bob.id,
         halqa::service::accounts::Facets {
             stage: Some("teacher".into()),
-            subjects: vec!["mathématiques".into(), "الفيزياء".into()],
+            subjects: vec!["mathematics".into(), "physics_chemistry".into()],
             levels: vec!["secondary".into()],
             languages: vec!["ar".into(), "fr".into()],
             region: Some("Rabat-Salé-Kénitra".into()),
@@ -486,7 +486,8 @@ async fn pln_facets_federate_on_the_actor() {
         async move {
             let bob = db::actors::get_by_id(&adata.db.read, id).await.unwrap();
             bob.stage.as_deref() == Some("teacher")
-                && actor::Model::facet_list(&bob.subjects) == vec!["mathématiques", "الفيزياء"]
+                && actor::Model::facet_list(&bob.subjects)
+                    == vec!["mathematics", "physics_chemistry"]
                 && bob.open_to_mentor
                 && bob.region.as_deref() == Some("Rabat-Salé-Kénitra")
         }

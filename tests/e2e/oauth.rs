@@ -340,13 +340,6 @@ async fn authorization_code_flow_with_pkce() {
     assert!(token["refresh_token"].is_string());
     let access = s(&token, "access_token");
 
-    // The code is single use.
-    let (status, error) = json_of(exchange(Some(VERIFIER), "https://app.example/cb").await).await;
-    assert_eq!(
-        (status, error["error"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
-    );
-
     let (status, me) =
         json_of(get_bearer(&node, "/api/v1/apps/verify_credentials", &access).await).await;
     assert_eq!(status, StatusCode::OK);
@@ -356,6 +349,15 @@ async fn authorization_code_flow_with_pkce() {
     let (status, info) = json_of(get_bearer(&node, "/oauth/userinfo", &access).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(info["preferred_username"], "alice");
+
+    // The code is single use; a replay also revokes its token (RFC 6749 §4.1.2).
+    let (status, error) = json_of(exchange(Some(VERIFIER), "https://app.example/cb").await).await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+    );
+    let revoked = get_bearer(&node, "/api/v1/apps/verify_credentials", &access).await;
+    assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
 
     // A public client (no secret) may redeem a PKCE code with its client_id alone…
     let response = authorize(

@@ -62,11 +62,6 @@ pub fn routes() -> Router {
         .route("/api/v1/accounts/{id}/unblock", post(unblock))
         .route("/api/v1/accounts/{id}/mute", post(mute))
         .route("/api/v1/accounts/{id}/unmute", post(unmute))
-        .route("/api/v1/accounts/{id}/note", post(relationship_stub))
-        .route("/api/v1/accounts/{id}/pin", post(relationship_stub))
-        .route("/api/v1/accounts/{id}/unpin", post(relationship_stub))
-        .route("/api/v1/accounts/{id}/endorse", post(relationship_stub))
-        .route("/api/v1/accounts/{id}/unendorse", post(relationship_stub))
         .route("/api/v1/accounts/{id}/lists", get(empty_list))
         .route("/api/v1/accounts/{id}/featured_tags", get(empty_list))
         .route("/api/v1/accounts/{id}/identity_proofs", get(empty_list))
@@ -202,30 +197,19 @@ async fn update_credentials(
     let (avatar, header) = (file("avatar"), file("header"));
     let p = form.params;
     let source = p.source.unwrap_or_default();
+    // Facets are checked against the PLN vocabulary by the service: unknown codes answer 422
+    // naming the field and the allowed values, and nothing changes.
     let facets = p.pln.map(|pln| {
-        let mut facets = service::accounts::facets_of(&auth.actor);
-        if let Some(stage) = pln.stage {
-            facets.stage = (!stage.trim().is_empty()).then(|| stage.trim().to_string());
+        service::profiles::FacetsPatch {
+            stage: pln.stage,
+            subjects: pln.subjects,
+            levels: pln.levels,
+            languages: pln.languages,
+            region: pln.region,
+            open_to_mentor: pln.open_to_mentor,
+            seeking_mentor: pln.seeking_mentor,
         }
-        if let Some(list) = pln.subjects {
-            facets.subjects = list;
-        }
-        if let Some(list) = pln.levels {
-            facets.levels = list;
-        }
-        if let Some(list) = pln.languages {
-            facets.languages = list;
-        }
-        if let Some(region) = pln.region {
-            facets.region = Some(region);
-        }
-        if let Some(b) = pln.open_to_mentor {
-            facets.open_to_mentor = b;
-        }
-        if let Some(b) = pln.seeking_mentor {
-            facets.seeking_mentor = b;
-        }
-        facets
+        .merge(&service::profiles::facets_of(&auth.actor))
     });
     let update = ProfileUpdate {
         display_name: p.display_name,
@@ -465,10 +449,6 @@ async fn statuses(
     let author = target(&data, &id).await?;
     let viewer = auth.0.as_ref().map(|a| &a.actor);
     let empty = || paged(data.urls.base(), &uri, Vec::<status::Status>::new(), None);
-    // Pinning does not exist yet: nothing is pinned.
-    if params.pinned {
-        return empty();
-    }
     let visibilities = match viewer {
         None => vec!["public", "unlisted"],
         Some(v) if v.id == author.id => vec!["public", "unlisted", "private"],
@@ -489,6 +469,16 @@ async fn statuses(
             }
         }
     };
+    // The pinned ones (a handful, most recently pinned first, one page without links).
+    if params.pinned {
+        let pinned: Vec<_> = db::posts::pins::pinned_posts(&data.db.read, author.id)
+            .await?
+            .into_iter()
+            .filter(|p| visibilities.contains(&p.visibility.as_str()))
+            .collect();
+        let list = status::statuses(&data, viewer.map(|v| v.id), pinned).await?;
+        return paged(data.urls.base(), &uri, list, None);
+    }
     let filter = db::actors::StatusFilter {
         visibilities,
         only_media: params.only_media,
@@ -691,17 +681,6 @@ async fn unmute(
     auth.require("write:mutes")?;
     let target = target(&data, &id).await?;
     service::relationships::unmute(&data, &auth.actor, &target).await?;
-    relationship_with(&data, &auth, &target).await
-}
-
-/// `note`, `pin`, `unpin`, `endorse`, `unendorse`: not stored yet; answer the relationship.
-async fn relationship_stub(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Relationship>> {
-    auth.require("write:accounts")?;
-    let target = target(&data, &id).await?;
     relationship_with(&data, &auth, &target).await
 }
 

@@ -1,6 +1,5 @@
 //! `/api/v1/blocks` and `/api/v1/mutes` (paged over the block and mute row ids), and the P2
-//! lists Halqa does not keep yet, answered with the right shape: domain blocks, endorsements,
-//! featured tags.
+//! lists Halqa does not keep yet, answered with the right shape: domain blocks, featured tags.
 use crate::{
     AppState,
     api::{auth::Auth, form::ApiQuery, mastodon::accounts::account_page, pagination::PageParams},
@@ -20,7 +19,6 @@ pub fn routes() -> Router {
             "/api/v1/domain_blocks",
             get(empty_list).post(empty_object).delete(empty_object),
         )
-        .route("/api/v1/endorsements", get(empty_list))
         .route("/api/v1/featured_tags", get(empty_list))
         .route("/api/v1/featured_tags/suggestions", get(empty_list))
 }

@@ -1,7 +1,7 @@
 //! Small endpoints clients call at startup or on side pages: preferences, custom emojis,
 //! announcements, trends (local: the week's most used tags and most boosted statuses),
-//! suggestions, conversations, scheduled statuses, push subscriptions (JSON 404 so clients fall
-//! back to polling) and the profile directory.
+//! suggestions, conversations, push subscriptions (JSON 404 so clients fall back to polling)
+//! and the profile directory.
 use crate::{
     AppState,
     api::{
@@ -45,13 +45,6 @@ pub fn routes() -> Router {
         .route("/api/v1/conversations", get(signed_in_empty_list))
         .route("/api/v1/conversations/{id}", delete(signed_in_empty_object))
         .route("/api/v1/conversations/{id}/read", post(signed_in_not_found))
-        .route("/api/v1/scheduled_statuses", get(signed_in_empty_list))
-        .route(
-            "/api/v1/scheduled_statuses/{id}",
-            get(signed_in_not_found)
-                .put(signed_in_not_found)
-                .delete(signed_in_not_found),
-        )
         .route(
             "/api/v1/push/subscription",
             get(not_found)

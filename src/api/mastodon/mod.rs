@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod blocks;
 pub mod bookmarks;
+pub mod endorsements;
 pub mod entities;
 pub mod filtering;
 pub mod filters;
@@ -15,6 +16,7 @@ pub mod misc;
 pub mod notifications;
 pub mod polls;
 pub mod reports;
+pub mod scheduled_statuses;
 pub mod search;
 pub mod statuses;
 pub mod streaming;
@@ -30,6 +32,8 @@ pub fn routes() -> Router {
         .merge(blocks::routes())
         .merge(follow_requests::routes())
         .merge(statuses::routes())
+        .merge(scheduled_statuses::routes())
+        .merge(endorsements::routes())
         .merge(media::routes())
         .merge(polls::routes())
         .merge(bookmarks::routes())

@@ -1,16 +1,19 @@
-//! Statuses: create (media, poll, reply, CW, visibility, language, `Idempotency-Key`), show,
-//! delete (returning the source for "delete and redraft"), context, favourite/boost/bookmark and
-//! their undo, edit with history and source, who favourited/boosted, several by id, and P2
-//! stubs (pin, mute, translate, card) with the right shapes.
+//! Statuses: create (media, poll, reply, CW, visibility, language, `Idempotency-Key`,
+//! `scheduled_at`), show, delete (returning the source for "delete and redraft"), context,
+//! edit, who favourited/boosted, several by id, and the translate/card stubs. The actions on a
+//! status (favourite, boost, bookmark, pin, mute) are in [`actions`], history and source in
+//! [`history`].
+mod actions;
+mod history;
+
 use crate::{
     AppState,
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
         mastodon::entities::{
-            Emojis,
-            account::{self, Account},
-            datetime, media,
+            account,
+            scheduled_status::scheduled_status,
             status::{self, Status},
         },
         pagination::{PageParams, paged},
@@ -24,6 +27,7 @@ use crate::{
     service::{
         polls::NewPoll,
         posts::{self, EditExtras, NewPost, PollEdit, PostExtras, can_see},
+        scheduled,
     },
 };
 use activitypub_federation::config::Data;
@@ -31,11 +35,12 @@ use axum::{
     Json, Router,
     extract::{OriginalUri, Path},
     http::HeaderMap,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The status routes.
@@ -47,20 +52,26 @@ pub fn routes() -> Router {
             get(show).delete(destroy).put(update),
         )
         .route("/api/v1/statuses/{id}/context", get(context))
-        .route("/api/v1/statuses/{id}/history", get(history))
-        .route("/api/v1/statuses/{id}/source", get(source))
+        .route("/api/v1/statuses/{id}/history", get(history::history))
+        .route("/api/v1/statuses/{id}/source", get(history::source))
         .route("/api/v1/statuses/{id}/favourited_by", get(favourited_by))
         .route("/api/v1/statuses/{id}/reblogged_by", get(reblogged_by))
-        .route("/api/v1/statuses/{id}/favourite", post(favourite))
-        .route("/api/v1/statuses/{id}/unfavourite", post(unfavourite))
-        .route("/api/v1/statuses/{id}/reblog", post(reblog))
-        .route("/api/v1/statuses/{id}/unreblog", post(unreblog))
-        .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
-        .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
-        .route("/api/v1/statuses/{id}/pin", post(unchanged))
-        .route("/api/v1/statuses/{id}/unpin", post(unchanged))
-        .route("/api/v1/statuses/{id}/mute", post(unchanged))
-        .route("/api/v1/statuses/{id}/unmute", post(unchanged))
+        .route("/api/v1/statuses/{id}/favourite", post(actions::favourite))
+        .route(
+            "/api/v1/statuses/{id}/unfavourite",
+            post(actions::unfavourite),
+        )
+        .route("/api/v1/statuses/{id}/reblog", post(actions::reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(actions::unreblog))
+        .route("/api/v1/statuses/{id}/bookmark", post(actions::bookmark))
+        .route(
+            "/api/v1/statuses/{id}/unbookmark",
+            post(actions::unbookmark),
+        )
+        .route("/api/v1/statuses/{id}/pin", post(actions::pin))
+        .route("/api/v1/statuses/{id}/unpin", post(actions::unpin))
+        .route("/api/v1/statuses/{id}/mute", post(actions::mute))
+        .route("/api/v1/statuses/{id}/unmute", post(actions::unmute))
         .route("/api/v1/statuses/{id}/translate", post(translate))
         .route("/api/v1/statuses/{id}/card", get(card))
 }
@@ -163,22 +174,28 @@ fn language(raw: Option<String>) -> Option<String> {
         .filter(|l| !l.is_empty() && l.len() <= 16)
 }
 
+/// A `scheduled_at` parameter: absent or blank is None; anything but an ISO 8601 time is 422.
+pub fn scheduled_at(raw: Option<&str>) -> AppResult<Option<DateTime<Utc>>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| {
+                AppError::Invalid("scheduled_at must be an ISO 8601 date and time".into())
+            }),
+    }
+}
+
+/// `POST /api/v1/statuses`: a Status, or a ScheduledStatus when `scheduled_at` is given.
 async fn create(
     data: Data<AppState>,
     auth: Auth,
     headers: HeaderMap,
     form: ApiForm<StatusParams>,
-) -> AppResult<Json<Status>> {
+) -> AppResult<Response> {
     auth.require("write:statuses")?;
     let p = form.params;
-    if p.scheduled_at
-        .as_deref()
-        .is_some_and(|s| !s.trim().is_empty())
-    {
-        return Err(AppError::Invalid(
-            "scheduled statuses are not supported yet".into(),
-        ));
-    }
+    let at = scheduled_at(p.scheduled_at.as_deref())?;
     let visibility = p
         .visibility
         .filter(|v| !v.is_empty())
@@ -200,10 +217,16 @@ async fn create(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
     };
-    let post = posts::create_status(&data, &auth.actor, new, extras).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
-    ))
+    let post = match at {
+        None => posts::create_status(&data, &auth.actor, new, extras).await?,
+        Some(at) => match scheduled::schedule(&data, &auth.actor, new, extras, at).await? {
+            scheduled::Outcome::Published(post) => *post,
+            scheduled::Outcome::Scheduled(row) => {
+                return Ok(Json(scheduled_status(&data, &row).await?).into_response());
+            }
+        },
+    };
+    Ok(Json(status::status(&data, Some(auth.actor.id), post).await?).into_response())
 }
 
 async fn show(
@@ -334,113 +357,6 @@ async fn context(
     }))
 }
 
-/// A viewer's toggle on a status: each answers with the (original) status in its new state.
-#[derive(Debug, Clone, Copy)]
-enum Toggle {
-    Favourite,
-    Unfavourite,
-    Unreblog,
-    Bookmark,
-    Unbookmark,
-}
-
-impl Toggle {
-    fn scope(self) -> &'static str {
-        match self {
-            Toggle::Favourite | Toggle::Unfavourite => "write:favourites",
-            Toggle::Unreblog => "write:statuses",
-            Toggle::Bookmark | Toggle::Unbookmark => "write:bookmarks",
-        }
-    }
-}
-
-async fn toggle(
-    data: &Data<AppState>,
-    auth: &Auth,
-    id: &str,
-    what: Toggle,
-) -> AppResult<Json<Status>> {
-    auth.require(what.scope())?;
-    let post = visible(data, Some(&auth.actor), id).await?;
-    let post = content_post(data, post).await?;
-    let actor = &auth.actor;
-    match what {
-        Toggle::Favourite => {
-            posts::favourite(data, actor, post.id).await?;
-        }
-        Toggle::Unfavourite => posts::unfavourite(data, actor, post.id).await?,
-        Toggle::Unreblog => posts::unreblog(data, actor, post.id).await?,
-        Toggle::Bookmark => posts::bookmark(data, actor, post.id).await?,
-        Toggle::Unbookmark => posts::unbookmark(data, actor, post.id).await?,
-    }
-    Ok(Json(status::status(data, Some(actor.id), post).await?))
-}
-
-async fn favourite(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    toggle(&data, &auth, &id, Toggle::Favourite).await
-}
-
-async fn unfavourite(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    toggle(&data, &auth, &id, Toggle::Unfavourite).await
-}
-
-async fn unreblog(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    toggle(&data, &auth, &id, Toggle::Unreblog).await
-}
-
-async fn bookmark(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    toggle(&data, &auth, &id, Toggle::Bookmark).await
-}
-
-async fn unbookmark(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    toggle(&data, &auth, &id, Toggle::Unbookmark).await
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ReblogParams {
-    #[serde(default, deserialize_with = "de::opt_string")]
-    visibility: Option<String>,
-}
-
-async fn reblog(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    form: ApiForm<ReblogParams>,
-) -> AppResult<Json<Status>> {
-    auth.require("write:statuses")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    let visibility = form
-        .params
-        .visibility
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "public".into());
-    let boost = posts::reblog_as(&data, &auth.actor, post.id, &visibility).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), boost).await?,
-    ))
-}
-
 async fn update(
     data: Data<AppState>,
     auth: Auth,
@@ -476,87 +392,6 @@ async fn update(
     Ok(Json(
         status::status(&data, Some(auth.actor.id), post).await?,
     ))
-}
-
-/// Mastodon's StatusEdit entity.
-#[derive(Debug, Serialize)]
-struct StatusEdit {
-    content: String,
-    spoiler_text: String,
-    sensitive: bool,
-    created_at: String,
-    account: Account,
-    poll: Option<Value>,
-    media_attachments: Vec<media::MediaAttachment>,
-    emojis: Emojis,
-}
-
-async fn history(
-    data: Data<AppState>,
-    auth: MaybeAuth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vec<StatusEdit>>> {
-    require_read(&auth)?;
-    let post = visible(&data, viewer(&auth), &id).await?;
-    let post = content_post(&data, post).await?;
-    let author = db::actors::get_by_id(&data.db.read, post.author_id).await?;
-    let account = account::account(&data, &author).await?;
-    let media: Vec<media::MediaAttachment> = db::media::of_post(&data.db.read, post.id)
-        .await?
-        .iter()
-        .map(|m| media::build(&data, m))
-        .collect();
-    let poll = db::polls::get(&data.db.read, post.id).await?.map(|p| {
-        json!({
-            "options": db::polls::options(&p)
-                .into_iter()
-                .map(|title| json!({"title": title}))
-                .collect::<Vec<_>>()
-        })
-    });
-    // Earlier revisions keep only their text; media and poll are shown as they are now.
-    let mut edits: Vec<StatusEdit> = db::posts::revisions(&data.db.read, post.id)
-        .await?
-        .into_iter()
-        .map(|r| StatusEdit {
-            content: r.content,
-            spoiler_text: r.summary.unwrap_or_default(),
-            sensitive: r.sensitive,
-            created_at: datetime(&r.created_at),
-            account: account.clone(),
-            poll: poll.clone(),
-            media_attachments: media.clone(),
-            emojis: Vec::new(),
-        })
-        .collect();
-    edits.push(StatusEdit {
-        content: post.content.clone(),
-        spoiler_text: post.summary.clone().unwrap_or_default(),
-        sensitive: post.sensitive,
-        created_at: datetime(&post.edited_at.unwrap_or(post.published_at)),
-        account,
-        poll,
-        media_attachments: media,
-        emojis: Vec::new(),
-    });
-    Ok(Json(edits))
-}
-
-async fn source(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
-    auth.require("read:statuses")?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    if post.author_id != auth.actor.id {
-        return Err(AppError::not_found("Record not found"));
-    }
-    Ok(Json(json!({
-        "id": post.id.to_string(),
-        "text": post.source.clone().unwrap_or_else(|| crate::text::html_to_plain_text(&post.content)),
-        "spoiler_text": post.summary.clone().unwrap_or_default(),
-    })))
 }
 
 /// Accounts for `(row id, actor id)` rows, with a Link header over the row ids.
@@ -599,20 +434,6 @@ async fn reblogged_by(
     let post = content_post(&data, post).await?;
     let rows = db::posts::rebloggers_of(&data.db.read, post.id, params.cursor(40, 80)).await?;
     accounts_page(&data, &uri, rows).await
-}
-
-/// Pin, unpin, mute, unmute: not kept yet; answers with the status as it is.
-async fn unchanged(
-    data: Data<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Json<Status>> {
-    auth.require("write:accounts")
-        .or_else(|_| auth.require("write:mutes"))?;
-    let post = visible(&data, Some(&auth.actor), &id).await?;
-    Ok(Json(
-        status::status(&data, Some(auth.actor.id), post).await?,
-    ))
 }
 
 async fn translate(

@@ -1,7 +1,7 @@
 //! `POST /oauth/token` (the four grants), `POST /oauth/revoke` (RFC 7009), `GET
 //! /.well-known/oauth-authorization-server` (RFC 8414, as Mastodon 4.3) and `GET /oauth/userinfo`.
 use super::{
-    OAuthError, TokenResponse, authenticate_client, check_login, client_credentials,
+    LoginRefused, OAuthError, TokenResponse, authenticate_client, check_login, client_credentials,
     granted_scopes, issue_token, no_store, pkce, scope_param,
 };
 use crate::{
@@ -110,6 +110,9 @@ async fn authorization_code(
         .await?
         .filter(|c| c.app_id == app.id)
         .ok_or_else(|| OAuthError::invalid_grant(BAD_GRANT))?;
+    if code.used_at.is_some() {
+        return Err(replayed(data, code.id).await);
+    }
     if code.expires_at < Utc::now() {
         return Err(OAuthError::invalid_grant(
             "The authorization code has expired",
@@ -146,11 +149,38 @@ async fn authorization_code(
     }
     let txn = data.db.write.begin().await?;
     if !db::oauth::consume_code(&txn, code.id).await? {
-        return Err(OAuthError::invalid_grant(BAD_GRANT));
+        // A concurrent exchange of the same code won: this one is a replay too. The
+        // transaction ends first (SQLite has one writer connection).
+        drop(txn);
+        return Err(replayed(data, code.id).await);
     }
-    let response = issue_token(&txn, data, app.id, Some(user.id), code.scopes).await?;
+    let response = issue_token(
+        &txn,
+        data,
+        app.id,
+        Some(user.id),
+        code.scopes,
+        Some(code.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(response)
+}
+
+/// A redeemed code came again: whoever holds it is not necessarily the client, so every token
+/// it issued is revoked (RFC 6749 §4.1.2) and the exchange refused.
+async fn replayed(data: &Data<AppState>, code_id: i64) -> OAuthError {
+    match db::oauth::revoke_tokens_of_code(&data.db.write, code_id).await {
+        Ok(revoked) => {
+            tracing::warn!(
+                code_id,
+                revoked,
+                "authorization code replayed: its tokens are revoked"
+            );
+            OAuthError::invalid_grant(BAD_GRANT)
+        }
+        Err(e) => e.into(),
+    }
 }
 
 async fn password(
@@ -174,10 +204,16 @@ async fn password(
     };
     let scopes = granted_scopes(scope_param(&params.scope).as_deref(), &app.scopes)
         .map_err(OAuthError::invalid_scope)?;
-    let (user, _) = check_login(data, &username, &password)
-        .await?
-        .ok_or_else(|| OAuthError::invalid_grant("The username or password is wrong"))?;
-    Ok(issue_token(&data.db.write, data, app.id, Some(user.id), scopes).await?)
+    let (user, _) = match check_login(data, &username, &password).await? {
+        Ok(found) => found,
+        Err(LoginRefused::Wrong) => {
+            return Err(OAuthError::invalid_grant(
+                "The username or password is wrong",
+            ));
+        }
+        Err(LoginRefused::Throttled(throttled)) => return Err(OAuthError::throttled(throttled)),
+    };
+    Ok(issue_token(&data.db.write, data, app.id, Some(user.id), scopes, None).await?)
 }
 
 async fn client_credentials_grant(
@@ -191,7 +227,7 @@ async fn client_credentials_grant(
         authenticate_client(data, client_id.as_deref(), client_secret.as_deref(), false).await?;
     let scopes = granted_scopes(scope_param(&params.scope).as_deref(), &app.scopes)
         .map_err(OAuthError::invalid_scope)?;
-    Ok(issue_token(&data.db.write, data, app.id, None, scopes).await?)
+    Ok(issue_token(&data.db.write, data, app.id, None, scopes, None).await?)
 }
 
 /// Rotation: the old access and refresh tokens are revoked and a new pair issued, with the
@@ -222,7 +258,7 @@ async fn refresh(
     if !db::oauth::revoke_token(&txn, old.id).await? {
         return Err(OAuthError::invalid_grant(BAD_GRANT));
     }
-    let response = issue_token(&txn, data, app.id, Some(user_id), scopes).await?;
+    let response = issue_token(&txn, data, app.id, Some(user_id), scopes, old.code_id).await?;
     txn.commit().await?;
     Ok(response)
 }

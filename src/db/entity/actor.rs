@@ -1,4 +1,7 @@
 //! `actor`: every ActivityPub actor we know, local (with a private key) or remote.
+//! The table also has `statuses_count`, `followers_count`, `following_count` and
+//! `last_status_at`, kept by database triggers (migration 4) and left off this model so no code
+//! writes them; they are read through `db::views::{ActorWithStats, account_stats}`.
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 

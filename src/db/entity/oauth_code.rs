@@ -17,6 +17,8 @@ pub struct Model {
     pub code_challenge_method: Option<String>,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// When it was redeemed; a redeemed code is kept until it expires so a replay is detected.
+    pub used_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,9 @@ pub struct Model {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The authorization code it was issued from (kept through refreshes), so a replayed code
+    /// revokes every token it led to (RFC 6749 §4.1.2).
+    pub code_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

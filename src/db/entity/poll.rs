@@ -16,6 +16,10 @@ pub struct Model {
     pub voters_count: i32,
     pub expires_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// A coalesced `Update(Question)` is waiting to go out at this time (local polls).
+    pub update_due_at: Option<DateTime<Utc>>,
+    /// When its closing was handled (notifications, final update); None while open.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,10 @@ pub struct Model {
     pub content: String,
     pub summary: Option<String>,
     pub sensitive: bool,
+    /// JSON array of this revision's attachments: `[{"id": "…", "description": …}]`.
+    pub media: String,
+    /// JSON of this revision's poll (`{"options": […], "multiple": …}`), if it had one.
+    pub poll: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

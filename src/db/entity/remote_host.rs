@@ -1,4 +1,4 @@
-//! `remote_host`: delivery health of each remote host (failure days, unavailable flag).
+//! `remote_host`: delivery health of each remote host (failure days, unavailable flag, cool-down).
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
@@ -13,6 +13,10 @@ pub struct Model {
     pub last_failure_at: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
     pub unavailable: bool,
+    /// Delivery batches in a row in which the host did not answer (0 once it answers).
+    pub consecutive_failures: i32,
+    /// No delivery goes to the host before this (circuit breaker, shared by every process).
+    pub cooldown_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod delete;
 mod flag;
 mod follow;
 mod like;
+pub mod mentorship;
 mod undo;
 
 pub use announce::Announce;
@@ -27,9 +28,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Activity types this node acts on; others are accepted and ignored (as Mastodon does).
-pub const HANDLED: [&str; 11] = [
+pub const HANDLED: [&str; 13] = [
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce",
-    "Block", "Flag",
+    "Block", "Flag", "Offer", "Leave",
 ];
 
 async fn run<A>(value: Value, data: &Data<AppState>) -> AppResult<()>
@@ -44,6 +45,10 @@ where
 
 /// Parses, verifies and applies one inbound activity of type `kind` (already authenticated).
 pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppResult<()> {
+    // Mentorship: Proposals, Offer(Agreement) and its answers, the space's items, Leave.
+    if mentorship::claims(kind, &value, data).await? {
+        return mentorship::dispatch(kind, value, data).await;
+    }
     match kind {
         "Follow" => run::<Follow>(value, data).await,
         "Accept" => run::<AcceptFollow>(value, data).await,

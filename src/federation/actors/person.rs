@@ -98,6 +98,13 @@ pub struct Person {
         skip_serializing_if = "Option::is_none"
     )]
     pub endpoints: Option<Endpoints>,
+    /// Pinned statuses (`toot:featured`), for local people.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub featured: Option<Url>,
     /// One key, or the first readable of several.
     #[serde(default, deserialize_with = "wire::first_of")]
     pub public_key: Option<PublicKey>,
@@ -191,12 +198,20 @@ fn attachments<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> 
 /// How many profile fields of a remote actor are kept.
 const MAX_REMOTE_FIELDS: usize = 16;
 
-/// The `PropertyValue` attachments of an actor document as `(name, sanitised HTML value)`.
+/// Whether an attachment is a PLN facet a Halqa node derived from its `halqa:` terms (marked
+/// with `facet`): those are read from the terms, never stored as the user's own fields.
+fn is_facet_field(attachment: &Value) -> bool {
+    attachment.get("facet").is_some() || attachment.get("halqa:facet").is_some()
+}
+
+/// The `PropertyValue` attachments of an actor document as `(name, sanitised HTML value)`,
+/// without the PLN facet fields.
 fn property_values(attachment: &[Value]) -> Vec<(String, String)> {
     let limit = |s: &str, n: usize| s.chars().take(n).collect::<String>();
     attachment
         .iter()
         .filter(|a| wire::types_of(a).iter().any(|k| k == "PropertyValue"))
+        .filter(|a| !is_facet_field(a))
         .filter_map(|a| {
             let name = a.get("name")?.as_str()?;
             let value = a.get("value").and_then(Value::as_str).unwrap_or_default();
@@ -210,19 +225,28 @@ fn property_values(attachment: &[Value]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The stored profile fields of an actor as `PropertyValue` attachments.
-fn attachments_of(model: &actor::Model) -> Vec<Value> {
+/// The stored profile fields of an actor as `PropertyValue` attachments, then its PLN facets as
+/// readable fields (labels in `lang`) marked with `facet` so Halqa peers skip them.
+fn attachments_of(model: &actor::Model, lang: &str) -> Vec<Value> {
     let fields: Vec<Value> = serde_json::from_str(&model.fields).unwrap_or_default();
-    fields
-        .iter()
-        .filter_map(|f| {
-            Some(serde_json::json!({
+    let own = fields.iter().filter_map(|f| {
+        Some(serde_json::json!({
+            "type": "PropertyValue",
+            "name": f.get("name")?.as_str()?,
+            "value": f.get("value").and_then(Value::as_str).unwrap_or_default(),
+        }))
+    });
+    let facets = crate::service::profiles::facet_fields(model, lang)
+        .into_iter()
+        .map(|f| {
+            serde_json::json!({
                 "type": "PropertyValue",
-                "name": f.get("name")?.as_str()?,
-                "value": f.get("value").and_then(Value::as_str).unwrap_or_default(),
-            }))
-        })
-        .collect()
+                "name": f.name,
+                "value": f.value,
+                "facet": f.facet,
+            })
+        });
+    own.chain(facets).collect()
 }
 
 fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
@@ -230,8 +254,9 @@ fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
 }
 
 impl Person {
-    /// The document for a local (or any stored) actor.
-    pub fn from_model(model: &actor::Model) -> AppResult<Self> {
+    /// The document for a local (or any stored) actor; the readable facet fields are labelled
+    /// in `lang` (the node's default language).
+    pub fn from_model(model: &actor::Model, lang: &str) -> AppResult<Self> {
         let parse = |s: &str| Url::parse(s).map_err(|e| anyhow::anyhow!("bad stored URL {s}: {e}"));
         let opt = |s: &Option<String>| s.as_deref().map(parse).transpose();
         let ap_id = parse(&model.ap_id)?;
@@ -254,6 +279,9 @@ impl Person {
             endpoints: opt(&model.shared_inbox)?.map(|shared_inbox| Endpoints {
                 shared_inbox: Some(shared_inbox),
             }),
+            featured: (model.local && model.kind == "Person")
+                .then(|| parse(&crate::federation::urls::featured_of(&model.ap_id)))
+                .transpose()?,
             public_key: Some(PublicKey {
                 id: model.public_key_id.clone(),
                 owner: ap_id,
@@ -277,9 +305,10 @@ impl Person {
             levels: non_empty(actor::Model::facet_list(&model.levels)),
             teaching_languages: non_empty(actor::Model::facet_list(&model.languages)),
             region: model.region.clone(),
-            open_to_mentor: model.local.then_some(model.open_to_mentor),
-            seeking_mentor: model.local.then_some(model.seeking_mentor),
-            attachment: attachments_of(model),
+            // The flags are people's (not the institution's or the instance actor's).
+            open_to_mentor: (model.local && model.kind == "Person").then_some(model.open_to_mentor),
+            seeking_mentor: (model.local && model.kind == "Person").then_some(model.seeking_mentor),
+            attachment: attachments_of(model, lang),
         })
     }
 }
@@ -317,8 +346,8 @@ impl Object for DbActor {
         self.model.deleted_at.is_some()
     }
 
-    async fn into_json(self, _data: &Data<AppState>) -> AppResult<Person> {
-        Person::from_model(&self.model)
+    async fn into_json(self, data: &Data<AppState>) -> AppResult<Person> {
+        Person::from_model(&self.model, &data.config.instance.default_language)
     }
 
     async fn verify(json: &Person, expected_domain: &Url, _data: &Data<AppState>) -> AppResult<()> {
@@ -368,6 +397,8 @@ impl Object for DbActor {
             db::actors::upsert_remote(&txn, &data.ids, remote_actor_fields(json)?).await?;
         model.fields = db::actors::set_fields(&txn, model.id, &fields).await?;
         txn.commit().await?;
+        // A host met for the first time gets its NodeInfo read (is it a Halqa node?).
+        crate::service::institutions::host_seen(data, &model).await;
         DbActor::new(model)
     }
 }
@@ -384,6 +415,16 @@ fn remote_actor_fields(json: Person) -> AppResult<db::actors::RemoteActor> {
         .inbox
         .ok_or_else(|| AppError::BadRequest("actor has no inbox".into()))?;
     let limit = |s: String, n: usize| s.chars().take(n).collect::<String>();
+    // Known vocabulary codes only: a peer with a newer vocabulary must stay readable.
+    let facets = crate::service::profiles::clean_remote(crate::service::profiles::Facets {
+        stage: json.stage,
+        subjects: json.subjects.unwrap_or_default(),
+        levels: json.levels.unwrap_or_default(),
+        languages: json.teaching_languages.unwrap_or_default(),
+        region: json.region,
+        open_to_mentor: json.open_to_mentor.unwrap_or(false),
+        seeking_mentor: json.seeking_mentor.unwrap_or(false),
+    });
     Ok(db::actors::RemoteActor {
         ap_id: id.to_string(),
         kind: json.kind,
@@ -409,13 +450,13 @@ fn remote_actor_fields(json: Person) -> AppResult<db::actors::RemoteActor> {
         discoverable: json.discoverable.unwrap_or(false),
         avatar_url: wire::image_url(json.icon.as_ref()),
         header_url: wire::image_url(json.image.as_ref()),
-        stage: json.stage,
-        subjects: json.subjects.unwrap_or_default(),
-        levels: json.levels.unwrap_or_default(),
-        languages: json.teaching_languages.unwrap_or_default(),
-        region: json.region,
-        open_to_mentor: json.open_to_mentor.unwrap_or(false),
-        seeking_mentor: json.seeking_mentor.unwrap_or(false),
+        stage: facets.stage,
+        subjects: facets.subjects,
+        levels: facets.levels,
+        languages: facets.languages,
+        region: facets.region,
+        open_to_mentor: facets.open_to_mentor,
+        seeking_mentor: facets.seeking_mentor,
         published: json.published,
     })
 }
@@ -465,6 +506,75 @@ mod tests {
             .map(|i| json!({"type": "PropertyValue", "name": format!("f{i}"), "value": "v"}))
             .collect();
         assert_eq!(property_values(&many).len(), MAX_REMOTE_FIELDS);
+    }
+
+    #[test]
+    fn facets_round_trip_as_terms_and_marked_readable_fields() {
+        let now = Utc::now();
+        let model = actor::Model {
+            id: 1,
+            ap_id: "https://a.example/users/salma".into(),
+            local: true,
+            kind: "Person".into(),
+            username: "salma".into(),
+            domain: "a.example".into(),
+            display_name: "Salma".into(),
+            summary: String::new(),
+            url: None,
+            inbox: "https://a.example/users/salma/inbox".into(),
+            shared_inbox: Some("https://a.example/inbox".into()),
+            outbox: None,
+            followers_url: None,
+            following_url: None,
+            public_key_id: "https://a.example/users/salma#main-key".into(),
+            public_key_pem: "pem".into(),
+            private_key_pem: None,
+            manually_approves_followers: false,
+            discoverable: true,
+            avatar_url: None,
+            header_url: None,
+            stage: Some("novice".into()),
+            subjects: r#"["arabic"]"#.into(),
+            levels: r#"["primary"]"#.into(),
+            languages: r#"["ar"]"#.into(),
+            region: Some("Oriental".into()),
+            open_to_mentor: false,
+            seeking_mentor: true,
+            created_at: now,
+            updated_at: now,
+            last_fetched_at: None,
+            deleted_at: None,
+            fields: r#"[{"name":"Blog","value":"b","verified_at":null}]"#.into(),
+            bot: false,
+        };
+        let json = serde_json::to_value(Person::from_model(&model, "en").unwrap()).unwrap();
+        assert_eq!(json["stage"], "novice");
+        assert_eq!(json["teachingLanguages"], json!(["ar"]));
+        assert_eq!(json["seekingMentor"], true);
+        let attachment = json["attachment"].as_array().unwrap();
+        assert_eq!(
+            attachment[0],
+            json!({"type": "PropertyValue", "name": "Blog", "value": "b"})
+        );
+        assert_eq!(
+            attachment[1],
+            json!({"type": "PropertyValue", "name": "Career stage", "value": "Novice teacher", "facet": "stage"})
+        );
+        assert!(attachment[1..].iter().all(|a| a.get("facet").is_some()));
+        // Parse → serialise is stable, and a Halqa receiver keeps only the user's own field
+        // while the facets come back from the terms.
+        let back: Person = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+        assert_eq!(
+            property_values(&back.attachment),
+            vec![("Blog".into(), "b".into())]
+        );
+        let mut remote = back.clone();
+        remote.subjects = Some(vec!["arabic".into(), "future_subject".into()]);
+        let stored = remote_actor_fields(remote).unwrap();
+        assert_eq!(stored.stage.as_deref(), Some("novice"));
+        assert_eq!(stored.subjects, vec!["arabic"]);
+        assert!(stored.seeking_mentor && !stored.open_to_mentor);
     }
 
     #[test]

@@ -1,2 +1,6 @@
-//! ActivityPub objects other than actors: notes (statuses).
+//! ActivityPub objects other than actors: notes (statuses), and the mentorship objects
+//! (offers as `Proposal`s, `Agreement`s, the items of a mentorship space).
+pub mod agreement;
+pub mod mentorship_item;
 pub mod note;
+pub mod proposal;

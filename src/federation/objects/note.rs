@@ -108,6 +108,9 @@ pub struct Note {
     pub closed: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voters_count: Option<i64>,
+    /// Halqa: the mentorship offer (`Proposal`) this note is the readable form of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentorship_offer: Option<Url>,
 }
 
 fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
@@ -210,6 +213,7 @@ impl Note {
             end_time: None,
             closed: None,
             voters_count: None,
+            mentorship_offer: None,
         }
     }
 
@@ -432,6 +436,9 @@ pub async fn note_for_post(
         end_time: question.end_time,
         closed: question.closed,
         voters_count: question.voters_count,
+        mentorship_offer: db::mentorship::find_offer_by_note(db, &model.ap_id)
+            .await?
+            .and_then(|o| Url::parse(&o.ap_id).ok()),
     })
 }
 
@@ -572,12 +579,22 @@ impl Object for DbPost {
             attachments: json.remote_media(),
             poll: json.remote_poll(),
         };
+        // A Halqa offer's readable Note names its offer, on the same host.
+        let origin = crate::federation::urls::host_of(json.id.inner());
+        let offer = json
+            .mentorship_offer
+            .clone()
+            .filter(|o| crate::federation::urls::host_of(o) == origin);
         // The post, its mentions and tags land together or not at all.
         let txn = data.db.write.begin().await?;
         let before = db::posts::find_by_ap_id(&txn, &remote.ap_id).await?;
         let model = db::posts::upsert_remote(&txn, &data.ids, remote).await?;
         crate::service::timelines::remote_post_stored(&txn, data, &model, before.as_ref()).await?;
         crate::service::commit(data, txn).await?;
+        if let Some(offer) = offer {
+            // Keep the offer itself up to date too (a peer may have got only the Note).
+            crate::federation::activities::mentorship::fetch_offer(data, &offer).await;
+        }
         DbPost::new(model)
     }
 }

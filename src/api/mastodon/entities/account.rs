@@ -6,7 +6,7 @@ use crate::{
     db::{
         self,
         entity::{actor, local_user},
-        views::AccountStats,
+        views::{AccountStats, ActorWithStats},
     },
     error::AppResult,
 };
@@ -33,6 +33,21 @@ pub struct PlnFacets {
     pub region: Option<String>,
     pub open_to_mentor: bool,
     pub seeking_mentor: bool,
+}
+
+impl PlnFacets {
+    /// The facets stored on an actor (also the body of `/api/v1/pln/profile`).
+    pub fn of(actor: &actor::Model) -> Self {
+        PlnFacets {
+            stage: actor.stage.clone(),
+            subjects: actor::Model::facet_list(&actor.subjects),
+            levels: actor::Model::facet_list(&actor.levels),
+            languages: actor::Model::facet_list(&actor.languages),
+            region: actor.region.clone(),
+            open_to_mentor: actor.open_to_mentor,
+            seeking_mentor: actor.seeking_mentor,
+        }
+    }
 }
 
 /// Mastodon's Account entity.
@@ -114,6 +129,23 @@ pub fn fields_of(actor: &actor::Model) -> Vec<Field> {
     serde_json::from_str(&actor.fields).unwrap_or_default()
 }
 
+/// The user's own fields, then the PLN facets as readable fields (labels in the node's default
+/// language, `verified_at` null); `source.fields` keeps only the user's own.
+pub fn fields_with_facets(data: &Data<AppState>, actor: &actor::Model) -> Vec<Field> {
+    let mut fields = fields_of(actor);
+    let lang = &data.config.instance.default_language;
+    fields.extend(
+        crate::service::profiles::facet_fields(actor, lang)
+            .into_iter()
+            .map(|f| Field {
+                name: f.name.to_string(),
+                value: f.value,
+                verified_at: None,
+            }),
+    );
+    fields
+}
+
 /// Builds one Account from an actor and its counters.
 pub fn build(data: &Data<AppState>, actor: &actor::Model, stats: &AccountStats) -> Account {
     let urls = &data.urls;
@@ -162,21 +194,13 @@ pub fn build(data: &Data<AppState>, actor: &actor::Model, stats: &AccountStats) 
         followers_count: stats.followers,
         following_count: stats.following,
         emojis: Vec::new(),
-        fields: fields_of(actor),
+        fields: fields_with_facets(data, actor),
         roles: Vec::new(),
-        pln: PlnFacets {
-            stage: actor.stage.clone(),
-            subjects: actor::Model::facet_list(&actor.subjects),
-            levels: actor::Model::facet_list(&actor.levels),
-            languages: actor::Model::facet_list(&actor.languages),
-            region: actor.region.clone(),
-            open_to_mentor: actor.open_to_mentor,
-            seeking_mentor: actor.seeking_mentor,
-        },
+        pln: PlnFacets::of(actor),
     }
 }
 
-/// Accounts for a page of actors, in the same order, with counters in three queries.
+/// Accounts for a page of actors, in the same order, with their counters in one query.
 pub async fn accounts(data: &Data<AppState>, actors: &[actor::Model]) -> AppResult<Vec<Account>> {
     let ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
     let stats = db::views::account_stats(&data.db.read, &ids).await?;
@@ -202,6 +226,16 @@ pub async fn accounts_by_id(
     Ok(list.iter().map(|a| a.id).zip(built).collect())
 }
 
+/// Accounts keyed by actor id from rows that carry their counters already (no query).
+pub fn accounts_with_stats(
+    data: &Data<AppState>,
+    rows: &HashMap<i64, ActorWithStats>,
+) -> HashMap<i64, Account> {
+    rows.iter()
+        .map(|(id, row)| (*id, build(data, &row.actor, &row.stats)))
+        .collect()
+}
+
 /// One account.
 pub async fn account(data: &Data<AppState>, actor: &actor::Model) -> AppResult<Account> {
     let mut list = accounts(data, std::slice::from_ref(actor)).await?;
@@ -217,8 +251,7 @@ pub async fn credential_account(
     let account = account(data, actor).await?;
     let follow_requests_count =
         db::follows::count_pending_requests(&data.db.read, actor.id).await?;
-    let source_fields = account
-        .fields
+    let source_fields = fields_of(actor)
         .iter()
         .map(|f| SourceField {
             name: f.name.clone(),

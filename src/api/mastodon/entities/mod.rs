@@ -6,6 +6,7 @@ pub mod media;
 pub mod notification;
 pub mod poll;
 pub mod relationship;
+pub mod scheduled_status;
 pub mod status;
 
 pub use account::{Account, CredentialAccount};

@@ -1,5 +1,5 @@
 //! `Notification`: id, type, created_at, the actor it is from, the status for status-bearing
-//! types, `report` (null: reports aren't exposed as entities yet) and an ungrouped `group_key`.
+//! types, the `Report` for `admin.report` and an ungrouped `group_key`.
 //! [`notifications`] builds a page in a fixed number of queries.
 use super::{Account, Status, account, datetime, status};
 use crate::{
@@ -24,7 +24,7 @@ pub struct Notification {
     pub group_key: String,
     pub account: Account,
     pub status: Option<Status>,
-    pub report: Option<serde_json::Value>,
+    pub report: Option<crate::api::mastodon::reports::Report>,
 }
 
 /// Notifications for `rows` as `viewer` sees them, in order; rows whose actor or status is gone
@@ -59,6 +59,10 @@ pub async fn notifications(
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
+    let report_ids: Vec<i64> = rows.iter().filter_map(|n| n.report_id).collect();
+    let reports = db::reports::by_ids(&data.db.read, &report_ids).await?;
+    let targets: Vec<i64> = reports.values().map(|r| r.target_id).collect();
+    let targets = db::views::actors_by_ids(&data.db.read, &targets).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(account) = accounts.get(&row.from_actor_id) else {
@@ -71,6 +75,17 @@ pub async fn notifications(
         if status.is_none() && STATUS_TYPES.contains(&row.kind.as_str()) {
             continue;
         }
+        // Mastodon clients read `report` on `admin.report`; one whose report is gone is dropped.
+        let report = match row.report_id.and_then(|id| reports.get(&id)) {
+            Some(r) => match targets.get(&r.target_id) {
+                Some(target) => Some(crate::api::mastodon::reports::entity(data, r, target).await?),
+                None => None,
+            },
+            None => None,
+        };
+        if report.is_none() && row.kind == "admin.report" {
+            continue;
+        }
         out.push(Notification {
             id: row.id.to_string(),
             kind: row.kind.clone(),
@@ -78,7 +93,7 @@ pub async fn notifications(
             group_key: format!("ungrouped-{}", row.id),
             account: account.clone(),
             status,
-            report: None,
+            report,
         });
     }
     Ok(out)

@@ -1,4 +1,5 @@
-//! `Relationship`: the viewer's follow/block/mute state with each account, in one batch.
+//! `Relationship`: the viewer's follow/block/mute state, note and endorsement with each
+//! account, in one batch.
 use crate::{
     AppState,
     db::{self, views::Relations},
@@ -64,7 +65,16 @@ pub async fn relationships(
     targets: &[i64],
 ) -> AppResult<Vec<Relationship>> {
     let rel = db::views::relations(&data.db.read, viewer, targets).await?;
-    Ok(targets.iter().map(|t| build(&rel, *t)).collect())
+    let notes = db::relationships::notes_on(&data.db.read, viewer, targets).await?;
+    let endorsed = db::relationships::endorsed_among(&data.db.read, viewer, targets).await?;
+    Ok(targets
+        .iter()
+        .map(|t| Relationship {
+            note: notes.get(t).cloned().unwrap_or_default(),
+            endorsed: endorsed.contains(t),
+            ..build(&rel, *t)
+        })
+        .collect())
 }
 
 /// The relationship with one account.

@@ -65,6 +65,9 @@ pub struct Status {
     pub reblog: Option<Box<Status>>,
     pub poll: Option<poll::Poll>,
     pub card: Option<Value>,
+    /// PLN objects shown as this status (`{kind, id, state}`, e.g. a mentorship offer); null
+    /// for ordinary statuses.
+    pub pln: Option<Value>,
     pub language: Option<String>,
     /// The source text: only in delete responses and `/source`.
     pub text: Option<String>,
@@ -97,6 +100,11 @@ struct Page {
     polls: HashMap<i64, crate::db::entity::poll::Model>,
     own_votes: HashMap<i64, Vec<i32>>,
     apps: HashMap<i64, crate::db::entity::oauth_app::Model>,
+    /// Mentorship offers whose readable Note is on the page, by the Note's id.
+    offers: HashMap<String, crate::db::entity::mentorship_offer::Model>,
+    /// The viewer's pinned posts and posts in conversations it muted.
+    pinned: HashSet<i64>,
+    muted: HashSet<i64>,
 }
 
 /// Statuses for `posts` as `viewer` sees them, in the same order. Boosts whose original is gone
@@ -130,8 +138,8 @@ pub async fn statuses(
     let mut actor_ids: HashSet<i64> = all.values().map(|p| p.author_id).collect();
     actor_ids.extend(mentions.values().flatten().copied());
     let actor_ids: Vec<i64> = actor_ids.into_iter().collect();
-    let actors = db::views::actors_by_ids(db, &actor_ids).await?;
-    let accounts = account::accounts_by_id(data, &actors).await?;
+    let actors = db::views::actors_with_stats(db, &actor_ids).await?;
+    let accounts = account::accounts_with_stats(data, &actors);
     let counts = db::views::post_counts(db, &content_ids).await?;
     let viewer_state = match viewer {
         Some(v) => Some((v, db::views::viewer_post_state(db, v, &content_ids).await?)),
@@ -144,7 +152,29 @@ pub async fn statuses(
         _ => HashMap::new(),
     };
     let app_ids: Vec<i64> = all.values().filter_map(|p| p.application_id).collect();
+    let (pinned, muted) = match viewer {
+        Some(v) => {
+            let content: Vec<post::Model> = all
+                .values()
+                .filter(|p| p.reblog_of_id.is_none())
+                .cloned()
+                .collect();
+            (
+                db::posts::pins::pinned_among(db, v, &content_ids).await?,
+                db::posts::threads::muted_among(db, v, &content).await?,
+            )
+        }
+        None => Default::default(),
+    };
+    let note_ids: Vec<String> = all
+        .values()
+        .filter(|p| p.reblog_of_id.is_none())
+        .map(|p| p.ap_id.clone())
+        .collect();
     let page = Page {
+        offers: db::mentorship::offers_by_note(db, &note_ids).await?,
+        pinned,
+        muted,
         media: db::views::media_by_post(db, &content_ids).await?,
         tags: db::views::tags_by_post(db, &content_ids).await?,
         apps: db::views::apps_by_ids(db, &app_ids).await?,
@@ -179,6 +209,7 @@ pub async fn statuses(
                 wrapper.favourited = inner.favourited;
                 wrapper.reblogged = inner.reblogged;
                 wrapper.bookmarked = inner.bookmarked;
+                wrapper.muted = inner.muted;
                 wrapper.reblog = Some(Box::new(inner));
                 wrapper
             }
@@ -252,6 +283,8 @@ fn build(
         .clone()
         .filter(|u| !u.is_empty())
         .or_else(|| Some(p.ap_id.clone()));
+    let offer = page.offers.get(&p.ap_id);
+    let card = offer.map(|o| crate::api::pln::mentorship::entities::offer_card(o, &account));
     Some(Status {
         id: p.id.to_string(),
         uri: p.ap_id.clone(),
@@ -282,7 +315,8 @@ fn build(
             .map(|a| a.to_string()),
         reblog: None,
         poll,
-        card: None,
+        card,
+        pln: offer.map(crate::api::pln::mentorship::entities::offer_ref),
         language: p.language.clone(),
         text: None,
         application: p
@@ -294,9 +328,9 @@ fn build(
             }),
         favourited: state.map(|s| s.favourited.contains(&p.id)),
         reblogged: state.map(|s| s.reblogged.contains(&p.id)),
-        muted: state.map(|_| false),
+        muted: state.map(|_| page.muted.contains(&p.id)),
         bookmarked: state.map(|s| s.bookmarked.contains(&p.id)),
-        pinned: state.map(|_| false),
+        pinned: state.map(|_| page.pinned.contains(&p.id)),
         filtered: state.map(|_| Vec::new()),
     })
 }

@@ -1,0 +1,18 @@
+//! The PLN API at `/api/v1/pln/…` (advertised as `api_versions.pln`): profiles and institutions,
+//! mentorship, and later resources, collections and circles. One module per concept; each exposes
+//! its own `routes()`, merged here.
+pub mod institutions;
+pub mod mentorship;
+pub mod profile;
+pub mod vocabulary;
+
+use axum::Router;
+
+/// Every PLN API route.
+pub fn routes() -> Router {
+    Router::new()
+        .merge(institutions::routes())
+        .merge(mentorship::routes())
+        .merge(profile::routes())
+        .merge(vocabulary::routes())
+}
