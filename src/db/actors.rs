@@ -199,10 +199,16 @@ pub async fn upsert_remote(
     ));
     row.updated_at = Set(now);
     row.last_fetched_at = Set(Some(now));
-    Ok(if existing.is_some() {
-        row.update(db).await?
-    } else {
-        row.insert(db).await?
+    if existing.is_some() {
+        return Ok(row.update(db).await?);
+    }
+    // A concurrent fetch of the same actor may have stored it first: that row stands.
+    crate::db::insert_unless_taken(db, row).await?;
+    find_by_ap_id(db, &remote.ap_id).await?.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "another account already holds the handle of {}",
+            remote.ap_id
+        ))
     })
 }
 

@@ -210,11 +210,14 @@ pub async fn upsert_remote_offer(
     row.starts_at = Set(remote.starts_at);
     row.ends_at = Set(remote.ends_at);
     row.updated_at = Set(now);
-    Ok(if existing.is_some() {
-        row.update(db).await?
-    } else {
-        row.insert(db).await?
-    })
+    if existing.is_some() {
+        return Ok(row.update(db).await?);
+    }
+    // A concurrent delivery or fetch of the same offer may have stored it first.
+    crate::db::insert_unless_taken(db, row).await?;
+    find_offer_by_ap_id(db, &remote.ap_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("offer {} vanished while stored", remote.ap_id).into())
 }
 
 /// Takes the offer's row lock (an empty update) so that concurrent acceptances of the same

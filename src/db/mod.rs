@@ -135,3 +135,25 @@ pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// Inserts `row` unless one of its unique keys is already taken: `false` when another task
+/// stored the same remote object first (two inbox requests fetching the same actor or note at
+/// once). The caller then reads that row back instead of failing the request. Uses
+/// `ON CONFLICT DO NOTHING`, so a PostgreSQL transaction stays usable after the conflict.
+pub async fn insert_unless_taken<A>(
+    db: &impl sea_orm::ConnectionTrait,
+    row: A,
+) -> crate::error::AppResult<bool>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    use sea_orm::{EntityTrait, sea_query::OnConflict};
+    let inserted = <A::Entity as EntityTrait>::insert(row)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await;
+    match inserted {
+        Ok(rows) => Ok(rows > 0),
+        Err(sea_orm::DbErr::RecordNotInserted) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

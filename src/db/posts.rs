@@ -229,7 +229,11 @@ pub async fn upsert_remote(
     let model = if existing.is_some() {
         row.update(db).await?
     } else {
-        row.insert(db).await?
+        // A concurrent delivery or fetch of the same post may have stored it first.
+        crate::db::insert_unless_taken(db, row).await?;
+        find_by_ap_id(db, &remote.ap_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("post {} vanished while stored", remote.ap_id))?
     };
     replace_mentions_and_tags(db, model.id, &mention_ids, &remote.hashtags).await?;
     crate::db::media::replace_remote(db, ids, model.id, model.author_id, &remote.attachments)

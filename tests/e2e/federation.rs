@@ -1,5 +1,6 @@
 //! Federation between real nodes: follows, posts, replies, likes, boosts, edits, deletes and
-//! undos crossing nodes, shared-inbox de-duplication, and delivery to a node that was down.
+//! undos crossing nodes, shared-inbox de-duplication, concurrent first fetches of one actor,
+//! and delivery to a node that was down.
 use crate::harness::{TestNode, cluster, eventually};
 use halqa::{
     db::{
@@ -284,6 +285,39 @@ async fn unfollow_removes_the_follow_on_both_nodes() {
         }
     })
     .await;
+}
+
+/// Several requests meeting one unknown actor at once (activities from a new peer arriving
+/// together) each fetch it; all succeed and one row is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_fetches_of_an_actor_store_one_row() {
+    let [a, b] = cluster::<2>().await;
+    let bob = b.create_user("bob").await;
+    let data = a.data();
+    let fetches = (0..6).map(|_| {
+        let data = data.clone();
+        let id = url::Url::parse(&bob.ap_id).unwrap();
+        tokio::spawn(async move {
+            activitypub_federation::fetch::object_id::ObjectId::<
+                halqa::federation::actors::person::DbActor,
+            >::from(id)
+            .dereference(&data)
+            .await
+            .map(|a| a.model.id)
+        })
+    });
+    let ids: Vec<i64> = futures_util::future::join_all(fetches)
+        .await
+        .into_iter()
+        .map(|joined| joined.unwrap().expect("every fetch succeeds"))
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let rows = actor::Entity::find()
+        .filter(actor::Column::ApId.eq(bob.ap_id.as_str()))
+        .count(&data.db.read)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

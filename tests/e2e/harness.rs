@@ -146,6 +146,7 @@ impl TestNode {
 
     /// A node with a fresh database and a tweaked configuration.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestNode {
+        init_test_logging();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let db = TestDb::new().await;
@@ -223,6 +224,17 @@ impl TestNode {
 async fn start(config: Config, listener: TcpListener) -> RunningNode {
     let federation = app::build(config).await.expect("build node");
     app::start(federation, listener).await.expect("start node")
+}
+
+/// Logs of every node to the test's output when `HALQA_TEST_LOG` is set (an `EnvFilter`,
+/// e.g. `halqa=debug`): how a failing federation test is diagnosed.
+fn init_test_logging() {
+    if let Ok(filter) = std::env::var("HALQA_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
 }
 
 /// `N` nodes.
