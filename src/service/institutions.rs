@@ -408,7 +408,7 @@ pub async fn update_profile(
         let mut actor_row: actor::ActiveModel = actor.into();
         sync_actor(&mut actor_row, &profile, lang);
         let actor = actor_row.update(&txn).await?;
-        crate::federation::outbox::actor_updated(&txn, data, &actor).await?;
+        crate::federation::outbox::institution_updated(&txn, data, &actor, &row).await?;
     }
     crate::service::commit(data, txn).await?;
     Ok(row)

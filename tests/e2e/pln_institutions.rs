@@ -287,6 +287,13 @@ async fn nodes_learn_each_others_institutions_and_follow_them() {
         "Rabat"
     );
 
+    // The Mastodon instance documents carry it too.
+    for path in ["/api/v1/instance", "/api/v2/instance"] {
+        let instance = get(&b, None, path).await;
+        assert_eq!(instance["pln"]["institution"]["kind"], "crmef", "{path}");
+        assert_eq!(instance["pln"]["institution"]["city"], "Rabat", "{path}");
+    }
+
     // NodeInfo carries it, with the Organization actor.
     let nodeinfo = get(&b, None, "/nodeinfo/2.1").await;
     let meta = &nodeinfo["metadata"]["institution"];
@@ -515,6 +522,24 @@ async fn nodes_learn_each_others_institutions_and_follow_them() {
         .await
         .unwrap();
     assert_eq!(follower_inboxes, vec![format!("{}/inbox", a.base)]);
+
+    // A profile change reaches the follower as Update(Organization) and A's directory entry
+    // is re-read at once (not at the next periodic refresh).
+    let (status, _, _) = call(
+        &b,
+        Some(&admin),
+        reqwest::Method::PATCH,
+        "/api/v1/pln/institution",
+        Some(json!({"city": "Salé"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let entry = format!("/api/v1/pln/institutions/{}", b.domain);
+    eventually("A's directory to show B's new city", || {
+        let (a, entry) = (&a, entry.clone());
+        async move { get(a, None, &entry).await["city"] == "Salé" }
+    })
+    .await;
 
     // The institution's name is not a username anyone can take.
     let data = b.data();

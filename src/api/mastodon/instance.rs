@@ -1,7 +1,7 @@
 //! The instance endpoints: `GET /api/v1/instance` and `GET /api/v2/instance` with every field
 //! clients read (toot keys on `uri`, Ivory crashes without v2, Toot! needs a real thumbnail),
 //! and the small `/api/v1/instance/*` documents (rules, peers, weekly activity, descriptions,
-//! domain blocks, languages).
+//! domain blocks, languages). Both instance documents carry the node's institution under `pln`.
 use crate::{
     AppState, api::mastodon::entities::account, db, error::AppResult, service::posts::MAX_CHARS,
 };
@@ -109,6 +109,19 @@ async fn contact_account(data: &Data<AppState>) -> AppResult<Value> {
     })
 }
 
+/// Halqa's own part of the instance document: the institution running the node (as
+/// `GET /api/v1/pln/institution` gives it, in the node's default language). Mastodon clients
+/// ignore the key; PLN-aware ones need no second request.
+async fn pln_part(data: &Data<AppState>) -> AppResult<Value> {
+    let row = crate::service::institutions::local_profile(&data.db.read).await?;
+    let lang = data.config.instance.default_language.as_str();
+    let institution = crate::api::pln::institutions::entity(row, lang);
+    Ok(json!({
+        "institution": serde_json::to_value(institution)
+            .map_err(|e| anyhow::anyhow!("serialising the institution: {e}"))?,
+    }))
+}
+
 async fn v1(data: Data<AppState>) -> AppResult<Json<Value>> {
     let config = &data.config.instance;
     let user_count = db::users::count(&data.db.read).await?;
@@ -141,6 +154,7 @@ async fn v1(data: Data<AppState>) -> AppResult<Json<Value>> {
         },
         "contact_account": contact_account(&data).await?,
         "rules": [],
+        "pln": pln_part(&data).await?,
     })))
 }
 
@@ -184,6 +198,7 @@ async fn v2(data: Data<AppState>) -> AppResult<Json<Value>> {
             "account": contact_account(&data).await?,
         },
         "rules": [],
+        "pln": pln_part(&data).await?,
     })))
 }
 

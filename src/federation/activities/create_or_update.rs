@@ -138,9 +138,17 @@ impl Activity for UpdatePerson {
 
     async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
         let key_id = self.object.public_key.as_ref().map(|k| k.id.clone());
-        DbActor::from_json(self.object, data).await?;
+        let organization = self.object.kind == "Organization";
+        let actor = DbActor::from_json(self.object, data).await?;
         if let Some(key_id) = key_id {
             data.public_keys.remove(&key_id);
+        }
+        // An institution's profile changed: its directory entry is re-read from NodeInfo.
+        if organization
+            && let Err(e) =
+                crate::service::institutions::refresh_host(data, &actor.model.domain).await
+        {
+            tracing::debug!(error = %e, "refreshing an institution after its Update");
         }
         Ok(())
     }

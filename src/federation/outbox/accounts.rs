@@ -5,17 +5,20 @@ use crate::{
     AppState,
     db::{
         self,
-        entity::{actor, follow, post},
+        entity::{actor, follow, institution, post},
     },
     error::AppResult,
     federation::{
-        activities::{AcceptFollow, Delete, Follow, RejectFollow, Undo, UpdatePerson},
+        activities::{AcceptFollow, Delete, Follow, RejectFollow, Undo},
+        actors::{organization::Organization, person::Person},
         context::PUBLIC,
     },
 };
 use activitypub_federation::config::Data;
 use sea_orm::DatabaseTransaction;
+use serde::Serialize;
 use serde_json::{Value, json};
+use url::Url;
 
 /// A local account follows a remote one.
 pub async fn follow(
@@ -196,16 +199,38 @@ pub async fn actor_updated(
     data: &Data<AppState>,
     actor: &actor::Model,
 ) -> AppResult<()> {
+    let person = Person::from_model(actor, &data.config.instance.default_language)?;
+    send_actor_update(txn, data, actor, person).await
+}
+
+/// The node's institution profile changed: Update(Organization) with the whole document (kind,
+/// city, languages as well as the ordinary actor fields) to its followers.
+pub async fn institution_updated(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    profile: &institution::Model,
+) -> AppResult<()> {
+    let organization =
+        Organization::from_model(actor, profile, &data.config.instance.default_language)?;
+    send_actor_update(txn, data, actor, organization).await
+}
+
+/// Update(`object`, the actor's own document) to the actor's followers.
+async fn send_actor_update<T: Serialize>(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    actor: &actor::Model,
+    object: T,
+) -> AppResult<()> {
     let inboxes = db::actors::follower_inboxes(txn, actor.id).await?;
     let id = data.ids.next();
-    let activity = UpdatePerson {
-        kind: Default::default(),
+    let activity = ActorUpdate {
+        kind: "Update",
         id: url(&data.urls.activity(id))?,
-        actor: url(&actor.ap_id)?.into(),
-        object: crate::federation::actors::person::Person::from_model(
-            actor,
-            &data.config.instance.default_language,
-        )?,
+        actor: url(&actor.ap_id)?,
+        object,
+        to: vec![url(PUBLIC)?],
     };
     enqueue(
         txn,
@@ -220,6 +245,17 @@ pub async fn actor_updated(
         inboxes,
     )
     .await
+}
+
+/// The outgoing `Update` of an actor document (Person, Organization).
+#[derive(Serialize)]
+struct ActorUpdate<T> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: Url,
+    actor: Url,
+    object: T,
+    to: Vec<Url>,
 }
 
 /// A local account blocks a remote one: Block, to the blocked account only.
