@@ -15,9 +15,7 @@ use crate::{
     },
     text,
 };
-use activitypub_federation::{
-    config::Data, fetch::object_id::ObjectId, protocol::verification::verify_domains_match,
-};
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
 use axum::http::{HeaderMap, Method};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -208,7 +206,7 @@ pub async fn receive(
         ));
     }
     if let Some(id) = &activity_id {
-        verify_domains_match(id, &actor_url).map_err(|_| {
+        crate::federation::urls::verify_same_host(id, &actor_url).map_err(|_| {
             AppError::BadRequest("activity id and actor are on different domains".into())
         })?;
     }

@@ -147,10 +147,48 @@ pub fn host_of(url: &Url) -> Option<String> {
     })
 }
 
+/// `a` and `b` are on the same host and port: who may speak for an object. The library's
+/// `verify_domains_match` ignores ports, which would let two nodes sharing a host name (tests on
+/// loopback, or several nodes behind one name) vouch for each other's objects.
+pub fn verify_same_host(a: &Url, b: &Url) -> crate::error::AppResult<()> {
+    match (host_of(a), host_of(b)) {
+        (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => Ok(()),
+        _ => Err(crate::error::AppError::BadRequest(format!(
+            "{a} and {b} are not on the same server"
+        ))),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_host_means_host_and_port() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let same = |a: &str, b: &str| verify_same_host(&u(a), &u(b)).is_ok();
+        assert!(same(
+            "https://a.example/users/x",
+            "https://A.example:443/notes/1"
+        ));
+        assert!(same(
+            "http://localhost:4001/users/x",
+            "http://localhost:4001/notes/1"
+        ));
+        assert!(!same(
+            "http://localhost:4001/users/x",
+            "http://localhost:4002/notes/1"
+        ));
+        assert!(!same(
+            "https://a.example/users/x",
+            "https://a.example.evil/notes/1"
+        ));
+        assert!(!same(
+            "https://a.example/users/x",
+            "https://b.a.example/notes/1"
+        ));
+    }
 
     #[test]
     fn round_trips() {

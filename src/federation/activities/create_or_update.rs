@@ -13,7 +13,7 @@ use activitypub_federation::{
     config::Data,
     fetch::object_id::ObjectId,
     kinds::activity::UpdateType,
-    protocol::verification::{verify_domains_match, verify_urls_match},
+    protocol::verification::verify_urls_match,
     traits::{Activity, Object},
 };
 use async_trait::async_trait;
@@ -64,7 +64,7 @@ impl Activity for CreateOrUpdateNote {
             return Ok(());
         }
         let note_id = self.object.id.inner().clone();
-        if verify_domains_match(self.actor.inner(), &note_id).is_ok() {
+        if crate::federation::urls::verify_same_host(self.actor.inner(), &note_id).is_ok() {
             // Signed by its origin: take the embedded object as it is.
             DbPost::verify(&self.object, self.actor.inner(), data).await?;
             DbPost::from_json(self.object, data).await?;

@@ -6,8 +6,7 @@ use crate::{
     service,
 };
 use activitypub_federation::{
-    config::Data, fetch::object_id::ObjectId, kinds::activity::DeleteType,
-    protocol::verification::verify_domains_match, traits::Activity,
+    config::Data, fetch::object_id::ObjectId, kinds::activity::DeleteType, traits::Activity,
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -44,7 +43,7 @@ impl Activity for Delete {
     async fn verify(&self, _data: &Data<AppState>) -> AppResult<()> {
         let object = wire::first_url(Some(&self.object))
             .ok_or_else(|| AppError::BadRequest("Delete has no object".into()))?;
-        verify_domains_match(self.actor.inner(), &object)?;
+        crate::federation::urls::verify_same_host(self.actor.inner(), &object)?;
         Ok(())
     }
 

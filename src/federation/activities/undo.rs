@@ -6,8 +6,7 @@ use crate::{
     service,
 };
 use activitypub_federation::{
-    config::Data, fetch::object_id::ObjectId, kinds::activity::UndoType,
-    protocol::verification::verify_domains_match, traits::Activity,
+    config::Data, fetch::object_id::ObjectId, kinds::activity::UndoType, traits::Activity,
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -40,7 +39,7 @@ impl Activity for Undo {
     async fn verify(&self, _data: &Data<AppState>) -> AppResult<()> {
         let inner = wire::first_url(Some(&self.object))
             .ok_or_else(|| AppError::BadRequest("Undo has no object".into()))?;
-        verify_domains_match(self.actor.inner(), &inner)?;
+        crate::federation::urls::verify_same_host(self.actor.inner(), &inner)?;
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use crate::{
 use activitypub_federation::{
     config::Data,
     fetch::object_id::ObjectId,
-    protocol::{public_key::PublicKey, verification::verify_domains_match},
+    protocol::public_key::PublicKey,
     traits::{Actor, Object},
 };
 use async_trait::async_trait;
@@ -351,7 +351,7 @@ impl Object for DbActor {
     }
 
     async fn verify(json: &Person, expected_domain: &Url, _data: &Data<AppState>) -> AppResult<()> {
-        verify_domains_match(json.id.inner(), expected_domain)?;
+        crate::federation::urls::verify_same_host(json.id.inner(), expected_domain)?;
         if json.suspended == Some(true) {
             return Err(AppError::Forbidden(format!(
                 "actor {} is suspended",
@@ -364,7 +364,7 @@ impl Object for DbActor {
                 json.id.inner()
             )));
         };
-        verify_domains_match(json.id.inner(), inbox)?;
+        crate::federation::urls::verify_same_host(json.id.inner(), inbox)?;
         let Some(key) = &json.public_key else {
             return Err(AppError::BadRequest(format!(
                 "actor {} has no public key",

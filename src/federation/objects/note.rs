@@ -11,10 +11,7 @@ use crate::{
     },
     text,
 };
-use activitypub_federation::{
-    config::Data, fetch::object_id::ObjectId, protocol::verification::verify_domains_match,
-    traits::Object,
-};
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId, traits::Object};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::TransactionTrait;
@@ -511,11 +508,11 @@ impl Object for DbPost {
     }
 
     async fn verify(json: &Note, expected_domain: &Url, _data: &Data<AppState>) -> AppResult<()> {
-        verify_domains_match(json.id.inner(), expected_domain)?;
+        crate::federation::urls::verify_same_host(json.id.inner(), expected_domain)?;
         let author = json
             .author()
             .ok_or_else(|| AppError::BadRequest("note has no attributedTo".into()))?;
-        verify_domains_match(json.id.inner(), &author)?;
+        crate::federation::urls::verify_same_host(json.id.inner(), &author)?;
         Ok(())
     }
 
