@@ -265,14 +265,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // One request per mentee and offer: a second one is refused, on both nodes.
+        // One pending request per mentee and offer (a partial unique index, same SQL on SQLite
+        // and PostgreSQL): after a decline, a withdrawal or an ended mentorship they may ask again.
         manager
-            .create_index(index(
-                "idx_mentorship_request_offer_mentee",
-                Rq::Table,
-                vec![Rq::OfferId.into_iden(), Rq::MenteeId.into_iden()],
-                true,
-            ))
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX idx_mentorship_request_offer_mentee \
+                 ON mentorship_request (offer_id, mentee_id) WHERE state = 'pending'",
+            )
             .await?;
         manager
             .create_index(index(

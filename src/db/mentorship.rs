@@ -317,20 +317,36 @@ pub async fn find_request_by_ap_id(
         .await?)
 }
 
-/// `mentee`'s request for `offer`, if any.
-pub async fn find_request_of(
+/// `mentee_id`'s request for `offer_id` that still stands: pending, or accepted with the
+/// mentorship still active (a declined or withdrawn request, or an ended mentorship, does not).
+pub async fn find_open_request_of(
     db: &impl ConnectionTrait,
     offer_id: i64,
     mentee_id: i64,
 ) -> AppResult<Option<request::Model>> {
-    Ok(request::Entity::find()
+    let requests = request::Entity::find()
         .filter(request::Column::OfferId.eq(offer_id))
         .filter(request::Column::MenteeId.eq(mentee_id))
-        .one(db)
-        .await?)
+        .filter(request::Column::State.is_in(["pending", "accepted"]))
+        .all(db)
+        .await?;
+    for req in requests {
+        if req.state == "pending" {
+            return Ok(Some(req));
+        }
+        let active = agreement::Entity::find()
+            .filter(agreement::Column::RequestId.eq(req.id))
+            .filter(agreement::Column::State.eq("active"))
+            .count(db)
+            .await?;
+        if active > 0 {
+            return Ok(Some(req));
+        }
+    }
+    Ok(None)
 }
 
-/// The state of `mentee`'s request for each of `offer_ids` (one query).
+/// The state of `mentee`'s latest request for each of `offer_ids` (one query).
 pub async fn request_states(
     db: &impl ConnectionTrait,
     mentee_id: i64,
@@ -346,20 +362,22 @@ pub async fn request_states(
         .column(request::Column::State)
         .filter(request::Column::MenteeId.eq(mentee_id))
         .filter(request::Column::OfferId.is_in(offer_ids.iter().copied()))
+        // Oldest first: the latest request of each offer is the one kept.
+        .order_by_asc(request::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(o, id, s)| (o, (id, s))).collect())
 }
 
-/// Inserts a request; a second request of the same mentee for the same offer is a 409.
+/// Inserts a request; a second pending request of the same mentee for the same offer is a 409.
 pub async fn insert_request(
     db: &impl ConnectionTrait,
     row: request::ActiveModel,
 ) -> AppResult<request::Model> {
     row.insert(db).await.map_err(|e| {
         if crate::db::is_unique_violation(&e) {
-            AppError::Conflict("you have already requested this offer".into())
+            AppError::Conflict("you already have a pending request for this offer".into())
         } else {
             e.into()
         }

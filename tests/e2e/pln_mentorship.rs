@@ -631,7 +631,7 @@ async fn bad_mentorship_input_is_refused_and_changes_nothing() {
         )
         .await;
     assert_eq!(status, 200, "{req}");
-    let rid = req["id"].as_str().unwrap().to_string();
+    let first = req["id"].as_str().unwrap().to_string();
     let (status, err) = nadia
         .post(
             &format!("/api/v1/pln/mentorship/offers/{id}/requests"),
@@ -639,6 +639,29 @@ async fn bad_mentorship_input_is_refused_and_changes_nothing() {
         )
         .await;
     assert_eq!(status, 409, "{err}");
+    assert!(err["error"].as_str().unwrap().contains("waiting"), "{err}");
+    // A withdrawn request may be made again (a new request; the old one stays withdrawn).
+    let (status, _) = nadia
+        .post(
+            &format!("/api/v1/pln/mentorship/requests/{first}/withdraw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, req) = nadia
+        .post(
+            &format!("/api/v1/pln/mentorship/offers/{id}/requests"),
+            json!({"goals": ["Plan"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{req}");
+    let rid = req["id"].as_str().unwrap().to_string();
+    assert_ne!(rid, first);
+    let (_, offer) = nadia
+        .get(&format!("/api/v1/pln/mentorship/offers/{id}"))
+        .await;
+    assert_eq!(offer["request"]["id"], json!(rid), "{offer}");
+    assert_eq!(offer["request"]["state"], "pending", "{offer}");
 
     // Acting on someone else's request.
     let (status, _) = eve
@@ -685,6 +708,16 @@ async fn bad_mentorship_input_is_refused_and_changes_nothing() {
         )
         .await;
     assert_eq!(status, 409, "{again}");
+    let (status, err) = nadia
+        .post(
+            &format!("/api/v1/pln/mentorship/offers/{id}/requests"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        status, 409,
+        "an active mentorship blocks a new request: {err}"
+    );
     let (status, err) = bob
         .patch(
             &format!("/api/v1/pln/mentorship/offers/{id}"),

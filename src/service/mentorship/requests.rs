@@ -73,12 +73,15 @@ pub async fn request_mentorship(
     }
     refuse_unavailable(&offer)?;
     if let Some(existing) =
-        db::mentorship::find_request_of(&data.db.read, offer.id, mentee.id).await?
+        db::mentorship::find_open_request_of(&data.db.read, offer.id, mentee.id).await?
     {
-        return Err(AppError::Conflict(format!(
-            "you have already requested this offer (your request is {})",
-            existing.state
-        )));
+        return Err(AppError::Conflict(
+            match existing.state.as_str() {
+                "pending" => "you have already requested this offer; it is waiting for an answer",
+                _ => "you already have an active mentorship from this offer",
+            }
+            .into(),
+        ));
     }
     let input = check(input)?;
     let mentor = db::actors::get_by_id(&data.db.read, offer.author_id).await?;
