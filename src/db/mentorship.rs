@@ -61,6 +61,18 @@ pub async fn find_offer_by_note(
         .await?)
 }
 
+/// Closes every offer of `author_id` (its author's account was deleted, here or remotely).
+pub async fn close_offers_of(db: &impl ConnectionTrait, author_id: i64) -> AppResult<()> {
+    offer::Entity::update_many()
+        .col_expr(offer::Column::State, Expr::value("closed"))
+        .col_expr(offer::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(offer::Column::AuthorId.eq(author_id))
+        .filter(offer::Column::State.ne("closed"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Offers by the ActivityPub ids of their Notes, for a page of statuses (one query).
 pub async fn offers_by_note(
     db: &impl ConnectionTrait,
@@ -411,6 +423,19 @@ pub async fn list_requests(
     }
     let rows = cursor.apply(query, request::Column::Id).all(db).await?;
     Ok(cursor.finish(rows))
+}
+
+/// The pending requests of `offer_id`, oldest first.
+pub async fn pending_requests_of(
+    db: &impl ConnectionTrait,
+    offer_id: i64,
+) -> AppResult<Vec<request::Model>> {
+    Ok(request::Entity::find()
+        .filter(request::Column::OfferId.eq(offer_id))
+        .filter(request::Column::State.eq("pending"))
+        .order_by_asc(request::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// The mentees (actor ids) who requested `offer_id`, whatever the state.

@@ -476,6 +476,8 @@ pub async fn delete_post(
     db::posts::mark_deleted(&txn, existing.id).await?;
     // The uploads become free again, so "delete and redraft" can attach them to the new post.
     db::media::attach(&txn, existing.id, &[]).await?;
+    // A mentorship offer's status taken down takes the offer with it.
+    crate::service::mentorship::offers::status_deleted(&txn, data, &existing).await?;
     commit(data, txn).await?;
     Ok(existing)
 }
@@ -491,7 +493,10 @@ pub async fn receive_delete_post(
             "only the author can delete a post".into(),
         ));
     }
-    db::posts::mark_deleted(&data.db.write, post.id).await?;
+    let txn = data.db.write.begin().await?;
+    db::posts::mark_deleted(&txn, post.id).await?;
+    crate::service::mentorship::offers::status_deleted(&txn, data, post).await?;
+    txn.commit().await?;
     crate::service::timelines::post_deleted(data, post);
     data.events.flush();
     Ok(())
@@ -507,6 +512,7 @@ pub async fn receive_delete_actor(data: &Data<AppState>, actor: &actor::Model) -
     let txn = data.db.write.begin().await?;
     db::follows::delete_all_of(&txn, actor.id).await?;
     db::posts::mark_all_deleted_by(&txn, actor.id).await?;
+    db::mentorship::close_offers_of(&txn, actor.id).await?;
     db::actors::mark_deleted(&txn, actor.id).await?;
     txn.commit().await?;
     Ok(())

@@ -868,3 +868,124 @@ async fn an_offer_is_served_as_a_proposal_and_as_a_page() {
     assert_eq!(note["mentorshipOffer"], uri);
     assert!(note["content"].as_str().unwrap().contains(uri));
 }
+
+/// A mentor withdraws an offer (`DELETE`): the pending request is declined with the reason on
+/// the mentee's node, the status disappears and the offer is closed everywhere. Deleting another
+/// offer's status from a Mastodon client closes that offer too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawing_an_offer_or_deleting_its_status_closes_it_everywhere() {
+    let [a, b] = cluster::<2>().await;
+    let amina = Client::new(&a, "amina").await;
+    let bob = Client::new(&b, "bob").await;
+    follow_across(&a, &amina.actor, &b, "bob").await;
+    knows_halqa(&a, &b).await;
+    knows_halqa(&b, &a).await;
+    let mut offers = Vec::new();
+    for _ in 0..2 {
+        let (status, offer) = bob
+            .post("/api/v1/pln/mentorship/offers", offer_body(2))
+            .await;
+        assert_eq!(status, 200, "{offer}");
+        offers.push(offer);
+    }
+    let on_a = |offer: &Value| {
+        let uri = offer["uri"].as_str().unwrap().to_string();
+        let amina = &amina;
+        async move {
+            let list = amina
+                .wait_for("the offer on A", "/api/v1/pln/mentorship/offers", |l| {
+                    first(l, |o| o["uri"] == uri.as_str()).is_some()
+                })
+                .await;
+            first(&list, |o| o["uri"] == uri.as_str()).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let first_on_a = on_a(&offers[0]).await;
+    let second_on_a = on_a(&offers[1]).await;
+    let (status, req) = amina
+        .post(
+            &format!("/api/v1/pln/mentorship/offers/{first_on_a}/requests"),
+            json!({"message": "Bonjour"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{req}");
+    let rid = req["id"].as_str().unwrap().to_string();
+    let b_offer = offers[0]["id"].as_str().unwrap().to_string();
+    bob.wait_for(
+        "the request on B",
+        "/api/v1/pln/mentorship/requests?role=mentor&state=pending",
+        |l| l.as_array().is_some_and(|l| l.len() == 1),
+    )
+    .await;
+
+    // Only the author may withdraw.
+    let (status, _) = amina
+        .send(amina.http.delete(format!(
+            "{}/api/v1/pln/mentorship/offers/{first_on_a}",
+            amina.base
+        )))
+        .await;
+    assert_eq!(status, 404);
+    let (status, withdrawn) = bob
+        .send(bob.http.delete(format!(
+            "{}/api/v1/pln/mentorship/offers/{b_offer}",
+            bob.base
+        )))
+        .await;
+    assert_eq!(status, 200, "{withdrawn}");
+    assert_eq!(withdrawn["state"], "closed");
+    let status_id = offers[0]["status_id"].as_str().unwrap();
+    let (status, _) = bob.get(&format!("/api/v1/statuses/{status_id}")).await;
+    assert_eq!(status, 404, "the offer's status is gone");
+
+    let declined = amina
+        .wait_for(
+            "the request declined on A",
+            &format!("/api/v1/pln/mentorship/requests/{rid}"),
+            |r| r["state"] == "declined",
+        )
+        .await;
+    assert!(
+        declined["reason"].as_str().unwrap().contains("withdrew"),
+        "{declined}"
+    );
+    amina
+        .wait_for(
+            "the offer closed on A",
+            &format!("/api/v1/pln/mentorship/offers/{first_on_a}"),
+            |o| o["state"] == "closed",
+        )
+        .await;
+    let (status, err) = amina
+        .post(
+            &format!("/api/v1/pln/mentorship/offers/{first_on_a}/requests"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "{err}");
+
+    // The second offer's status deleted from a Mastodon client: the offer closes on B and A.
+    let status_id = offers[1]["status_id"].as_str().unwrap();
+    let (status, _) = bob
+        .send(
+            bob.http
+                .delete(format!("{}/api/v1/statuses/{status_id}", bob.base)),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let b_second = offers[1]["id"].as_str().unwrap();
+    let (_, on_b) = bob
+        .get(&format!("/api/v1/pln/mentorship/offers/{b_second}"))
+        .await;
+    assert_eq!(on_b["state"], "closed", "{on_b}");
+    amina
+        .wait_for(
+            "the second offer closed on A",
+            &format!("/api/v1/pln/mentorship/offers/{second_on_a}"),
+            |o| o["state"] == "closed",
+        )
+        .await;
+}

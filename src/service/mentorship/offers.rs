@@ -254,17 +254,79 @@ pub async fn close_offer(
     id: i64,
 ) -> AppResult<offer::Model> {
     let existing = own_offer(data, author, id).await?;
+    let txn = data.db.write.begin().await?;
+    let offer = close_in(&txn, data, author, existing).await?;
+    commit(data, txn).await?;
+    Ok(offer)
+}
+
+async fn close_in(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    existing: offer::Model,
+) -> AppResult<offer::Model> {
     if existing.state == "closed" {
         return Ok(existing);
     }
     let mut row: offer::ActiveModel = existing.into();
     row.state = Set("closed".into());
     row.updated_at = Set(Utc::now());
-    let txn = data.db.write.begin().await?;
-    let offer = db::mentorship::update_offer(&txn, row).await?;
-    announce_update(&txn, data, author, &offer).await?;
-    commit(data, txn).await?;
+    let offer = db::mentorship::update_offer(txn, row).await?;
+    announce_update(txn, data, author, &offer).await?;
     Ok(offer)
+}
+
+/// Withdraws a local offer (author only, `DELETE`): pending requests are declined with the
+/// reason, its status is deleted everywhere (Delete(Note)) and the offer closes for good
+/// (Update(Proposal)). Mentorships already running from it go on.
+pub async fn withdraw_offer(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    id: i64,
+) -> AppResult<offer::Model> {
+    let existing = own_offer(data, author, id).await?;
+    let pending = db::mentorship::pending_requests_of(&data.db.read, existing.id).await?;
+    for req in pending {
+        super::requests::decline_request(data, author, req.id, "the mentor withdrew this offer")
+            .await?;
+    }
+    let note = match &existing.note_ap_id {
+        Some(ap_id) => db::posts::find_by_ap_id(&data.db.read, ap_id).await?,
+        None => None,
+    };
+    match note.filter(|post| post.deleted_at.is_none()) {
+        // Deleting the status closes the offer (see `status_deleted`).
+        Some(post) => {
+            crate::service::posts::delete_post(data, author, post.id).await?;
+        }
+        None => {
+            close_offer(data, author, id).await?;
+        }
+    }
+    db::mentorship::get_offer(&data.db.read, id).await
+}
+
+/// The status `post` was deleted: if it was an offer's status, the offer closes — a local one
+/// with an Update(Proposal) to everyone who has it, a remote copy here only.
+pub async fn status_deleted(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    post: &crate::db::entity::post::Model,
+) -> AppResult<()> {
+    let Some(offer) = db::mentorship::find_offer_by_note(txn, &post.ap_id).await? else {
+        return Ok(());
+    };
+    if offer.local {
+        let author = db::actors::get_by_id(txn, offer.author_id).await?;
+        close_in(txn, data, &author, offer).await?;
+    } else if offer.state != "closed" {
+        let mut row: offer::ActiveModel = offer.into();
+        row.state = Set("closed".into());
+        row.updated_at = Set(Utc::now());
+        db::mentorship::update_offer(txn, row).await?;
+    }
+    Ok(())
 }
 
 /// Recounts a local offer's places after a mentorship began or ended (the caller holds the
@@ -301,6 +363,7 @@ async fn announce_update(
 ) -> AppResult<()> {
     if let Some(note) = &offer.note_ap_id
         && let Some(post) = db::posts::find_by_ap_id(txn, note).await?
+        && post.deleted_at.is_none()
     {
         let language = post
             .language

@@ -45,7 +45,10 @@ pub fn routes() -> Router {
         )
         .route(
             "/api/v1/pln/mentorship/offers/{id}",
-            get(show_offer).patch(update_offer).put(update_offer),
+            get(show_offer)
+                .patch(update_offer)
+                .put(update_offer)
+                .delete(withdraw_offer),
         )
         .route(
             "/api/v1/pln/mentorship/offers/{id}/close",
@@ -232,6 +235,20 @@ async fn close_offer(
 ) -> AppResult<Json<Offer>> {
     auth.require("write")?;
     let row = offers::close_offer(&data, &auth.actor, parse_id(&id)?).await?;
+    Ok(Json(
+        entities::offer(&data, Some(auth.actor.id), row).await?,
+    ))
+}
+
+/// `DELETE /api/v1/pln/mentorship/offers/:id`: withdraws the offer (pending requests declined,
+/// its status deleted, the offer closed for good); answers the closed offer.
+async fn withdraw_offer(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Offer>> {
+    auth.require("write")?;
+    let row = offers::withdraw_offer(&data, &auth.actor, parse_id(&id)?).await?;
     Ok(Json(
         entities::offer(&data, Some(auth.actor.id), row).await?,
     ))
