@@ -194,7 +194,9 @@ async fn a_mentorship_runs_across_three_nodes() {
     assert!(first(&other, |o| o["uri"] == offer_uri.as_str()).is_none());
 
     // Suggestions for the trainee explain the match.
-    let (status, suggestions) = amina.get("/api/v1/pln/mentorship/suggestions").await;
+    let (status, suggestions) = amina
+        .get("/api/v1/pln/mentorship/suggestions?lang=en")
+        .await;
     assert_eq!(status, 200, "{suggestions}");
     let s = first(&suggestions, |s| s["offer"]["id"] == a_offer.as_str()).expect("suggested");
     let codes: Vec<&str> = s["reasons"]
@@ -212,6 +214,11 @@ async fn a_mentorship_runs_across_three_nodes() {
             .unwrap()
             .contains("Mathematics")
     );
+    let (_, in_arabic) = amina
+        .get("/api/v1/pln/mentorship/suggestions?lang=ar")
+        .await;
+    let s = first(&in_arabic, |s| s["offer"]["id"] == a_offer.as_str()).unwrap();
+    assert_eq!(s["reasons"][0]["text"], "نفس المادة: الرياضيات");
 
     // A Mastodon client on C sees the offer as a status with the hashtag and a card.
     let home = carol

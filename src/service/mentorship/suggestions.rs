@@ -42,16 +42,41 @@ fn shared(mine: &[String], theirs: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn labels(list: &'static [vocabulary::Term], codes: &[String]) -> String {
+fn labels(list: &'static [vocabulary::Term], codes: &[String], lang: &str) -> String {
+    let separator = if lang == "ar" { "، " } else { ", " };
     codes
         .iter()
-        .map(|c| vocabulary::find(list, c).map_or(c.as_str(), |t| t.en))
+        .map(|c| vocabulary::find(list, c).map_or(c.as_str(), |t| t.label(lang)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(separator)
 }
 
-/// How well the mentor's stage suits the viewer's.
-fn stage_fit(viewer: Option<&str>, mentor: Option<&str>) -> Option<(i32, String)> {
+/// A reason's sentence in `lang` (`ar`, `fr`, else English) around `detail`.
+fn sentence(code: &str, detail: &str, lang: &str) -> String {
+    match (code, lang) {
+        ("subject", "ar") => format!("نفس المادة: {detail}"),
+        ("subject", "fr") => format!("Même matière : {detail}"),
+        ("subject", _) => format!("Same subject: {detail}"),
+        ("level", "ar") => format!("نفس السلك: {detail}"),
+        ("level", "fr") => format!("Même niveau : {detail}"),
+        ("level", _) => format!("Same level: {detail}"),
+        ("language", "ar") => format!("لغة مشتركة: {detail}"),
+        ("language", "fr") => format!("Une langue en commun : {detail}"),
+        ("language", _) => format!("You share a language: {detail}"),
+        ("region", "ar") => format!("في جهتك: {detail}"),
+        ("region", "fr") => format!("Dans votre région : {detail}"),
+        ("region", _) => format!("In your region: {detail}"),
+        ("online", "ar") => "عن بعد، فالمسافة لا تهم".into(),
+        ("online", "fr") => "En ligne : la distance ne compte pas".into(),
+        ("online", _) => "Online, so distance does not matter".into(),
+        (_, "ar") => format!("المرشد(ة): {detail}"),
+        (_, "fr") => format!("Profil du mentor : {}", detail.to_lowercase()),
+        (_, _) => format!("The mentor is a {}", detail.to_lowercase()),
+    }
+}
+
+/// How well the mentor's stage suits the viewer's, with the mentor's stage label in `lang`.
+fn stage_fit(viewer: Option<&str>, mentor: Option<&str>, lang: &str) -> Option<(i32, String)> {
     let mentor = mentor?;
     let fit = match (viewer?, mentor) {
         ("trainee" | "novice", "teacher_educator") => 3,
@@ -59,15 +84,17 @@ fn stage_fit(viewer: Option<&str>, mentor: Option<&str>) -> Option<(i32, String)
         ("teacher", "teacher_educator") => 2,
         _ => return None,
     };
-    let label = vocabulary::find(vocabulary::STAGES, mentor).map_or(mentor, |t| t.en);
-    Some((fit, format!("The mentor is a {}", label.to_lowercase())))
+    let label = vocabulary::find(vocabulary::STAGES, mentor).map_or(mentor, |t| t.label(lang));
+    Some((fit, sentence("stage", label, lang)))
 }
 
-/// Scores one offer by `mentor` for `viewer`; `None` when nothing matches.
+/// Scores one offer by `mentor` for `viewer`, reasons written in `lang`; `None` when nothing
+/// matches.
 pub fn rank(
     viewer: &actor::Model,
     mentor: Option<&actor::Model>,
     o: &offer::Model,
+    lang: &str,
 ) -> Option<Suggestion> {
     let mut score = 0;
     let mut reasons = Vec::new();
@@ -80,7 +107,11 @@ pub fn rank(
         score += 4 * subjects.len() as i32;
         reasons.push(Reason {
             code: "subject",
-            text: format!("Same subject: {}", labels(vocabulary::SUBJECTS, &subjects)),
+            text: sentence(
+                "subject",
+                &labels(vocabulary::SUBJECTS, &subjects, lang),
+                lang,
+            ),
         });
     }
     let levels = shared(&actor::Model::facet_list(&viewer.levels), &codes(&o.levels));
@@ -88,7 +119,7 @@ pub fn rank(
         score += 2 * levels.len() as i32;
         reasons.push(Reason {
             code: "level",
-            text: format!("Same level: {}", labels(vocabulary::LEVELS, &levels)),
+            text: sentence("level", &labels(vocabulary::LEVELS, &levels, lang), lang),
         });
     }
     let languages = shared(
@@ -99,7 +130,7 @@ pub fn rank(
         score += 2;
         reasons.push(Reason {
             code: "language",
-            text: format!("You share a language: {}", languages.join(", ")),
+            text: sentence("language", &languages.join(", "), lang),
         });
     }
     let same_region =
@@ -108,18 +139,19 @@ pub fn rank(
         score += 2;
         reasons.push(Reason {
             code: "region",
-            text: format!("In your region: {}", o.region.clone().unwrap_or_default()),
+            text: sentence("region", o.region.as_deref().unwrap_or_default(), lang),
         });
     } else if o.format == "online" && score > 0 {
         score += 1;
         reasons.push(Reason {
             code: "online",
-            text: "Online, so distance does not matter".into(),
+            text: sentence("online", "", lang),
         });
     }
     if let Some((fit, text)) = stage_fit(
         viewer.stage.as_deref(),
         mentor.and_then(|m| m.stage.as_deref()),
+        lang,
     ) {
         score += fit;
         reasons.push(Reason {
@@ -134,11 +166,12 @@ pub fn rank(
     })
 }
 
-/// Open offers for `viewer`, best first (then newest), at most `limit`.
+/// Open offers for `viewer`, best first (then newest), at most `limit`, reasons in `lang`.
 pub async fn suggestions(
     data: &Data<AppState>,
     viewer: &actor::Model,
     limit: usize,
+    lang: &str,
 ) -> AppResult<Vec<Suggestion>> {
     let db = &data.db.read;
     let candidates = db::mentorship::open_offers_except(db, viewer.id, CANDIDATES).await?;
@@ -149,7 +182,7 @@ pub async fn suggestions(
     let mut ranked: Vec<Suggestion> = candidates
         .iter()
         .filter(|o| !requested.contains_key(&o.id))
-        .filter_map(|o| rank(viewer, mentors.get(&o.author_id), o))
+        .filter_map(|o| rank(viewer, mentors.get(&o.author_id), o, lang))
         .collect();
     ranked.sort_by(|a, b| b.score.cmp(&a.score).then(b.offer.id.cmp(&a.offer.id)));
     ranked.truncate(limit);
@@ -236,6 +269,7 @@ mod tests {
             &trainee,
             Some(&mentor),
             &offer(r#"["mathematics"]"#, "in_person", Some("fès-meknès")),
+            "en",
         )
         .unwrap();
         let codes: Vec<&str> = s.reasons.iter().map(|r| r.code).collect();
@@ -248,12 +282,33 @@ mod tests {
     }
 
     #[test]
+    fn reasons_are_written_in_the_viewers_language() {
+        let trainee = person("trainee", r#"["mathematics"]"#, Some("Fès-Meknès"));
+        let mentor = person("teacher_educator", "[]", None);
+        let offer = offer(r#"["mathematics"]"#, "in_person", Some("Fès-Meknès"));
+        let fr = rank(&trainee, Some(&mentor), &offer, "fr").unwrap();
+        assert_eq!(fr.reasons[0].text, "Même matière : Mathématiques");
+        assert!(fr.reasons[1].text.starts_with("Même niveau : "));
+        let ar = rank(&trainee, Some(&mentor), &offer, "ar").unwrap();
+        assert_eq!(ar.reasons[0].text, "نفس المادة: الرياضيات");
+        assert!(
+            ar.reasons[4].text.contains("الأساتذة"),
+            "{}",
+            ar.reasons[4].text
+        );
+        // Codes do not depend on the language.
+        let codes = |s: &Suggestion| s.reasons.iter().map(|r| r.code).collect::<Vec<_>>();
+        assert_eq!(codes(&fr), codes(&ar));
+    }
+
+    #[test]
     fn online_offers_count_across_regions_and_unrelated_ones_are_dropped() {
         let trainee = person("novice", r#"["french"]"#, Some("Oriental"));
         let s = rank(
             &trainee,
             None,
             &offer(r#"["french"]"#, "online", Some("Souss-Massa")),
+            "en",
         )
         .unwrap();
         assert!(s.reasons.iter().any(|r| r.code == "online"));
@@ -261,6 +316,6 @@ mod tests {
         let mut unrelated = offer(r#"["mathematics"]"#, "in_person", None);
         unrelated.levels = "[]".into();
         unrelated.languages = "[]".into();
-        assert!(rank(&stranger, None, &unrelated).is_none());
+        assert!(rank(&stranger, None, &unrelated, "en").is_none());
     }
 }

@@ -258,12 +258,16 @@ async fn withdraw_offer(
 struct SuggestionParams {
     #[serde(default, deserialize_with = "de::opt_i64")]
     limit: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    lang: Option<String>,
 }
 
 /// `GET /api/v1/pln/mentorship/suggestions`: open offers ranked for the viewer, with reasons.
+/// Reasons are written in `?lang=`, else the `Accept-Language`, else the node's language.
 async fn list_suggestions(
     data: Data<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
     ApiQuery(p): ApiQuery<SuggestionParams>,
 ) -> AppResult<Json<Vec<Suggested>>> {
     auth.require("read")?;
@@ -272,7 +276,8 @@ async fn list_suggestions(
         .filter(|l| *l > 0)
         .unwrap_or(DEFAULT_LIMIT as i64)
         .min(MAX_LIMIT as i64);
-    let ranked = suggestions::suggestions(&data, &auth.actor, limit as usize).await?;
+    let lang = crate::api::pln::vocabulary::request_lang(&data, &headers, p.lang.as_deref());
+    let ranked = suggestions::suggestions(&data, &auth.actor, limit as usize, lang).await?;
     Ok(Json(
         entities::suggestions(&data, auth.actor.id, ranked).await?,
     ))
