@@ -1,4 +1,5 @@
-//! Request rate limits, as Mastodon's Rack::Attack: fixed windows counted in memory per process
+//! Request rate limits, as Mastodon's Rack::Attack: fixed windows (opened by a key's first
+//! request) counted in memory per process
 //! (a bounded map), per access token and per client IP on every `/api` and `/oauth` request, per
 //! IP on the token endpoint, the login form and sign-ups, and per account on wrong passwords
 //! (checked by `api::oauth`). Over a limit the answer is 429 `{"error": …}` with `Retry-After`;
@@ -41,7 +42,7 @@ pub enum Rule {
     SignUpsPerIp,
 }
 
-/// One counter's window: when it started (unix seconds, aligned to the period) and its count.
+/// One counter's window: when it started (unix seconds, the key's first request) and its count.
 #[derive(Debug, Clone, Copy)]
 struct Window {
     start: i64,
@@ -200,38 +201,36 @@ impl RateLimiter {
         )
     }
 
-    /// Counts a request for `key` under `rule` (when `count`) and says where it stands.
+    /// Counts a request for `key` under `rule` (when `count`) and says where it stands. A key's
+    /// window opens at its first request and lasts the rule's period (not aligned to the clock,
+    /// so a burst is never split in two by a period boundary).
     fn check(&self, rule: Rule, key: &str, count: bool, now: DateTime<Utc>) -> Verdict {
         let (limit, period) = self.limit_of(rule);
         let now_secs = now.timestamp();
-        let start = now_secs - now_secs.rem_euclid(period);
-        let reset_at = DateTime::from_timestamp(start.saturating_add(period), 0).unwrap_or(now);
         let id = (rule, self.hasher.hash_one(key));
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if !windows.contains_key(&id) && windows.len() >= MAX_KEYS {
             windows.retain(|_, w| w.start + w.period > now_secs);
         }
-        let used = if !windows.contains_key(&id) && windows.len() >= MAX_KEYS {
+        let (used, start) = if !windows.contains_key(&id) && windows.len() >= MAX_KEYS {
             // Full of live windows: leave this key uncounted rather than grow without bound.
-            u32::from(count)
+            (u32::from(count), now_secs)
         } else {
-            let window = windows.entry(id).or_insert(Window {
-                start,
+            let fresh = Window {
+                start: now_secs,
                 period,
                 count: 0,
-            });
-            if window.start != start || window.period != period {
-                *window = Window {
-                    start,
-                    period,
-                    count: 0,
-                };
+            };
+            let window = windows.entry(id).or_insert(fresh);
+            if window.start.saturating_add(window.period) <= now_secs || window.period != period {
+                *window = fresh;
             }
             if count {
                 window.count = window.count.saturating_add(1);
             }
-            window.count
+            (window.count, window.start)
         };
+        let reset_at = DateTime::from_timestamp(start.saturating_add(period), 0).unwrap_or(now);
         Verdict {
             limit,
             remaining: limit.saturating_sub(used),
@@ -397,10 +396,13 @@ mod tests {
             [2, 1, 0, 0]
         );
         assert!(!verdicts[2].exceeded && verdicts[3].exceeded);
-        // Windows are aligned to the period, as Rack::Attack's.
-        assert_eq!(verdicts[0].reset_at.timestamp() % 300, 0);
-        assert!(verdicts[0].reset_at > now);
-        assert_eq!(verdicts[3].retry_after_secs(now), 290);
+        // The window opened at the key's first request and lasts the period, even across a
+        // clock boundary (1_800_000_100 is a multiple of 300): the burst is not split.
+        assert_eq!(verdicts[0].reset_at, now + chrono::Duration::seconds(300));
+        assert_eq!(verdicts[3].retry_after_secs(now), 300);
+        let across = DateTime::from_timestamp(1_800_000_100, 0).unwrap();
+        assert!(hit(across).exceeded);
+        assert_eq!(hit(across).retry_after_secs(across), 210);
         // Another key and another rule count apart; the next window starts afresh.
         assert_eq!(
             limiter
