@@ -1,7 +1,7 @@
 //! `GET`/`PATCH /api/v1/pln/profile`: the PLN-native way to read and set the signed-in user's
 //! profile facets and default resource licence (JSON, form with brackets or multipart). Both
-//! answer the same `pln` object as the Mastodon Account entity plus `default_license`; invalid
-//! values answer 422 naming the field and the allowed values, and change nothing.
+//! answer the same `pln` object as the Mastodon Account entity, plus `default_license` once
+//! set; invalid values answer 422 naming the field and the allowed values, and change nothing.
 use crate::{
     AppState,
     api::{
@@ -61,6 +61,8 @@ struct ProfileParams {
 struct Profile {
     #[serde(flatten)]
     facets: PlnFacets,
+    /// Absent until set, so the body stays the account's `pln` object for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
     default_license: Option<LicenseView>,
 }
 
