@@ -6,6 +6,8 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+// `ResourceType` is the column `resource_type`, not a kind of resource.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 enum Resource {
     Table,

@@ -365,6 +365,52 @@ mod tests {
     }
 
     #[test]
+    fn every_term_of_a_page_is_defined_by_the_context_we_send() {
+        // Terms of the ActivityStreams context itself.
+        const AS2: [&str; 18] = [
+            "type",
+            "id",
+            "attributedTo",
+            "name",
+            "summary",
+            "content",
+            "mediaType",
+            "source",
+            "url",
+            "published",
+            "updated",
+            "to",
+            "cc",
+            "attachment",
+            "tag",
+            "href",
+            "Page",
+            "Document",
+        ];
+        let context = crate::federation::context::default_context();
+        let defined = context[2].as_object().unwrap();
+        let page = serde_json::to_value(serde_json::from_value::<ResourcePage>(sample()).unwrap())
+            .unwrap();
+        let mut keys: Vec<&String> = page.as_object().unwrap().keys().collect();
+        for a in page["attachment"].as_array().unwrap() {
+            keys.extend(a.as_object().unwrap().keys());
+        }
+        for key in keys {
+            assert!(
+                AS2.contains(&key.as_str()) || defined.contains_key(key),
+                "{key} is not defined in the JSON-LD context"
+            );
+        }
+        let license = &defined["license"];
+        assert_eq!(license["@id"], "schema:license");
+        assert_eq!(license["@type"], "@id");
+        assert_eq!(
+            defined["learningResourceType"],
+            "schema:learningResourceType"
+        );
+    }
+
+    #[test]
     fn remote_pages_read_back_sanitised_with_their_licence_and_files() {
         let remote = serde_json::from_value::<ResourcePage>(sample())
             .unwrap()
