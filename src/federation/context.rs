@@ -114,7 +114,8 @@ fn resource_terms() -> serde_json::Map<String, Value> {
         "competencyRequired": "schema:competencyRequired",
         "isBasedOn": {"@id": "schema:isBasedOn", "@type": "@id"},
         "contentSize": "schema:contentSize",
-        "resourceNote": {"@id": "halqa:resourceNote", "@type": "@id"}
+        "resourceNote": {"@id": "halqa:resourceNote", "@type": "@id"},
+        "teachingResource": {"@id": "halqa:teachingResource", "@type": "@id"}
     });
     match terms {
         Value::Object(map) => map,

@@ -1,8 +1,8 @@
 //! Teaching resources on three nodes: a teacher on B sets a default licence and publishes
 //! resources with a file and links; a trainee on A (a Halqa follower) receives each as a
 //! resource with its licence and attribution and as a status with a card and `status.pln`, sees
-//! edits and the deletion, and resolves an older one by URL; a Mastodon-style follower on C (not
-//! known to run Halqa) gets only the plain Note. The resource URL answers a `Page` to
+//! edits and the deletion, and resolves an older one by URL; a follower on C, which B takes for a
+//! Mastodon server, is sent only the plain Note (and C, being Halqa, fetches the Page it names). The resource URL answers a `Page` to
 //! ActivityPub clients and HTML to browsers. Then every kind of bad input: unknown licences and
 //! types, oversized and disallowed files, someone else's uploads or resource, and activities
 //! from a domain that does not own the resource — clear errors, nothing changed.
@@ -183,17 +183,41 @@ async fn takes_for_mastodon(node: &TestNode, peer: &TestNode) {
             .filter(institution::Column::Domain.eq(peer.domain.clone()))
             .one(&data.db.read)
     };
+    // The peer runs Halqa: wait for the node's own NodeInfo read to say so, then overrule it.
     eventually("the peer's NodeInfo read", || async {
-        find()
-            .await
-            .unwrap()
-            .is_some_and(|row| row.refreshed_at.is_some() || row.attempted_at.is_some())
+        find().await.unwrap().is_some_and(|row| row.is_halqa)
     })
     .await;
     let mut row: institution::ActiveModel = find().await.unwrap().unwrap().into();
     row.is_halqa = Set(false);
     row.software_name = Set(Some("mastodon".into()));
     row.update(&data.db.write).await.unwrap();
+}
+
+/// How many resource activities (`Page`s and their deletion) `node` addressed to `host`.
+async fn resource_activities_sent(node: &TestNode, host: &str) -> usize {
+    use halqa::db::entity::{delivery, outgoing_activity};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let db = &node.data().db.read;
+    let ids: Vec<i64> = delivery::Entity::find()
+        .filter(delivery::Column::Host.eq(host))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.activity_id)
+        .collect();
+    outgoing_activity::Entity::find()
+        .filter(outgoing_activity::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            let body: Value = serde_json::from_str(&a.body).unwrap();
+            body["object"]["type"] == "Page" || body["object"]["formerType"] == "Page"
+        })
+        .count()
 }
 
 fn first(list: &Value, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
@@ -379,9 +403,9 @@ async fn resources_federate_across_three_nodes() {
     assert_eq!(status_a["pln"]["kind"], "resource");
     assert_eq!(status_a["card"]["title"], "Les fractions en 6e");
 
-    // C is not known to run Halqa: it gets the plain Note only.
+    // B takes C for a Mastodon server: it sends C the plain Note, never the Page …
     let home_c = carol
-        .wait_for("the plain Note on C", "/api/v1/timelines/home", |l| {
+        .wait_for("the Note on C", "/api/v1/timelines/home", |l| {
             first(l, |s| s["content"].as_str().unwrap_or("").contains(&uri)).is_some()
         })
         .await;
@@ -392,8 +416,18 @@ async fn resources_federate_across_three_nodes() {
             .unwrap()
             .contains("Les fractions en 6e")
     );
-    assert_eq!(note_c["pln"], Value::Null);
-    assert_eq!(resource_count(&c).await, 0);
+    assert_eq!(resource_activities_sent(&b, &c.domain).await, 0);
+    assert!(resource_activities_sent(&b, &a.domain).await >= 1);
+    // … and C, which does run Halqa, reads the Note's `teachingResource` and fetches the Page.
+    let on_c = carol
+        .wait_for("the resource fetched by C", "/api/v1/pln/resources", |l| {
+            first(l, |r| r["uri"] == uri.as_str()).is_some()
+        })
+        .await;
+    assert_eq!(
+        first(&on_c, |r| r["uri"] == uri.as_str()).unwrap()["license"]["id"],
+        "CC-BY-SA-4.0"
+    );
 
     // The resource URL: a Page with LRMI terms for ActivityPub clients, HTML for browsers.
     let http = reqwest::Client::new();
@@ -515,6 +549,12 @@ async fn resources_federate_across_three_nodes() {
     carol
         .wait_for("the Note gone on C", "/api/v1/timelines/home", |l| {
             first(l, |s| s["content"].as_str().unwrap_or("").contains(&uri)).is_none()
+        })
+        .await;
+    // C got only Delete(Note), which takes the resource it fetched with it.
+    carol
+        .wait_for("the resource gone on C", "/api/v1/pln/resources", |l| {
+            first(l, |r| r["uri"] == uri.as_str()).is_none()
         })
         .await;
     let gone = http

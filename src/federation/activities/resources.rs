@@ -53,10 +53,14 @@ pub async fn claims(kind: &str, value: &Value, data: &Data<AppState>) -> AppResu
     let object = value.get("object");
     Ok(match kind {
         "Create" | "Update" => object.is_some_and(is_resource),
+        // A resource, or its readable Note (a node sent only the Note still deletes both).
         "Delete" => match wire::first_url(object) {
-            Some(id) => db::resources::find_by_ap_id(&data.db.read, id.as_str())
-                .await?
-                .is_some(),
+            Some(id) => {
+                db::resources::find_by_ap_id(&data.db.read, id.as_str())
+                    .await?
+                    .is_some()
+                    || resource_of_note(data, &id).await?.is_some()
+            }
             None => false,
         },
         _ => false,
@@ -67,9 +71,36 @@ pub async fn claims(kind: &str, value: &Value, data: &Data<AppState>) -> AppResu
 pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppResult<()> {
     match kind {
         "Create" | "Update" => receive_page(read(value)?, data).await,
-        "Delete" => receive_delete(read(value)?, data).await,
+        "Delete" => {
+            let object = wire::first_url(value.get("object"));
+            if let Some(id) = object
+                && let Some(r) = resource_of_note(data, &id).await?
+            {
+                // The Note goes as any post does (its checks first), then the resource with it.
+                let actor = value
+                    .get("actor")
+                    .and_then(|a| a.as_str())
+                    .unwrap_or_default();
+                let actor = Url::parse(actor)
+                    .map_err(|_| AppError::BadRequest("the Delete has no actor".into()))?;
+                super::run::<super::Delete>(value, data).await?;
+                let actor = sender(data, &actor).await?;
+                return resources::receive_delete(data, &actor, &r).await;
+            }
+            receive_delete(read(value)?, data).await
+        }
         _ => Ok(()),
     }
+}
+
+/// The live resource whose readable Note is `note`.
+async fn resource_of_note(data: &Data<AppState>, note: &Url) -> AppResult<Option<resource::Model>> {
+    let key = note.to_string();
+    Ok(
+        db::resources::by_notes(&data.db.read, std::slice::from_ref(&key))
+            .await?
+            .remove(&key),
+    )
 }
 
 /// The checks every Page from outside passes: not one of ours, authored by the sender, and on
@@ -117,6 +148,30 @@ pub async fn store_page(
     same_origin(&page.attributed_to, &page.id, "the resource's author")?;
     let author = sender(data, &page.attributed_to).await?;
     resources::receive(data, &author, page.to_remote()).await
+}
+
+/// Fetches and stores the resource a readable Note names, unless this node already has it at
+/// least as new as the Note (a peer that got only the Note, or an edit of it); failures are
+/// logged, never fatal for the Note.
+pub async fn fetch_resource(data: &Data<AppState>, resource: &Url) {
+    let result: AppResult<()> = async {
+        if let Some(known) = db::resources::find_by_ap_id(&data.db.read, resource.as_str()).await?
+            && known.deleted_at.is_some()
+        {
+            return Ok(());
+        }
+        let fetched =
+            activitypub_federation::fetch::fetch_object_http::<AppState, Value>(resource, data)
+                .await?;
+        if is_resource(&fetched.object) {
+            store_page(data, fetched.object, &fetched.url).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::debug!(%resource, error = %e, "could not fetch a teaching resource");
+    }
 }
 
 #[cfg(test)]
