@@ -122,8 +122,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // The readable Note's id is looked up for every page of statuses (prefix index: PG and
-        // SQLite both index text columns whole).
+        // The readable Note's id is looked up for every page of statuses and every Note served.
         manager
             .create_index(
                 Index::create()
