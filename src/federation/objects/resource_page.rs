@@ -14,7 +14,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::{context::PUBLIC, objects::proposal::strings, wire},
-    service::resources::{ResourceLink, licenses},
+    service::resources::{MAX_LINKS, ResourceLink, licenses},
     text,
 };
 use activitypub_federation::config::Data;
@@ -207,10 +207,11 @@ pub fn page_for_resource(
     })
 }
 
+/// An http(s) URL of at most 2048 characters, as text.
 fn http(u: &str) -> Option<String> {
     Url::parse(u)
         .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.as_str().len() <= 2048)
         .map(String::from)
 }
 
@@ -221,7 +222,7 @@ impl ResourcePage {
         let same_host = |u: &&Url| u.host_str() == self.id.host_str() && u.port() == self.id.port();
         let mut files = Vec::new();
         let mut links = Vec::new();
-        for a in &self.attachment {
+        for a in self.attachment.iter().take(2 * MAX_LINKS) {
             let kinds = wire::types_of(a);
             let name = a
                 .get("name")
@@ -232,7 +233,9 @@ impl ResourcePage {
                 .take(200)
                 .collect::<String>();
             if kinds.iter().any(|k| k == "Link") {
-                if let Some(url) = a.get("href").and_then(Value::as_str).and_then(http) {
+                if links.len() < MAX_LINKS
+                    && let Some(url) = a.get("href").and_then(Value::as_str).and_then(http)
+                {
                     links.push(ResourceLink { url, title: name });
                 }
                 continue;
@@ -241,7 +244,9 @@ impl ResourcePage {
                 Some(Value::String(s)) => http(s),
                 other => wire::first_url(other).and_then(|u| http(u.as_str())),
             };
-            let Some(url) = url else { continue };
+            let Some(url) = url.filter(|_| files.len() < MAX_LINKS) else {
+                continue;
+            };
             files.push(NewAttachment {
                 media_id: None,
                 url,
@@ -433,6 +438,25 @@ mod tests {
             remote.based_on.as_deref(),
             Some("https://c.example/resources/1")
         );
+    }
+
+    #[test]
+    fn floods_of_links_and_files_are_cut_to_the_limits() {
+        let mut value = sample();
+        let many: Vec<Value> = (0..100)
+            .map(|i| match i % 2 {
+                0 => json!({"type": "Link", "href": format!("https://x.example/{i}")}),
+                _ => json!({"type": "Document", "url": format!("https://b.example/m/{i}.png")}),
+            })
+            .collect();
+        value["attachment"] = Value::Array(many);
+        let remote = serde_json::from_value::<ResourcePage>(value)
+            .unwrap()
+            .to_remote();
+        let links: Vec<ResourceLink> = serde_json::from_str(&remote.links).unwrap();
+        assert!(links.len() <= MAX_LINKS);
+        assert!(remote.attachments.len() <= MAX_LINKS);
+        assert!(!links.is_empty() && !remote.attachments.is_empty());
     }
 
     #[test]

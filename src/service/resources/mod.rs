@@ -31,7 +31,7 @@ use url::Url;
 
 /// Longest body, in characters of markdown.
 pub const MAX_BODY: usize = 50_000;
-/// Most links and prerequisites a resource lists.
+/// Most links, files and prerequisites a resource lists.
 pub const MAX_LINKS: usize = 20;
 /// Attachment types a resource accepts (what the media upload stores).
 pub fn allowed_media_type(media_type: &str) -> bool {
