@@ -239,6 +239,7 @@ async fn seed(
             default_visibility: "public".into(),
             default_sensitive: false,
             default_language: None,
+            default_license: None,
         });
         let token = format!("bench-token-{i}-{}", rng.next());
         token_rows.push(oauth_token::Model {

@@ -11,6 +11,7 @@ mod m20261122_000005_status_features;
 mod m20261122_000006_server_gaps;
 mod m20261122_000007_institutions;
 mod m20261122_000008_mentorship;
+mod m20261122_000009_resources;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_server_gaps::Migration),
             Box::new(m20261122_000007_institutions::Migration),
             Box::new(m20261122_000008_mentorship::Migration),
+            Box::new(m20261122_000009_resources::Migration),
         ]
     }
 }

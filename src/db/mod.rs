@@ -18,6 +18,7 @@ pub mod polls;
 pub mod posts;
 pub mod relationships;
 pub mod reports;
+pub mod resources;
 pub mod search;
 pub mod tags;
 pub mod timelines;

@@ -37,6 +37,7 @@ pub fn default_context() -> Value {
             json!({"@id": "toot:featured", "@type": "@id"}),
         );
         terms.extend(mentorship_terms());
+        terms.extend(resource_terms());
     }
     context
 }
@@ -94,6 +95,27 @@ fn mentorship_terms() -> serde_json::Map<String, Value> {
         "done": "halqa:done",
         "meetingDate": "halqa:meetingDate",
         "nextSteps": "halqa:nextSteps"
+    });
+    match terms {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Terms of teaching resources (`Page`s): schema.org / LRMI educational metadata and Halqa's
+/// link to the readable Note. `inLanguage` comes with the mentorship terms.
+fn resource_terms() -> serde_json::Map<String, Value> {
+    let terms = json!({
+        "license": {"@id": "schema:license", "@type": "@id"},
+        "learningResourceType": "schema:learningResourceType",
+        "educationalLevel": "schema:educationalLevel",
+        "about": "schema:about",
+        "timeRequired": "schema:timeRequired",
+        "competencyRequired": "schema:competencyRequired",
+        "isBasedOn": {"@id": "schema:isBasedOn", "@type": "@id"},
+        "contentSize": "schema:contentSize",
+        "resourceNote": {"@id": "halqa:resourceNote", "@type": "@id"},
+        "teachingResource": {"@id": "halqa:teachingResource", "@type": "@id"}
     });
     match terms {
         Value::Object(map) => map,

@@ -45,6 +45,7 @@ pub fn routes(max_body: usize) -> Router {
         .route("/users/{name}/statuses/{id}", get(get_note))
         .route("/activities/{id}", get(get_activity))
         .route("/mentorship/offers/{id}", get(get_offer))
+        .route("/resources/{id}", get(get_resource))
         .layer(DefaultBodyLimit::max(max_body))
 }
 
@@ -522,4 +523,27 @@ async fn get_offer(
     let proposal =
         crate::federation::objects::proposal::proposal_for_offer(&data, &author, &offer)?;
     Ok(as2(to_value(proposal)?))
+}
+
+/// A local teaching resource: its `Page` for ActivityPub clients, its page for browsers; 410
+/// once deleted.
+async fn get_resource(
+    data: Data<AppState>,
+    Path(id): Path<i64>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let resource = db::resources::get(&data.db.read, id).await?;
+    if !resource.local {
+        return Err(AppError::not_found("resource not found"));
+    }
+    if resource.deleted_at.is_some() {
+        return Err(AppError::Gone("this resource was deleted".into()));
+    }
+    if !wants_as2(&headers) {
+        return web::resources::resource_page(&data, &resource).await;
+    }
+    signed_fetcher(&data, &uri, &headers).await?;
+    let page = crate::federation::objects::resource_page::page_of(&data, &resource).await?;
+    Ok(as2(to_value(page)?))
 }

@@ -105,6 +105,16 @@ impl Urls {
         format!("{}/mentorship/{kind}/{id}", self.base)
     }
 
+    /// A teaching resource (its `Page` and, for browsers, its page).
+    pub fn resource(&self, id: i64) -> String {
+        format!("{}/resources/{id}", self.base)
+    }
+    /// The local resource id in a URL minted by [`Urls::resource`], if it is one of ours.
+    pub fn parse_resource(&self, url: &str) -> Option<i64> {
+        let rest = url.strip_prefix(&self.base)?.strip_prefix("/resources/")?;
+        rest.parse().ok()
+    }
+
     /// The local offer id in a URL minted by [`Urls::offer`], if it is one of ours.
     pub fn parse_offer(&self, url: &str) -> Option<i64> {
         let rest = url

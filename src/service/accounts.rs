@@ -240,6 +240,7 @@ pub async fn create_user(
             default_visibility: Set("public".into()),
             default_sensitive: Set(false),
             default_language: Set(None),
+            default_license: Set(None),
         },
     )
     .await?;

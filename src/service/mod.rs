@@ -16,6 +16,7 @@ pub mod posts;
 pub mod profiles;
 pub mod relationships;
 pub mod reports;
+pub mod resources;
 pub mod scheduled;
 pub mod search;
 pub mod timelines;

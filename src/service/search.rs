@@ -54,6 +54,12 @@ async fn resolve_local(data: &Data<AppState>, url: &Url) -> AppResult<Option<Res
             Err(_) => Ok(None),
         };
     }
+    if let Some(id) = data.urls.parse_resource(text) {
+        return match db::resources::get(&data.db.read, id).await {
+            Ok(r) => resource_status(data, &r).await,
+            Err(_) => Ok(None),
+        };
+    }
     if let Some(id) = data.urls.parse_post(text) {
         return Ok(db::views::posts_by_ids(&data.db.read, &[id])
             .await?
@@ -110,6 +116,13 @@ async fn fetch_remote(data: &Data<AppState>, url: &Url) -> AppResult<Option<Reso
             None => Ok(None),
         };
     }
+    if crate::federation::objects::resource_page::is_resource(&response.object) {
+        // A teaching resource: stored, and found as its readable status.
+        let stored =
+            crate::federation::activities::resources::store_page(data, response.object, &id)
+                .await?;
+        return resource_status(data, &stored).await;
+    }
     if kinds.iter().any(|k| NOTE_TYPES.contains(&k.as_str())) {
         let note: Note = serde_json::from_value(response.object)
             .map_err(|e| AppError::BadRequest(format!("unreadable object: {e}")))?;
@@ -134,6 +147,23 @@ async fn offer_status(
     Ok(Some(Resolved::Status(Box::new(post.model))))
 }
 
+/// A teaching resource is found as its readable status (fetched from its server if needed).
+async fn resource_status(
+    data: &Data<AppState>,
+    r: &crate::db::entity::resource::Model,
+) -> AppResult<Option<Resolved>> {
+    if r.deleted_at.is_some() {
+        return Ok(None);
+    }
+    let Some(note) = r.note_ap_id.as_deref().and_then(|n| Url::parse(n).ok()) else {
+        return Ok(None);
+    };
+    let post = activitypub_federation::fetch::object_id::ObjectId::<DbPost>::from(note)
+        .dereference(data)
+        .await?;
+    Ok(Some(Resolved::Status(Box::new(post.model))))
+}
+
 /// What `url` is: something this node knows, or — when `fetch` — whatever its server says it
 /// is. Failures to fetch (unreachable, blocked, private address, not ActivityPub) are `None`.
 pub async fn resolve_url(
@@ -149,6 +179,11 @@ pub async fn resolve_url(
     }
     if let Some(offer) = db::mentorship::find_offer_by_ap_id(&data.db.read, url.as_str()).await?
         && let Some(found) = offer_status(data, &offer).await?
+    {
+        return Ok(Some(found));
+    }
+    if let Some(r) = db::resources::find_by_ap_id(&data.db.read, url.as_str()).await?
+        && let Some(found) = resource_status(data, &r).await?
     {
         return Ok(Some(found));
     }

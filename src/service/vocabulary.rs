@@ -146,6 +146,17 @@ pub const FORMATS: &[Term] = &[
     term("hybrid", "Hybrid", "Hybride", "مختلط"),
 ];
 
+/// Kinds of teaching resource (LRMI `learningResourceType`).
+pub const RESOURCE_TYPES: &[Term] = &[
+    term("lesson_plan", "Lesson plan", "Fiche pédagogique", "جذاذة"),
+    term("worksheet", "Worksheet", "Fiche d'exercices", "ورقة عمل"),
+    term("assessment", "Assessment", "Évaluation", "تقويم"),
+    term("slides", "Slides", "Diaporama", "عرض شرائح"),
+    term("reading", "Reading", "Lecture", "نص للقراءة"),
+    term("video", "Video", "Vidéo", "فيديو"),
+    term("link", "Link", "Lien", "رابط"),
+];
+
 /// Kinds of institution running a node.
 pub const INSTITUTION_KINDS: &[Term] = &[
     term(
@@ -225,7 +236,14 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_labelled_in_three_languages() {
-        for list in [STAGES, LEVELS, SUBJECTS, FORMATS, INSTITUTION_KINDS] {
+        for list in [
+            STAGES,
+            LEVELS,
+            SUBJECTS,
+            FORMATS,
+            INSTITUTION_KINDS,
+            RESOURCE_TYPES,
+        ] {
             let mut seen = std::collections::HashSet::new();
             for t in list {
                 assert!(seen.insert(t.code), "duplicate code {}", t.code);

@@ -2,6 +2,7 @@
 //! also answer browsers on the ActivityPub URLs (content negotiation in `federation::routes`).
 pub mod mentorship;
 pub mod render;
+pub mod resources;
 
 use crate::{
     AppState,

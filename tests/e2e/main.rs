@@ -19,4 +19,5 @@ mod harness;
 mod oauth;
 mod pln_institutions;
 mod pln_mentorship;
+mod pln_resources;
 mod security;

@@ -1,9 +1,10 @@
 //! The PLN API at `/api/v1/pln/…` (advertised as `api_versions.pln`): profiles and institutions,
-//! mentorship, and later resources, collections and circles. One module per concept; each exposes
+//! mentorship, resources, and later collections and circles. One module per concept; each exposes
 //! its own `routes()`, merged here.
 pub mod institutions;
 pub mod mentorship;
 pub mod profile;
+pub mod resources;
 pub mod vocabulary;
 
 use axum::Router;
@@ -14,5 +15,6 @@ pub fn routes() -> Router {
         .merge(institutions::routes())
         .merge(mentorship::routes())
         .merge(profile::routes())
+        .merge(resources::routes())
         .merge(vocabulary::routes())
 }

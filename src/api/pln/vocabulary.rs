@@ -1,13 +1,15 @@
 //! `GET /api/v1/pln/vocabulary` (no auth): the PLN's controlled vocabulary — stages, subjects,
-//! levels, mentorship formats, institution kinds and the facet field names — each code with its
-//! label in the request's language and in all three, so apps and the web frontend can build
-//! pickers. Also [`request_lang`], the language choice the PLN API shares.
+//! levels, mentorship formats, institution kinds, resource types, licences and the facet field
+//! names — each code with its label in the request's language and in all three, so apps and
+//! the web frontend can build pickers. Also [`request_lang`], the language choice the PLN API
+//! shares.
 use crate::{
     AppState,
     api::form::{ApiQuery, de},
     service::{
         profiles,
-        vocabulary::{FORMATS, INSTITUTION_KINDS, LEVELS, STAGES, SUBJECTS, Term},
+        resources::licenses::LICENSES,
+        vocabulary::{FORMATS, INSTITUTION_KINDS, LEVELS, RESOURCE_TYPES, STAGES, SUBJECTS, Term},
     },
 };
 use activitypub_federation::config::Data;
@@ -84,6 +86,9 @@ pub struct Vocabulary {
     pub levels: Vec<VocabularyTerm>,
     pub formats: Vec<VocabularyTerm>,
     pub institution_kinds: Vec<VocabularyTerm>,
+    pub resource_types: Vec<VocabularyTerm>,
+    /// Resource licences: `{id, name, url}`.
+    pub licenses: Vec<crate::api::pln::resources::entities::LicenseView>,
     /// The facets' names as profile fields (`stage`, `subjects`, …).
     pub facet_fields: Vec<VocabularyTerm>,
 }
@@ -131,6 +136,11 @@ pub fn vocabulary(lang: &'static str) -> Vocabulary {
         levels: terms(LEVELS, lang),
         formats: terms(FORMATS, lang),
         institution_kinds: terms(INSTITUTION_KINDS, lang),
+        resource_types: terms(RESOURCE_TYPES, lang),
+        licenses: LICENSES
+            .iter()
+            .map(|l| crate::api::pln::resources::entities::LicenseView::of(l.id))
+            .collect(),
         facet_fields,
     }
 }
@@ -157,6 +167,8 @@ mod tests {
         let v = vocabulary("ar");
         assert_eq!(v.stages.len(), STAGES.len());
         assert_eq!(v.institution_kinds.len(), INSTITUTION_KINDS.len());
+        assert_eq!(v.resource_types.len(), RESOURCE_TYPES.len());
+        assert_eq!(v.licenses.len(), LICENSES.len());
         let teacher = v.stages.iter().find(|t| t.code == "teacher");
         assert_eq!(teacher.map(|t| t.label), Some("أستاذ"));
         assert_eq!(teacher.map(|t| t.labels.fr), Some("Enseignant"));

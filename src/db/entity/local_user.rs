@@ -23,6 +23,8 @@ pub struct Model {
     pub default_visibility: String,
     pub default_sensitive: bool,
     pub default_language: Option<String>,
+    /// Licence id given to new resources when none is chosen (`service::resources::licenses`).
+    pub default_license: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -41,6 +41,8 @@ pub mod post_tag;
 pub mod received_activity;
 pub mod remote_host;
 pub mod report;
+pub mod resource;
+pub mod resource_attachment;
 pub mod scheduled_status;
 pub mod status_pin;
 pub mod user_list;

@@ -132,12 +132,12 @@ pub async fn claims(kind: &str, value: &Value, data: &Data<AppState>) -> AppResu
     })
 }
 
-fn read<T: DeserializeOwned>(value: Value) -> AppResult<T> {
+pub(super) fn read<T: DeserializeOwned>(value: Value) -> AppResult<T> {
     serde_json::from_value(value)
         .map_err(|e| AppError::BadRequest(format!("cannot read the activity: {e}")))
 }
 
-async fn sender(data: &Data<AppState>, url: &Url) -> AppResult<actor::Model> {
+pub(super) async fn sender(data: &Data<AppState>, url: &Url) -> AppResult<actor::Model> {
     Ok(ObjectId::<DbActor>::from(url.clone())
         .dereference(data)
         .await?
@@ -146,7 +146,7 @@ async fn sender(data: &Data<AppState>, url: &Url) -> AppResult<actor::Model> {
 
 /// Same scheme, host and port (the library's check ignores ports, which tells two nodes on
 /// one host apart).
-fn same_origin(a: &Url, b: &Url, what: &str) -> AppResult<()> {
+pub(super) fn same_origin(a: &Url, b: &Url, what: &str) -> AppResult<()> {
     if a.scheme() == b.scheme() && host_of(a).is_some() && host_of(a) == host_of(b) {
         Ok(())
     } else {

@@ -8,6 +8,7 @@ mod flag;
 mod follow;
 mod like;
 pub mod mentorship;
+pub mod resources;
 mod undo;
 
 pub use announce::Announce;
@@ -48,6 +49,10 @@ pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppRes
     // Mentorship: Proposals, Offer(Agreement) and its answers, the space's items, Leave.
     if mentorship::claims(kind, &value, data).await? {
         return mentorship::dispatch(kind, value, data).await;
+    }
+    // Teaching resources: Create/Update of a resource Page, Delete of a known resource.
+    if resources::claims(kind, &value, data).await? {
+        return resources::dispatch(kind, value, data).await;
     }
     match kind {
         "Follow" => run::<Follow>(value, data).await,

@@ -108,6 +108,9 @@ pub struct Note {
     /// Halqa: the mentorship offer (`Proposal`) this note is the readable form of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mentorship_offer: Option<Url>,
+    /// Halqa: the teaching resource (`Page`) this note is the readable form of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teaching_resource: Option<Url>,
 }
 
 fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
@@ -211,6 +214,7 @@ impl Note {
             closed: None,
             voters_count: None,
             mentorship_offer: None,
+            teaching_resource: None,
         }
     }
 
@@ -436,6 +440,10 @@ pub async fn note_for_post(
         mentorship_offer: db::mentorship::find_offer_by_note(db, &model.ap_id)
             .await?
             .and_then(|o| Url::parse(&o.ap_id).ok()),
+        teaching_resource: db::resources::by_notes(db, std::slice::from_ref(&model.ap_id))
+            .await?
+            .remove(&model.ap_id)
+            .and_then(|r| Url::parse(&r.ap_id).ok()),
     })
 }
 
@@ -582,6 +590,10 @@ impl Object for DbPost {
             .mentorship_offer
             .clone()
             .filter(|o| crate::federation::urls::host_of(o) == origin);
+        let resource = json
+            .teaching_resource
+            .clone()
+            .filter(|r| crate::federation::urls::host_of(r) == origin);
         // The post, its mentions and tags land together or not at all.
         let txn = data.db.write.begin().await?;
         let before = db::posts::find_by_ap_id(&txn, &remote.ap_id).await?;
@@ -591,6 +603,10 @@ impl Object for DbPost {
         if let Some(offer) = offer {
             // Keep the offer itself up to date too (a peer may have got only the Note).
             crate::federation::activities::mentorship::fetch_offer(data, &offer).await;
+        }
+        if let Some(resource) = resource {
+            // The same for a teaching resource's Note.
+            crate::federation::activities::resources::fetch_resource(data, &resource).await;
         }
         DbPost::new(model)
     }

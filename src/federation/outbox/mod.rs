@@ -1,15 +1,17 @@
 //! The one door from services to the network: each function builds an activity, works out its
 //! recipients (deduplicated by shared inbox) and enqueues it in the caller's transaction, so the
 //! change and its deliveries commit together. `service::commit` then wakes the workers.
-//! One submodule per subject (`posts`, `accounts`, `mentorship`); every function is re-exported
-//! here, so callers write `outbox::post_created`.
+//! One submodule per subject (`posts`, `accounts`, `mentorship`, `resources`); every function is
+//! re-exported here, so callers write `outbox::post_created`.
 mod accounts;
 mod mentorship;
 mod posts;
+mod resources;
 
 pub use accounts::*;
 pub use mentorship::*;
 pub use posts::*;
+pub use resources::*;
 
 use crate::{
     AppState,

@@ -102,6 +102,8 @@ struct Page {
     apps: HashMap<i64, crate::db::entity::oauth_app::Model>,
     /// Mentorship offers whose readable Note is on the page, by the Note's id.
     offers: HashMap<String, crate::db::entity::mentorship_offer::Model>,
+    /// Teaching resources whose readable Note is on the page, by the Note's id.
+    resources: HashMap<String, crate::db::entity::resource::Model>,
     /// The viewer's pinned posts and posts in conversations it muted.
     pinned: HashSet<i64>,
     muted: HashSet<i64>,
@@ -173,6 +175,7 @@ pub async fn statuses(
         .collect();
     let page = Page {
         offers: db::mentorship::offers_by_note(db, &note_ids).await?,
+        resources: db::resources::by_notes(db, &note_ids).await?,
         pinned,
         muted,
         media: db::views::media_by_post(db, &content_ids).await?,
@@ -284,7 +287,16 @@ fn build(
         .filter(|u| !u.is_empty())
         .or_else(|| Some(p.ap_id.clone()));
     let offer = page.offers.get(&p.ap_id);
-    let card = offer.map(|o| crate::api::pln::mentorship::entities::offer_card(o, &account));
+    let resource = page.resources.get(&p.ap_id);
+    let card = match (offer, resource) {
+        (Some(o), _) => Some(crate::api::pln::mentorship::entities::offer_card(
+            o, &account,
+        )),
+        (None, Some(r)) => Some(crate::api::pln::resources::entities::resource_card(
+            r, &account,
+        )),
+        (None, None) => None,
+    };
     Some(Status {
         id: p.id.to_string(),
         uri: p.ap_id.clone(),
@@ -316,7 +328,9 @@ fn build(
         reblog: None,
         poll,
         card,
-        pln: offer.map(crate::api::pln::mentorship::entities::offer_ref),
+        pln: offer
+            .map(crate::api::pln::mentorship::entities::offer_ref)
+            .or_else(|| resource.map(crate::api::pln::resources::entities::resource_ref)),
         language: p.language.clone(),
         text: None,
         application: p

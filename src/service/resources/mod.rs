@@ -1,0 +1,628 @@
+//! Teaching resources (issue 5): publishing, editing and deleting local ones (each with its
+//! readable public status, [`notes`]), the filtered list across the federation, the user's
+//! default licence ([`licenses`]), and resources arriving from other Halqa nodes. Local users
+//! and inbound activities call the same functions.
+pub mod licenses;
+pub mod notes;
+
+use crate::{
+    AppState,
+    db::{
+        self,
+        entity::{actor, media_attachment, resource},
+        mentorship::{codes_json, codes_of},
+        paging::Cursor,
+        resources::{NewAttachment, RemoteResource, ResourceFilter},
+    },
+    error::{AppError, AppResult},
+    federation::outbox,
+    service::{
+        commit, media,
+        mentorship::{check_text, halqa_inboxes, notes::language_of},
+        posts, vocabulary,
+    },
+    text,
+};
+use activitypub_federation::config::Data;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Longest body, in characters of markdown.
+pub const MAX_BODY: usize = 50_000;
+/// Most links, files and prerequisites a resource lists.
+pub const MAX_LINKS: usize = 20;
+/// Attachment types a resource accepts (what the media upload stores).
+pub fn allowed_media_type(media_type: &str) -> bool {
+    media::IMAGE_TYPES.contains(&media_type)
+        || media::AV_TYPES.contains(&media_type)
+        || media_type == "audio/mp4"
+}
+
+/// A link of a resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceLink {
+    pub url: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// A resource as its author writes it.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceInput {
+    pub title: String,
+    pub description: String,
+    /// Markdown.
+    pub body: String,
+    /// A licence id; `None` takes the author's default licence.
+    pub license: Option<String>,
+    pub resource_type: String,
+    pub subjects: Vec<String>,
+    pub levels: Vec<String>,
+    /// BCP 47 tags; empty means the author's own language.
+    pub languages: Vec<String>,
+    /// Minutes (`45`), an ISO 8601 duration (`PT45M`) or a short text.
+    pub duration: Option<String>,
+    pub prerequisites: Vec<String>,
+    pub links: Vec<ResourceLink>,
+    /// Uploads of the author (`POST /api/v2/media`), in order.
+    pub media_ids: Vec<i64>,
+    /// The resource this one remixes (its URL), kept for attribution.
+    pub based_on: Option<String>,
+}
+
+/// What an edit changes (`None` keeps the value; an empty duration or `based_on` clears it).
+#[derive(Debug, Clone, Default)]
+pub struct ResourceChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub body: Option<String>,
+    pub license: Option<String>,
+    pub resource_type: Option<String>,
+    pub subjects: Option<Vec<String>>,
+    pub levels: Option<Vec<String>>,
+    pub languages: Option<Vec<String>>,
+    pub duration: Option<String>,
+    pub prerequisites: Option<Vec<String>>,
+    pub links: Option<Vec<ResourceLink>>,
+    pub media_ids: Option<Vec<i64>>,
+    pub based_on: Option<String>,
+}
+
+/// A checked resource, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedResource {
+    pub title: String,
+    pub description: String,
+    pub body_source: String,
+    pub body_html: String,
+    pub license: &'static str,
+    pub resource_type: String,
+    pub subjects: Vec<String>,
+    pub levels: Vec<String>,
+    pub languages: Vec<String>,
+    pub duration: Option<String>,
+    pub prerequisites: Vec<String>,
+    pub links: Vec<ResourceLink>,
+    pub based_on: Option<String>,
+}
+
+/// Markdown to sanitised HTML (raw HTML in it is cleaned like a remote post's).
+pub fn render_markdown(source: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut out = String::new();
+    html::push_html(
+        &mut out,
+        Parser::new_ext(
+            source,
+            Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+        ),
+    );
+    text::sanitize_remote_html(&out)
+}
+
+/// A duration: whole minutes become ISO 8601 (`45` → `PT45M`); an ISO 8601 duration is kept;
+/// other text (at most 100 characters) is kept as it is; empty is none.
+pub fn normalise_duration(raw: &str) -> AppResult<Option<String>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(minutes) = raw.parse::<i64>() {
+        if !(1..=100_000).contains(&minutes) {
+            return Err(AppError::Invalid(
+                "duration: minutes must be between 1 and 100000".into(),
+            ));
+        }
+        return Ok(Some(format!("PT{minutes}M")));
+    }
+    Ok(Some(check_text("duration", raw, 100, true)?))
+}
+
+fn http_url(field: &str, raw: &str) -> AppResult<String> {
+    match Url::parse(raw.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.to_string()),
+        _ => Err(AppError::Invalid(format!(
+            "{field}: {raw:?} is not an http(s) URL"
+        ))),
+    }
+}
+
+/// Checks and cleans a resource; errors name the field and, for codes, every allowed value.
+/// `license` must already be resolved (explicit or the author's default).
+pub fn check(
+    input: ResourceInput,
+    license: Option<&str>,
+    default_language: &str,
+) -> AppResult<CheckedResource> {
+    let title = check_text("title", &input.title, 200, true)?;
+    let description = check_text("description", &input.description, 5000, false)?;
+    let body_source = check_text("body", &input.body, MAX_BODY, false)?;
+    let license = match license.map(str::trim).filter(|l| !l.is_empty()) {
+        Some(id) => licenses::check(id)?.id,
+        None => {
+            return Err(AppError::Invalid(format!(
+                "license: choose a licence (or set a default one in your profile); allowed: {}",
+                licenses::ids().join(", ")
+            )));
+        }
+    };
+    let resource_type = input.resource_type.trim();
+    if resource_type.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "resource_type can't be blank; allowed: {}",
+            vocabulary::codes(vocabulary::RESOURCE_TYPES).join(", ")
+        )));
+    }
+    vocabulary::check("resource_type", vocabulary::RESOURCE_TYPES, resource_type)?;
+    let subjects = vocabulary::check_all("subjects", vocabulary::SUBJECTS, &input.subjects)?;
+    let levels = vocabulary::check_all("levels", vocabulary::LEVELS, &input.levels)?;
+    let mut languages: Vec<String> = Vec::new();
+    for lang in input
+        .languages
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
+        if !vocabulary::is_language_tag(lang) {
+            return Err(AppError::Invalid(format!(
+                "languages: {lang:?} is not a language tag such as ar, fr or en"
+            )));
+        }
+        if !languages.iter().any(|l| l == lang) {
+            languages.push(lang.to_string());
+        }
+    }
+    if languages.is_empty() {
+        languages.push(default_language.to_string());
+    }
+    let duration = match input.duration.as_deref() {
+        Some(d) => normalise_duration(d)?,
+        None => None,
+    };
+    let mut prerequisites = Vec::new();
+    for p in &input.prerequisites {
+        let p = check_text("prerequisites", p, 300, false)?;
+        if !p.is_empty() {
+            prerequisites.push(p);
+        }
+    }
+    if prerequisites.len() > MAX_LINKS || input.links.len() > MAX_LINKS {
+        return Err(AppError::Invalid(format!(
+            "a resource lists at most {MAX_LINKS} links and {MAX_LINKS} prerequisites"
+        )));
+    }
+    let mut links = Vec::new();
+    for l in &input.links {
+        links.push(ResourceLink {
+            url: http_url("links", &l.url)?,
+            title: check_text("links", &l.title, 200, false)?,
+        });
+    }
+    let based_on = match input.based_on.as_deref().map(str::trim) {
+        Some(b) if !b.is_empty() => Some(http_url("based_on", b)?),
+        _ => None,
+    };
+    Ok(CheckedResource {
+        body_html: render_markdown(&body_source),
+        title,
+        description,
+        body_source,
+        license,
+        resource_type: resource_type.to_string(),
+        subjects,
+        levels,
+        languages,
+        duration,
+        prerequisites,
+        links,
+        based_on,
+    })
+}
+
+/// The uploads `ids` of `author` as a resource's attachments: its own, processed, of an
+/// accepted type, not on another status (`post_id` is the resource's own status).
+async fn attachments_for(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    ids: &[i64],
+    post_id: Option<i64>,
+) -> AppResult<(Vec<i64>, Vec<NewAttachment>)> {
+    let ids = posts::check_media(data, author, ids, post_id).await?;
+    let mut files = Vec::new();
+    for id in &ids {
+        let m: media_attachment::Model = db::media::get(&data.db.read, *id).await?;
+        let media_type = m.content_type.clone().unwrap_or_default();
+        if !allowed_media_type(&media_type) {
+            return Err(AppError::Invalid(format!(
+                "attachments: media {id} has type {media_type:?}, which a resource does not accept"
+            )));
+        }
+        let Some(file) = m.file_name.as_deref() else {
+            return Err(AppError::Invalid(format!(
+                "attachments: media {id} is still being processed"
+            )));
+        };
+        files.push(NewAttachment {
+            media_id: Some(m.id),
+            url: data.urls.media(file),
+            media_type,
+            size_bytes: m.size_bytes,
+            name: m
+                .description
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| file.to_string()),
+        });
+    }
+    Ok((ids, files))
+}
+
+/// The licence new resources of `author` get when none is chosen.
+pub async fn default_license(
+    data: &Data<AppState>,
+    author: &actor::Model,
+) -> AppResult<Option<&'static str>> {
+    Ok(db::users::find_by_actor(&data.db.read, author.id)
+        .await?
+        .and_then(|u| u.default_license)
+        .and_then(|l| licenses::find(&l).map(|l| l.id)))
+}
+
+/// Sets (or, with an empty id, clears) the default licence of local `author`.
+pub async fn set_default_license(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    id: &str,
+) -> AppResult<Option<&'static str>> {
+    let license = match id.trim() {
+        "" => None,
+        id => Some(licenses::check(id)?.id),
+    };
+    let user = db::users::find_by_actor(&data.db.read, author.id)
+        .await?
+        .ok_or_else(|| AppError::Forbidden("only local accounts have settings".into()))?;
+    let mut row: crate::db::entity::local_user::ActiveModel = user.into();
+    row.default_license = Set(license.map(str::to_string));
+    row.update(&data.db.write).await?;
+    Ok(license)
+}
+
+fn apply(row: &mut resource::ActiveModel, c: CheckedResource) {
+    row.title = Set(c.title);
+    row.description = Set(c.description);
+    row.body_source = Set(c.body_source);
+    row.body_html = Set(c.body_html);
+    row.license = Set(c.license.to_string());
+    row.resource_type = Set(c.resource_type);
+    row.subjects = Set(codes_json(&c.subjects));
+    row.levels = Set(codes_json(&c.levels));
+    row.languages = Set(codes_json(&c.languages));
+    row.duration = Set(c.duration);
+    row.prerequisites = Set(codes_json(&c.prerequisites));
+    row.links = Set(serde_json::to_string(&c.links).unwrap_or_else(|_| "[]".into()));
+    row.based_on = Set(c.based_on);
+}
+
+/// Publishes a resource by local `author`: the resource, its public status (Create(Note) to
+/// every follower) and Create(Page) to the followers on Halqa nodes, in one transaction.
+pub async fn publish(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    input: ResourceInput,
+) -> AppResult<resource::Model> {
+    let language = language_of(&data.db.read, data, author).await?;
+    let license = match &input.license {
+        Some(l) if !l.trim().is_empty() => Some(l.clone()),
+        _ => default_license(data, author).await?.map(str::to_string),
+    };
+    let media_ids = input.media_ids.clone();
+    let checked = check(input, license.as_deref(), &language)?;
+    let (media_ids, files) = attachments_for(data, author, &media_ids, None).await?;
+    let id = data.ids.next();
+    let post_id = data.ids.next();
+    let page = data.urls.resource(id);
+    let now = Utc::now();
+    let mut row = resource::ActiveModel {
+        id: Set(id),
+        ap_id: Set(page.clone()),
+        local: Set(true),
+        author_id: Set(author.id),
+        note_ap_id: Set(Some(data.urls.post(&author.username, post_id))),
+        url: Set(Some(page)),
+        published_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+        ..Default::default()
+    };
+    apply(&mut row, checked);
+    let txn = data.db.write.begin().await?;
+    let stored = db::resources::insert(&txn, row).await?;
+    db::resources::set_attachments(&txn, &data.ids, stored.id, &files).await?;
+    notes::publish_status(&txn, data, author, post_id, &stored, &media_ids, &language).await?;
+    announce(&txn, data, author, &stored, "Create").await?;
+    commit(data, txn).await?;
+    Ok(stored)
+}
+
+/// The author's own live local resource: 404 when there is none, 403 when it is someone
+/// else's, 410 when it was deleted.
+async fn own_resource(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    id: i64,
+) -> AppResult<resource::Model> {
+    let existing = db::resources::get(&data.db.read, id).await?;
+    if existing.author_id != author.id || !existing.local {
+        return Err(AppError::Forbidden(
+            "only its author can change this resource".into(),
+        ));
+    }
+    if existing.deleted_at.is_some() {
+        return Err(AppError::Gone("this resource was deleted".into()));
+    }
+    Ok(existing)
+}
+
+/// Edits a local resource (author only): Update(Note) to every follower, Update(Page) to the
+/// Halqa ones.
+pub async fn edit(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    id: i64,
+    changes: ResourceChanges,
+) -> AppResult<resource::Model> {
+    let existing = own_resource(data, author, id).await?;
+    let links: Vec<ResourceLink> = serde_json::from_str(&existing.links).unwrap_or_default();
+    let attached = db::resources::attachments_of(&data.db.read, &[existing.id])
+        .await?
+        .remove(&existing.id)
+        .unwrap_or_default();
+    let current_media: Vec<i64> = attached.iter().filter_map(|a| a.media_id).collect();
+    let merged = ResourceInput {
+        title: changes.title.unwrap_or(existing.title.clone()),
+        description: changes.description.unwrap_or(existing.description.clone()),
+        body: changes.body.unwrap_or(existing.body_source.clone()),
+        license: None,
+        resource_type: changes
+            .resource_type
+            .unwrap_or(existing.resource_type.clone()),
+        subjects: changes.subjects.unwrap_or(codes_of(&existing.subjects)),
+        levels: changes.levels.unwrap_or(codes_of(&existing.levels)),
+        languages: changes.languages.unwrap_or(codes_of(&existing.languages)),
+        duration: changes.duration.or(existing.duration.clone()),
+        prerequisites: changes
+            .prerequisites
+            .unwrap_or(codes_of(&existing.prerequisites)),
+        links: changes.links.unwrap_or(links),
+        media_ids: changes.media_ids.unwrap_or(current_media),
+        based_on: changes.based_on.or(existing.based_on.clone()),
+    };
+    let license = changes.license.unwrap_or(existing.license.clone());
+    let language = language_of(&data.db.read, data, author).await?;
+    let media_ids = merged.media_ids.clone();
+    let checked = check(merged, Some(&license), &language)?;
+    let post_id = match &existing.note_ap_id {
+        Some(n) => db::posts::find_by_ap_id(&data.db.read, n)
+            .await?
+            .map(|p| p.id),
+        None => None,
+    };
+    let (media_ids, files) = attachments_for(data, author, &media_ids, post_id).await?;
+    let mut row: resource::ActiveModel = existing.into();
+    apply(&mut row, checked);
+    row.updated_at = Set(Utc::now());
+    let txn = data.db.write.begin().await?;
+    let stored = db::resources::update(&txn, row).await?;
+    db::resources::set_attachments(&txn, &data.ids, stored.id, &files).await?;
+    notes::rewrite_status(&txn, data, author, &stored, &media_ids).await?;
+    announce(&txn, data, author, &stored, "Update").await?;
+    commit(data, txn).await?;
+    Ok(stored)
+}
+
+/// Deletes a local resource (author only) with its status: Delete(Note) to everyone who had it,
+/// Delete of the Page to the Halqa followers. The row stays, marked deleted.
+pub async fn delete(data: &Data<AppState>, author: &actor::Model, id: i64) -> AppResult<()> {
+    let existing = own_resource(data, author, id).await?;
+    let txn = data.db.write.begin().await?;
+    let stored = db::resources::mark_deleted(&txn, &existing).await?;
+    notes::delete_status(&txn, data, author, &stored).await?;
+    let inboxes = recipients(&txn, author).await?;
+    outbox::resource_deleted(&txn, data, author, &stored, inboxes).await?;
+    commit(data, txn).await
+}
+
+/// Create/Update(Page) to the author's followers on Halqa nodes.
+async fn announce(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    author: &actor::Model,
+    r: &resource::Model,
+    kind: &str,
+) -> AppResult<()> {
+    let inboxes = recipients(txn, author).await?;
+    outbox::resource_published(txn, data, author, r, kind, inboxes).await
+}
+
+/// The author's followers' inboxes on hosts known to run Halqa (everyone else gets the Note).
+async fn recipients(txn: &DatabaseTransaction, author: &actor::Model) -> AppResult<Vec<String>> {
+    let followers = db::actors::follower_inboxes(txn, author.id).await?;
+    halqa_inboxes(txn, followers).await
+}
+
+/// Checks list filters (unknown values are a 422 naming the allowed ones) and lists the
+/// matching live resources, local and remote.
+pub async fn list(
+    data: &Data<AppState>,
+    mut filter: ResourceFilter,
+    cursor: Cursor,
+) -> AppResult<Vec<resource::Model>> {
+    if let Some(s) = &filter.subject {
+        vocabulary::check("subject", vocabulary::SUBJECTS, s)?;
+    }
+    if let Some(l) = &filter.level {
+        vocabulary::check("level", vocabulary::LEVELS, l)?;
+    }
+    if let Some(t) = &filter.resource_type {
+        vocabulary::check("resource_type", vocabulary::RESOURCE_TYPES, t)?;
+    }
+    if let Some(l) = &filter.license {
+        filter.license = Some(licenses::check(l)?.id.to_string());
+    }
+    if let Some(l) = &filter.language
+        && !vocabulary::is_language_tag(l)
+    {
+        return Err(AppError::Invalid(format!(
+            "language: {l:?} is not a language tag"
+        )));
+    }
+    db::resources::list(&data.db.read, &filter, cursor).await
+}
+
+/// Stores (or updates) a resource another Halqa node published; `author` sent it. Facets from a
+/// newer vocabulary are dropped; an unknown licence or type refuses the resource (it could not
+/// be shown honestly).
+pub async fn receive(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    mut remote: RemoteResource,
+) -> AppResult<resource::Model> {
+    if author.local {
+        return Err(AppError::Forbidden(
+            "a local resource cannot be changed from outside".into(),
+        ));
+    }
+    remote.author_id = author.id;
+    remote.license = licenses::find(&remote.license)
+        .map(|l| l.id.to_string())
+        .ok_or_else(|| AppError::BadRequest("the resource has no known licence".into()))?;
+    if vocabulary::find(vocabulary::RESOURCE_TYPES, &remote.resource_type).is_none() {
+        remote.resource_type = "link".into();
+    }
+    remote.subjects = vocabulary::known_only(vocabulary::SUBJECTS, &remote.subjects);
+    remote.levels = vocabulary::known_only(vocabulary::LEVELS, &remote.levels);
+    remote.languages.retain(|l| vocabulary::is_language_tag(l));
+    remote.title = remote.title.chars().take(200).collect();
+    if remote.title.trim().is_empty() {
+        return Err(AppError::BadRequest("the resource has no name".into()));
+    }
+    remote.description = remote.description.chars().take(10_000).collect();
+    remote.body_source = remote.body_source.chars().take(MAX_BODY).collect();
+    remote.duration = remote.duration.map(|d| d.chars().take(100).collect());
+    remote.prerequisites = remote
+        .prerequisites
+        .into_iter()
+        .map(|p| p.chars().take(300).collect())
+        .take(MAX_LINKS)
+        .collect();
+    remote.attachments.truncate(MAX_LINKS);
+    let txn = data.db.write.begin().await?;
+    let stored = db::resources::upsert_remote(&txn, &data.ids, remote).await?;
+    txn.commit().await?;
+    Ok(stored)
+}
+
+/// `sender` deleted its resource `r` (only the author may).
+pub async fn receive_delete(
+    data: &Data<AppState>,
+    sender: &actor::Model,
+    r: &resource::Model,
+) -> AppResult<()> {
+    if r.local || r.author_id != sender.id {
+        return Err(AppError::Forbidden(
+            "only its author can delete a resource".into(),
+        ));
+    }
+    if r.deleted_at.is_none() {
+        db::resources::mark_deleted(&data.db.write, r).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ResourceInput {
+        ResourceInput {
+            title: " Fractions ".into(),
+            description: "A full lesson.".into(),
+            body: "# Plan\n\n1. Warm-up\n2. <script>alert(1)</script>Practice".into(),
+            resource_type: "lesson_plan".into(),
+            subjects: vec!["mathematics".into()],
+            levels: vec!["middle".into()],
+            duration: Some("55".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn checked_resources_are_cleaned_and_get_defaults() {
+        let ok = check(input(), Some("cc-by-4.0"), "fr").unwrap();
+        assert_eq!(ok.title, "Fractions");
+        assert_eq!(ok.license, "CC-BY-4.0");
+        assert_eq!(ok.languages, vec!["fr"]);
+        assert_eq!(ok.duration.as_deref(), Some("PT55M"));
+        assert!(
+            ok.body_html.contains("<li>Warm-up</li>"),
+            "{}",
+            ok.body_html
+        );
+        assert!(!ok.body_html.contains("script"), "{}", ok.body_html);
+    }
+
+    #[test]
+    fn bad_resources_are_refused_naming_the_field() {
+        let err = check(input(), Some("WTFPL"), "fr").unwrap_err().to_string();
+        assert!(
+            err.contains("license") && err.contains("CC-BY-SA-4.0"),
+            "{err}"
+        );
+        let err = check(input(), None, "fr").unwrap_err().to_string();
+        assert!(err.contains("choose a licence"), "{err}");
+        let bad_type = ResourceInput {
+            resource_type: "poster".into(),
+            ..input()
+        };
+        let err = check(bad_type, Some("CC0-1.0"), "fr")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("worksheet"), "{err}");
+        let bad_link = ResourceInput {
+            links: vec![ResourceLink {
+                url: "javascript:alert(1)".into(),
+                title: String::new(),
+            }],
+            ..input()
+        };
+        assert!(check(bad_link, Some("CC0-1.0"), "fr").is_err());
+        assert!(normalise_duration("0").is_err());
+        assert_eq!(
+            normalise_duration("PT1H30M").unwrap().as_deref(),
+            Some("PT1H30M")
+        );
+        assert_eq!(normalise_duration(" ").unwrap(), None);
+    }
+}

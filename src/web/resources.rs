@@ -1,0 +1,111 @@
+//! The web page of a teaching resource (what a browser gets at the resource's URL): title,
+//! author, facets, description, body, files, links, prerequisites and the licence with a ready
+//! attribution line. The browse and edit pages come with the web frontend.
+use super::render;
+use crate::{
+    AppState,
+    db::{self, entity::resource, mentorship::codes_of},
+    error::AppResult,
+    service::resources::{ResourceLink, licenses, notes},
+    text::{self, escape_html},
+};
+use activitypub_federation::config::Data;
+use axum::response::Response;
+use minijinja::context;
+
+/// The page of `r`, in the node's language.
+pub async fn resource_page(data: &Data<AppState>, r: &resource::Model) -> AppResult<Response> {
+    let author = db::actors::get_by_id(&data.db.read, r.author_id).await?;
+    let files = db::resources::attachments_of(&data.db.read, &[r.id])
+        .await?
+        .remove(&r.id)
+        .unwrap_or_default();
+    let lang = data.config.instance.default_language.clone();
+    let dir = if lang == "ar" { "rtl" } else { "ltr" };
+    let display_name = if author.display_name.is_empty() {
+        author.username.clone()
+    } else {
+        author.display_name.clone()
+    };
+    let mut content = format!(
+        "<h1 dir=\"auto\">{}</h1><p class=\"meta\" dir=\"auto\">{}</p>",
+        escape_html(&r.title),
+        escape_html(&notes::facets_line(r, &lang)),
+    );
+    if !r.description.is_empty() {
+        content.push_str(&text::render_local_status(
+            &r.description,
+            &|_| None,
+            &|t| data.urls.tag(t),
+        ));
+    }
+    content.push_str(&r.body_html);
+    let links: Vec<ResourceLink> = serde_json::from_str(&r.links).unwrap_or_default();
+    if !files.is_empty() || !links.is_empty() {
+        content.push_str("<ul class=\"files\">");
+        for f in &files {
+            let size = f
+                .size_bytes
+                .map(|s| format!(" ({} KB)", (s + 1023) / 1024))
+                .unwrap_or_default();
+            content.push_str(&format!(
+                "<li><a href=\"{}\">{}</a> <span class=\"meta\">{}{size}</span></li>",
+                escape_html(&f.url),
+                escape_html(&f.name),
+                escape_html(&f.media_type),
+            ));
+        }
+        for l in &links {
+            let title = if l.title.is_empty() { &l.url } else { &l.title };
+            content.push_str(&format!(
+                "<li><a href=\"{}\" rel=\"nofollow noopener\">{}</a></li>",
+                escape_html(&l.url),
+                escape_html(title),
+            ));
+        }
+        content.push_str("</ul>");
+    }
+    let prerequisites = codes_of(&r.prerequisites);
+    if !prerequisites.is_empty() {
+        content.push_str("<ul class=\"prerequisites\">");
+        for p in &prerequisites {
+            content.push_str(&format!("<li dir=\"auto\">{}</li>", escape_html(p)));
+        }
+        content.push_str("</ul>");
+    }
+    let page = r.url.clone().unwrap_or_else(|| r.ap_id.clone());
+    let (license_name, license_url) = licenses::find(&r.license)
+        .map(|l| (l.name, l.url))
+        .unwrap_or((r.license.as_str(), ""));
+    // TASL: title, author, source, licence.
+    content.push_str(&format!(
+        "<p class=\"license\" dir=\"auto\">“<a href=\"{}\">{}</a>” — {} (@{}), <a rel=\"license\" href=\"{}\">{}</a>",
+        escape_html(&page),
+        escape_html(&r.title),
+        escape_html(&display_name),
+        escape_html(&author.handle()),
+        escape_html(license_url),
+        escape_html(license_name),
+    ));
+    if let Some(based_on) = &r.based_on {
+        content.push_str(&format!(
+            " · <a href=\"{}\" rel=\"nofollow noopener\">{}</a>",
+            escape_html(based_on),
+            escape_html(based_on),
+        ));
+    }
+    content.push_str("</p>");
+    let excerpt: String = r.title.chars().take(140).collect();
+    render::render(
+        "pages/post.html",
+        context! {
+            node_name => data.config.instance.name.clone(),
+            lang, dir, display_name, excerpt, content,
+            handle => author.handle(),
+            profile_url => author.url.clone(),
+            ap_id => r.ap_id.clone(),
+            url => r.url.clone(),
+            published => r.published_at.to_rfc3339(),
+        },
+    )
+}
