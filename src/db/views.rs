@@ -1,13 +1,11 @@
 //! Batched read models for the client API: everything a page of statuses or accounts needs
 //! (actors, counts, the viewer's favourites/boosts/bookmarks, media, mentions, tags, polls,
-//! relationships), each loaded with one query per kind for the whole page — never one per item.
+//! relationships), loaded for the whole page at once — never one query per item. The small
+//! per-post facts share one query ([`page_extras`]); the wider rows one query per kind.
 //! Account and status counters are columns kept by database triggers (migration 4), read with
 //! the rows, never counted per request.
 use crate::{
-    db::entity::{
-        actor, block, follow, media_attachment, mute, oauth_app, poll, poll_vote, post,
-        post_mention, post_tag,
-    },
+    db::entity::{actor, block, follow, media_attachment, mute, oauth_app, poll, poll_vote, post},
     db::timelines::stmt,
     error::AppResult,
 };
@@ -170,16 +168,6 @@ pub struct PostCounts {
     pub favourites: i64,
 }
 
-impl PostCounts {
-    fn from_row(row: &QueryResult) -> Result<Self, DbErr> {
-        Ok(PostCounts {
-            replies: row.try_get("", "replies_count")?,
-            reblogs: row.try_get("", "reblogs_count")?,
-            favourites: row.try_get("", "favourites_count")?,
-        })
-    }
-}
-
 /// An `id` column and a value read from the same row.
 struct IdRow<T> {
     id: i64,
@@ -193,87 +181,6 @@ impl FromQueryResult for IdRow<AccountStats> {
             value: AccountStats::from_row(row)?,
         })
     }
-}
-
-impl FromQueryResult for IdRow<PostCounts> {
-    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-        Ok(IdRow {
-            id: row.try_get(pre, "id")?,
-            value: PostCounts::from_row(row)?,
-        })
-    }
-}
-
-/// Replies, boosts and favourites for each post (what this node knows of).
-pub async fn post_counts(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, PostCounts>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut select = post::Entity::find()
-        .select_only()
-        .column(post::Column::Id)
-        .filter(post::Column::Id.is_in(ids.iter().copied()));
-    for column in ["replies_count", "reblogs_count", "favourites_count"] {
-        select = select.column_as(Expr::col((post::Entity, Alias::new(column))), column);
-    }
-    Ok(select
-        .into_model::<IdRow<PostCounts>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.value))
-        .collect())
-}
-
-/// What the viewer did to each post.
-#[derive(Debug, Clone, Default)]
-pub struct ViewerPostState {
-    pub favourited: HashSet<i64>,
-    pub reblogged: HashSet<i64>,
-    pub bookmarked: HashSet<i64>,
-}
-
-/// The viewer's favourites, boosts and bookmarks among `ids`, in one query. `+author_id`
-/// keeps SQLite off the author index when it has no statistics (it would walk every post of
-/// the viewer instead of the page's few boosts: 250 µs against 16 µs measured).
-pub async fn viewer_post_state(
-    db: &impl ConnectionTrait,
-    viewer: i64,
-    ids: &[i64],
-) -> AppResult<ViewerPostState> {
-    let mut state = ViewerPostState::default();
-    if ids.is_empty() {
-        return Ok(state);
-    }
-    let list = vec!["?"; ids.len()].join(", ");
-    let sql = format!(
-        "SELECT 'f' AS kind, post_id AS id FROM favourite WHERE actor_id = ? AND post_id IN ({list}) \
-         UNION ALL SELECT 'r' AS kind, reblog_of_id AS id FROM post WHERE +author_id = ? \
-         AND reblog_of_id IN ({list}) AND deleted_at IS NULL \
-         UNION ALL SELECT 'b' AS kind, post_id AS id FROM bookmark WHERE actor_id = ? \
-         AND post_id IN ({list})"
-    );
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(3 * (ids.len() + 1));
-    for _ in 0..3 {
-        values.push(viewer.into());
-        values.extend(ids.iter().map(|id| sea_orm::Value::from(*id)));
-    }
-    let rows = db
-        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
-        .await?;
-    for row in rows {
-        let kind: String = row.try_get("", "kind")?;
-        let id: i64 = row.try_get("", "id")?;
-        match kind.as_str() {
-            "f" => state.favourited.insert(id),
-            "r" => state.reblogged.insert(id),
-            _ => state.bookmarked.insert(id),
-        };
-    }
-    Ok(state)
 }
 
 /// Media of each post, in order.
@@ -299,42 +206,185 @@ pub async fn media_by_post(
     Ok(by_post)
 }
 
-/// Mentioned actor ids of each post.
-pub async fn mentions_by_post(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<i64>>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i64, i64)> = post_mention::Entity::find()
-        .select_only()
-        .column(post_mention::Column::PostId)
-        .column(post_mention::Column::ActorId)
-        .filter(post_mention::Column::PostId.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(group_pairs(rows))
+/// Bits of [`PageExtraRow::flags`]: what a post has, and what the viewer did to it.
+mod flag {
+    pub const MEDIA: i64 = 1;
+    pub const POLL: i64 = 2;
+    pub const PLN_OBJECT: i64 = 4;
+    pub const FAVOURITED: i64 = 8;
+    pub const REBLOGGED: i64 = 16;
+    pub const BOOKMARKED: i64 = 32;
+    pub const PINNED: i64 = 64;
 }
 
-/// Hashtags of each post.
-pub async fn tags_by_post(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<String>>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+/// What the viewer did to each post of a page.
+#[derive(Debug, Clone, Default)]
+pub struct ViewerPostState {
+    pub favourited: HashSet<i64>,
+    pub reblogged: HashSet<i64>,
+    pub bookmarked: HashSet<i64>,
+    pub pinned: HashSet<i64>,
+    /// Roots of the conversations the viewer muted (all of them, not only the page's).
+    pub muted_roots: HashSet<i64>,
+}
+
+/// The small per-post facts of a page, read together by [`page_extras`].
+#[derive(Debug, Clone, Default)]
+pub struct PageExtras {
+    pub counts: HashMap<i64, PostCounts>,
+    /// Mentioned actor ids of each post.
+    pub mentions: HashMap<i64, Vec<i64>>,
+    /// Hashtags of each post.
+    pub tags: HashMap<i64, Vec<String>>,
+    /// Posts with media attachments, a poll, or a PLN object (mentorship offer, teaching
+    /// resource) shown as them: only these need the (rarer, wider) media, poll and PLN rows.
+    pub with_media: Vec<i64>,
+    pub with_poll: Vec<i64>,
+    pub with_pln_object: Vec<i64>,
+    /// Present when the page is read by a signed-in viewer.
+    pub viewer: Option<ViewerPostState>,
+}
+
+/// One row of the `page_extras` union: `kind` says which branch it comes from.
+struct PageExtraRow {
+    kind: String,
+    post_id: i64,
+    a: i64,
+    b: i64,
+    c: i64,
+    flags: i64,
+    text: Option<String>,
+}
+
+impl FromQueryResult for PageExtraRow {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(PageExtraRow {
+            kind: row.try_get(pre, "kind")?,
+            post_id: row.try_get(pre, "post_id")?,
+            a: row.try_get(pre, "a")?,
+            b: row.try_get(pre, "b")?,
+            c: row.try_get(pre, "c")?,
+            flags: row.try_get(pre, "flags")?,
+            text: row.try_get(pre, "s")?,
+        })
     }
-    let rows: Vec<(i64, String)> = post_tag::Entity::find()
-        .select_only()
-        .column(post_tag::Column::PostId)
-        .column(post_tag::Column::Name)
-        .filter(post_tag::Column::PostId.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
+}
+
+/// Counters, mentions, hashtags, which posts have media/polls/offers, and (for a viewer) its
+/// favourites, boosts, bookmarks, pins and muted conversations, for the content posts `ids`
+/// of a page — in one `UNION ALL` query instead of seven. Each sea-orm/sqlx round trip costs
+/// about 200–300 µs of CPU on SQLite, far more than these index lookups (docs/benchmarks.md).
+/// `+author_id` keeps SQLite off the author index when it has no statistics (it would walk every
+/// post of the viewer instead of the few boosts of one post).
+pub async fn page_extras(
+    db: &impl ConnectionTrait,
+    viewer: Option<i64>,
+    ids: &[i64],
+) -> AppResult<PageExtras> {
+    let mut extras = PageExtras {
+        viewer: viewer.map(|_| ViewerPostState::default()),
+        ..Default::default()
+    };
+    if ids.is_empty() {
+        return Ok(extras);
+    }
+    let list = vec!["?"; ids.len()].join(", ");
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(4 * ids.len() + 6);
+    let mut flags = format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM media_attachment m WHERE m.post_id = p.id) THEN {} ELSE 0 END \
+         + CASE WHEN EXISTS (SELECT 1 FROM poll pl WHERE pl.post_id = p.id) THEN {} ELSE 0 END \
+         + CASE WHEN EXISTS (SELECT 1 FROM mentorship_offer o WHERE o.note_ap_id = p.ap_id) \
+           OR EXISTS (SELECT 1 FROM resource rs WHERE rs.note_ap_id = p.ap_id AND rs.deleted_at IS NULL) \
+           THEN {} ELSE 0 END",
+        flag::MEDIA,
+        flag::POLL,
+        flag::PLN_OBJECT
+    );
+    if let Some(viewer) = viewer {
+        flags.push_str(&format!(
+            " + CASE WHEN EXISTS (SELECT 1 FROM favourite f WHERE f.actor_id = ? AND f.post_id = p.id) THEN {} ELSE 0 END \
+             + CASE WHEN EXISTS (SELECT 1 FROM post r WHERE r.reblog_of_id = p.id AND +r.author_id = ? \
+               AND r.deleted_at IS NULL) THEN {} ELSE 0 END \
+             + CASE WHEN EXISTS (SELECT 1 FROM bookmark bm WHERE bm.actor_id = ? AND bm.post_id = p.id) THEN {} ELSE 0 END \
+             + CASE WHEN EXISTS (SELECT 1 FROM status_pin sp WHERE sp.actor_id = ? AND sp.post_id = p.id) THEN {} ELSE 0 END",
+            flag::FAVOURITED,
+            flag::REBLOGGED,
+            flag::BOOKMARKED,
+            flag::PINNED
+        ));
+        values.extend((0..4).map(|_| sea_orm::Value::from(viewer)));
+    }
+    let mut sql = format!(
+        "SELECT 'p' AS kind, p.id AS post_id, CAST(p.replies_count AS BIGINT) AS a, \
+         CAST(p.reblogs_count AS BIGINT) AS b, CAST(p.favourites_count AS BIGINT) AS c, \
+         CAST({flags} AS BIGINT) AS flags, CAST(NULL AS TEXT) AS s \
+         FROM post p WHERE p.id IN ({list}) \
+         UNION ALL SELECT 'm', pm.post_id, pm.actor_id, 0, 0, 0, NULL \
+         FROM post_mention pm WHERE pm.post_id IN ({list}) \
+         UNION ALL SELECT 't', pt.post_id, 0, 0, 0, 0, pt.name \
+         FROM post_tag pt WHERE pt.post_id IN ({list})"
+    );
+    for _ in 0..3 {
+        values.extend(ids.iter().map(|id| sea_orm::Value::from(*id)));
+    }
+    if let Some(viewer) = viewer {
+        sql.push_str(
+            " UNION ALL SELECT 'x', cm.root_post_id, 0, 0, 0, 0, NULL \
+             FROM conversation_mute cm WHERE cm.actor_id = ?",
+        );
+        values.push(viewer.into());
+    }
+    let rows = db
+        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
         .await?;
-    Ok(group_pairs(rows))
+    for row in rows {
+        let row = PageExtraRow::from_query_result(&row, "")?;
+        match row.kind.as_str() {
+            "p" => {
+                extras.counts.insert(
+                    row.post_id,
+                    PostCounts {
+                        replies: row.a,
+                        reblogs: row.b,
+                        favourites: row.c,
+                    },
+                );
+                for (bit, list) in [
+                    (flag::MEDIA, &mut extras.with_media),
+                    (flag::POLL, &mut extras.with_poll),
+                    (flag::PLN_OBJECT, &mut extras.with_pln_object),
+                ] {
+                    if row.flags & bit != 0 {
+                        list.push(row.post_id);
+                    }
+                }
+                if let Some(state) = extras.viewer.as_mut() {
+                    for (bit, set) in [
+                        (flag::FAVOURITED, &mut state.favourited),
+                        (flag::REBLOGGED, &mut state.reblogged),
+                        (flag::BOOKMARKED, &mut state.bookmarked),
+                        (flag::PINNED, &mut state.pinned),
+                    ] {
+                        if row.flags & bit != 0 {
+                            set.insert(row.post_id);
+                        }
+                    }
+                }
+            }
+            "m" => extras.mentions.entry(row.post_id).or_default().push(row.a),
+            "t" => {
+                if let Some(name) = row.text {
+                    extras.tags.entry(row.post_id).or_default().push(name);
+                }
+            }
+            _ => {
+                if let Some(state) = extras.viewer.as_mut() {
+                    state.muted_roots.insert(row.post_id);
+                }
+            }
+        }
+    }
+    Ok(extras)
 }
 
 /// Polls of the posts that have one.

@@ -1,7 +1,7 @@
 //! `post`: statuses (Notes), local and remote; a boost is a post with `reblog_of_id`.
 //! The table also has `replies_count`, `reblogs_count` and `favourites_count`, kept by database
 //! triggers (migration 4) and left off this model so no code writes them; they are read through
-//! `db::views::post_counts`.
+//! `db::views::page_extras`.
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 

@@ -9,7 +9,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use std::collections::HashSet;
 
 /// Whether `actor_id` pinned `post_id`.
 pub async fn is_pinned(db: &impl ConnectionTrait, actor_id: i64, post_id: i64) -> AppResult<bool> {
@@ -75,24 +74,4 @@ pub async fn pinned_posts(db: &impl ConnectionTrait, actor_id: i64) -> AppResult
         .filter(|p| p.deleted_at.is_none() && p.author_id == actor_id)
         .cloned()
         .collect())
-}
-
-/// Which of `post_ids` `actor_id` pinned.
-pub async fn pinned_among(
-    db: &impl ConnectionTrait,
-    actor_id: i64,
-    post_ids: &[i64],
-) -> AppResult<HashSet<i64>> {
-    if post_ids.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let ids: Vec<i64> = status_pin::Entity::find()
-        .select_only()
-        .column(status_pin::Column::PostId)
-        .filter(status_pin::Column::ActorId.eq(actor_id))
-        .filter(status_pin::Column::PostId.is_in(post_ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.into_iter().collect())
 }

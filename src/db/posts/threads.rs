@@ -132,20 +132,20 @@ pub async fn in_muted_conversation(
     Ok(muted.contains(&root_of(db, &post).await?))
 }
 
-/// Which of `posts` are in a conversation `actor_id` muted.
-pub async fn muted_among(
+/// Which of `posts` belong to a conversation rooted at one of `muted_roots` (an actor's muted
+/// conversations, from [`muted_roots`] or `db::views::page_extras`).
+pub async fn in_conversations(
     db: &impl ConnectionTrait,
-    actor_id: i64,
+    muted_roots: &HashSet<i64>,
     posts: &[post::Model],
 ) -> AppResult<HashSet<i64>> {
-    let muted = muted_roots(db, actor_id).await?;
-    if muted.is_empty() || posts.is_empty() {
+    if muted_roots.is_empty() || posts.is_empty() {
         return Ok(HashSet::new());
     }
     Ok(roots(db, posts)
         .await?
         .into_iter()
-        .filter(|(_, root)| muted.contains(root))
+        .filter(|(_, root)| muted_roots.contains(root))
         .map(|(post, _)| post)
         .collect())
 }

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     AppState,
-    db::{self, entity::post, views::PostCounts},
+    db::{self, entity::post},
     error::AppResult,
 };
 use activitypub_federation::config::Data;
@@ -92,11 +92,9 @@ pub struct Status {
 struct Page {
     posts: HashMap<i64, post::Model>,
     accounts: HashMap<i64, Account>,
-    counts: HashMap<i64, PostCounts>,
-    viewer: Option<(i64, db::views::ViewerPostState)>,
+    extras: db::views::PageExtras,
+    viewer: Option<i64>,
     media: HashMap<i64, Vec<crate::db::entity::media_attachment::Model>>,
-    mentions: HashMap<i64, Vec<i64>>,
-    tags: HashMap<i64, Vec<String>>,
     polls: HashMap<i64, crate::db::entity::poll::Model>,
     own_votes: HashMap<i64, Vec<i32>>,
     apps: HashMap<i64, crate::db::entity::oauth_app::Model>,
@@ -104,13 +102,14 @@ struct Page {
     offers: HashMap<String, crate::db::entity::mentorship_offer::Model>,
     /// Teaching resources whose readable Note is on the page, by the Note's id.
     resources: HashMap<String, crate::db::entity::resource::Model>,
-    /// The viewer's pinned posts and posts in conversations it muted.
-    pinned: HashSet<i64>,
+    /// The page's posts in conversations the viewer muted.
     muted: HashSet<i64>,
 }
 
 /// Statuses for `posts` as `viewer` sees them, in the same order. Boosts whose original is gone
-/// are dropped; visibility checks are the caller's job.
+/// are dropped; visibility checks are the caller's job. A page of plain statuses costs two
+/// queries ([`db::views::page_extras`] and the actors); boosts, replies, media, polls, offers,
+/// apps and muted conversations add one query each, only when the page has them.
 pub async fn statuses(
     data: &Data<AppState>,
     viewer: Option<i64>,
@@ -125,67 +124,51 @@ pub async fn statuses(
     }
     all.extend(originals);
     // Content-bearing posts (not wrappers) get counts, media, mentions, tags, polls.
-    let content_ids: Vec<i64> = all
-        .values()
-        .filter(|p| p.reblog_of_id.is_none())
-        .map(|p| p.id)
-        .collect();
+    let content: Vec<&post::Model> = all.values().filter(|p| p.reblog_of_id.is_none()).collect();
+    let content_ids: Vec<i64> = content.iter().map(|p| p.id).collect();
+    let extras = db::views::page_extras(db, viewer, &content_ids).await?;
     let parent_ids: Vec<i64> = all.values().filter_map(|p| p.in_reply_to_id).collect();
     let parents: HashMap<i64, i64> = db::views::posts_by_ids(db, &parent_ids)
         .await?
         .into_values()
         .map(|p| (p.id, p.author_id))
         .collect();
-    let mentions = db::views::mentions_by_post(db, &content_ids).await?;
     let mut actor_ids: HashSet<i64> = all.values().map(|p| p.author_id).collect();
-    actor_ids.extend(mentions.values().flatten().copied());
+    actor_ids.extend(extras.mentions.values().flatten().copied());
     let actor_ids: Vec<i64> = actor_ids.into_iter().collect();
     let actors = db::views::actors_with_stats(db, &actor_ids).await?;
     let accounts = account::accounts_with_stats(data, &actors);
-    let counts = db::views::post_counts(db, &content_ids).await?;
-    let viewer_state = match viewer {
-        Some(v) => Some((v, db::views::viewer_post_state(db, v, &content_ids).await?)),
-        None => None,
-    };
-    let polls = db::views::polls_by_post(db, &content_ids).await?;
-    let poll_ids: Vec<i64> = polls.keys().copied().collect();
+    let polls = db::views::polls_by_post(db, &extras.with_poll).await?;
     let own_votes = match viewer {
-        Some(v) if !poll_ids.is_empty() => db::views::own_votes(db, v, &poll_ids).await?,
+        Some(v) if !extras.with_poll.is_empty() => {
+            db::views::own_votes(db, v, &extras.with_poll).await?
+        }
         _ => HashMap::new(),
     };
     let app_ids: Vec<i64> = all.values().filter_map(|p| p.application_id).collect();
-    let (pinned, muted) = match viewer {
-        Some(v) => {
-            let content: Vec<post::Model> = all
-                .values()
-                .filter(|p| p.reblog_of_id.is_none())
-                .cloned()
-                .collect();
-            (
-                db::posts::pins::pinned_among(db, v, &content_ids).await?,
-                db::posts::threads::muted_among(db, v, &content).await?,
-            )
+    let muted = match &extras.viewer {
+        Some(state) if !state.muted_roots.is_empty() => {
+            let content: Vec<post::Model> = content.iter().map(|p| (*p).clone()).collect();
+            db::posts::threads::in_conversations(db, &state.muted_roots, &content).await?
         }
-        None => Default::default(),
+        _ => HashSet::new(),
     };
-    let note_ids: Vec<String> = all
-        .values()
-        .filter(|p| p.reblog_of_id.is_none())
+    let note_ids: Vec<String> = extras
+        .with_pln_object
+        .iter()
+        .filter_map(|id| all.get(id))
         .map(|p| p.ap_id.clone())
         .collect();
     let page = Page {
         offers: db::mentorship::offers_by_note(db, &note_ids).await?,
         resources: db::resources::by_notes(db, &note_ids).await?,
-        pinned,
         muted,
-        media: db::views::media_by_post(db, &content_ids).await?,
-        tags: db::views::tags_by_post(db, &content_ids).await?,
+        media: db::views::media_by_post(db, &extras.with_media).await?,
         apps: db::views::apps_by_ids(db, &app_ids).await?,
         posts: all,
         accounts,
-        counts,
-        viewer: viewer_state,
-        mentions,
+        extras,
+        viewer,
         polls,
         own_votes,
     };
@@ -246,8 +229,9 @@ fn build(
     p: &post::Model,
 ) -> Option<Status> {
     let account = page.accounts.get(&p.author_id)?.clone();
-    let counts = page.counts.get(&p.id).copied().unwrap_or_default();
+    let counts = page.extras.counts.get(&p.id).copied().unwrap_or_default();
     let mentions = page
+        .extras
         .mentions
         .get(&p.id)
         .map(|ids| {
@@ -263,6 +247,7 @@ fn build(
         })
         .unwrap_or_default();
     let tags = page
+        .extras
         .tags
         .get(&p.id)
         .map(|names| {
@@ -275,8 +260,8 @@ fn build(
                 .collect()
         })
         .unwrap_or_default();
-    let viewer_id = page.viewer.as_ref().map(|(v, _)| *v);
-    let state = page.viewer.as_ref().map(|(_, s)| s);
+    let viewer_id = page.viewer;
+    let state = page.extras.viewer.as_ref();
     let poll = page.polls.get(&p.id).map(|row| {
         let own = viewer_id.map(|_| page.own_votes.get(&p.id).cloned().unwrap_or_default());
         poll::build(row, own, viewer_id == Some(p.author_id))
@@ -344,7 +329,7 @@ fn build(
         reblogged: state.map(|s| s.reblogged.contains(&p.id)),
         muted: state.map(|_| page.muted.contains(&p.id)),
         bookmarked: state.map(|s| s.bookmarked.contains(&p.id)),
-        pinned: state.map(|_| page.pinned.contains(&p.id)),
+        pinned: state.map(|s| s.pinned.contains(&p.id)),
         filtered: state.map(|_| Vec::new()),
     })
 }
