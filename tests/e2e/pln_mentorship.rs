@@ -407,6 +407,37 @@ async fn a_mentorship_runs_across_three_nodes() {
         .await;
     assert_eq!(my_reqs[0]["state"], "accepted");
 
+    // The request and the mentorship dereference for the two parties' servers only.
+    let request_uri = url::Url::parse(my_reqs[0]["uri"].as_str().unwrap()).unwrap();
+    let mentorship_uri = url::Url::parse(mine[0]["uri"].as_str().unwrap()).unwrap();
+    let fetch = |node: &TestNode, id: &url::Url| {
+        let (data, id) = (node.data(), id.clone());
+        async move {
+            activitypub_federation::fetch::fetch_object_http::<_, Value>(&id, &data)
+                .await
+                .map(|f| f.object)
+        }
+    };
+    let offer_on_b = fetch(&b, &request_uri).await.expect("B reads the request");
+    assert_eq!(offer_on_b["type"], "Offer");
+    assert_eq!(offer_on_b["id"], request_uri.as_str());
+    let agreement_on_a = fetch(&a, &mentorship_uri)
+        .await
+        .expect("A reads the mentorship");
+    assert_eq!(agreement_on_a["type"], "Agreement");
+    assert!(fetch(&c, &request_uri).await.is_err(), "C is not a party");
+    assert!(
+        fetch(&c, &mentorship_uri).await.is_err(),
+        "C is not a party"
+    );
+    let unsigned = reqwest::Client::new()
+        .get(mentorship_uri.as_str())
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status().as_u16(), 404);
+
     // Goals and a meeting note, from both sides, reach both.
     let (status, goal) = amina
         .post(
