@@ -539,7 +539,7 @@ async fn socket(port: u16, token: &str, subscribe: Value) -> Socket {
 
 async fn next_frame(socket: &mut Socket) -> Value {
     loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(15), socket.next())
+        let message = tokio::time::timeout(crate::harness::DEADLINE, socket.next())
             .await
             .expect("a frame in time")
             .expect("socket open")

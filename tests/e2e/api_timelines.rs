@@ -136,7 +136,7 @@ type Socket =
 /// The next text frame as JSON (pings are skipped).
 async fn next_frame(socket: &mut Socket) -> Value {
     loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(15), socket.next())
+        let message = tokio::time::timeout(crate::harness::DEADLINE, socket.next())
             .await
             .expect("a frame in time")
             .expect("socket open")
@@ -255,7 +255,7 @@ async fn follow_post_reply_notify_and_stream_across_nodes() {
     assert_eq!(tagged["event"], "update");
     let mut seen = String::new();
     while !seen.contains("event: update") || !seen.contains(&uri) {
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(15), sse.chunk())
+        let chunk = tokio::time::timeout(crate::harness::DEADLINE, sse.chunk())
             .await
             .expect("an SSE chunk in time")
             .unwrap()

@@ -249,13 +249,17 @@ pub async fn cluster<const N: usize>() -> [TestNode; N] {
     }
 }
 
-/// Polls `check` until it returns true, failing the test after 15 s.
+/// How long a test waits for something to happen across nodes before failing: generous, since
+/// CI runs two test threads of several nodes each on two cores (a pass never waits this long).
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// Polls `check` until it returns true, failing the test after [`DEADLINE`].
 pub async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + DEADLINE;
     loop {
         if check().await {
             return;

@@ -354,7 +354,7 @@ async fn a_mentorship_runs_across_three_nodes() {
     // Yusuf's node still thinks the offer is open (a stale copy): B declines on arrival.
     // (A late Update or re-fetch of the full offer may still land on A after the reset and
     // make A refuse locally with 409: reset and retry until A lets the request through.)
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let deadline = std::time::Instant::now() + crate::harness::DEADLINE;
     let yreq = loop {
         let stale = db::mentorship::get_offer(&a.data().db.read, a_offer.parse().unwrap())
             .await
