@@ -12,6 +12,7 @@ mod m20261122_000006_server_gaps;
 mod m20261122_000007_institutions;
 mod m20261122_000008_mentorship;
 mod m20261122_000009_resources;
+mod m20261122_000010_pln_search;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_institutions::Migration),
             Box::new(m20261122_000008_mentorship::Migration),
             Box::new(m20261122_000009_resources::Migration),
+            Box::new(m20261122_000010_pln_search::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use crate::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, Func},
 };
 use std::collections::HashMap;
@@ -266,6 +266,15 @@ pub async fn list_offers(
     filter: &OfferFilter,
     cursor: Cursor,
 ) -> AppResult<Vec<offer::Model>> {
+    let rows = cursor
+        .apply(offers_matching(filter), offer::Column::Id)
+        .all(db)
+        .await?;
+    Ok(cursor.finish(rows))
+}
+
+/// The query for offers matching `filter` (the directory and the search add to it).
+pub fn offers_matching(filter: &OfferFilter) -> Select<offer::Entity> {
     let mut query = offer::Entity::find();
     if let Some(s) = &filter.subject {
         query = query.filter(contains_code(offer::Column::Subjects, s));
@@ -289,8 +298,7 @@ pub async fn list_offers(
     if let Some(a) = filter.author_id {
         query = query.filter(offer::Column::AuthorId.eq(a));
     }
-    let rows = cursor.apply(query, offer::Column::Id).all(db).await?;
-    Ok(cursor.finish(rows))
+    query
 }
 
 /// The newest open offers not by `viewer`, for ranking suggestions.

@@ -14,6 +14,7 @@ pub mod mentorship;
 pub mod notifications;
 pub mod oauth;
 pub mod paging;
+pub mod pln_search;
 pub mod polls;
 pub mod posts;
 pub mod relationships;

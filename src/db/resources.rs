@@ -13,7 +13,7 @@ use crate::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, Select, Set,
 };
 use std::collections::HashMap;
 
@@ -169,6 +169,15 @@ pub async fn list(
     filter: &ResourceFilter,
     cursor: Cursor,
 ) -> AppResult<Vec<resource::Model>> {
+    let rows = cursor
+        .apply(matching(filter), resource::Column::Id)
+        .all(db)
+        .await?;
+    Ok(cursor.finish(rows))
+}
+
+/// The query for live resources matching `filter` (the list and the search add to it).
+pub fn matching(filter: &ResourceFilter) -> Select<resource::Entity> {
     let mut query = resource::Entity::find().filter(resource::Column::DeletedAt.is_null());
     if let Some(s) = &filter.subject {
         query = query.filter(contains_code(resource::Column::Subjects, s));
@@ -191,8 +200,7 @@ pub async fn list(
     if let Some(local) = filter.local {
         query = query.filter(resource::Column::Local.eq(local));
     }
-    let rows = cursor.apply(query, resource::Column::Id).all(db).await?;
-    Ok(cursor.finish(rows))
+    query
 }
 
 /// A resource as another server describes it (already sanitised and checked against the

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod media;
 pub mod mentorship;
 pub mod notifications;
+pub mod pln_search;
 pub mod polls;
 pub mod posts;
 pub mod profiles;

@@ -1,10 +1,11 @@
 //! The PLN API at `/api/v1/pln/…` (advertised as `api_versions.pln`): profiles and institutions,
-//! mentorship, resources, and later collections and circles. One module per concept; each exposes
-//! its own `routes()`, merged here.
+//! mentorship, resources, search across nodes, and later collections and circles. One module per
+//! concept; each exposes its own `routes()`, merged here.
 pub mod institutions;
 pub mod mentorship;
 pub mod profile;
 pub mod resources;
+pub mod search;
 pub mod vocabulary;
 
 use axum::Router;
@@ -16,5 +17,6 @@ pub fn routes() -> Router {
         .merge(mentorship::routes())
         .merge(profile::routes())
         .merge(resources::routes())
+        .merge(search::routes())
         .merge(vocabulary::routes())
 }

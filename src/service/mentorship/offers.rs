@@ -407,6 +407,13 @@ pub async fn directory(
     filter: OfferFilter,
     cursor: Cursor,
 ) -> AppResult<Vec<offer::Model>> {
+    check_filter(&filter)?;
+    db::mentorship::list_offers(&data.db.read, &filter, cursor).await
+}
+
+/// Checks directory filters against the vocabulary (unknown values are a 422 naming the
+/// allowed ones).
+pub fn check_filter(filter: &OfferFilter) -> AppResult<()> {
     if let Some(s) = &filter.subject {
         vocabulary::check("subject", vocabulary::SUBJECTS, s)?;
     }
@@ -423,7 +430,7 @@ pub async fn directory(
             "language: {l:?} is not a language tag"
         )));
     }
-    db::mentorship::list_offers(&data.db.read, &filter, cursor).await
+    Ok(())
 }
 
 /// Stores (or updates) an offer another Halqa node published; `author` sent it. Facets from a

@@ -479,6 +479,13 @@ pub async fn list(
     mut filter: ResourceFilter,
     cursor: Cursor,
 ) -> AppResult<Vec<resource::Model>> {
+    check_filter(&mut filter)?;
+    db::resources::list(&data.db.read, &filter, cursor).await
+}
+
+/// Checks list filters against the vocabulary (unknown values are a 422 naming the allowed
+/// ones) and puts the licence in its canonical spelling.
+pub fn check_filter(filter: &mut ResourceFilter) -> AppResult<()> {
     if let Some(s) = &filter.subject {
         vocabulary::check("subject", vocabulary::SUBJECTS, s)?;
     }
@@ -498,7 +505,7 @@ pub async fn list(
             "language: {l:?} is not a language tag"
         )));
     }
-    db::resources::list(&data.db.read, &filter, cursor).await
+    Ok(())
 }
 
 /// Stores (or updates) a resource another Halqa node published; `author` sent it. Facets from a

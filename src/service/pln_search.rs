@@ -1,0 +1,202 @@
+//! Search and browse across nodes over the PLN objects this node knows, local and federated:
+//! one [`search`] for every kind, whatever the database (the backend difference lives in
+//! `db::pln_search`). Kinds are a [`SearchKind`]; collections and circles join it when they
+//! exist.
+use crate::{
+    AppState,
+    db::{
+        self,
+        entity::{mentorship_offer as offer, resource},
+        mentorship::OfferFilter,
+        paging::Cursor,
+        pln_search::SearchTerms,
+        resources::ResourceFilter,
+    },
+    error::{AppError, AppResult},
+    service::{mentorship::offers, resources},
+};
+use activitypub_federation::config::Data;
+
+/// What a search can look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchKind {
+    Resources,
+    Offers,
+}
+
+impl SearchKind {
+    pub const ALL: [SearchKind; 2] = [SearchKind::Resources, SearchKind::Offers];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchKind::Resources => "resources",
+            SearchKind::Offers => "offers",
+        }
+    }
+
+    /// The kind named `name` (`type=` in the API), or a 422 listing the searchable ones.
+    pub fn parse(name: &str) -> AppResult<SearchKind> {
+        SearchKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = SearchKind::ALL.iter().map(|k| k.as_str()).collect();
+                AppError::Invalid(format!(
+                    "type: {name:?} is not searchable; use one of {}",
+                    known.join(", ")
+                ))
+            })
+    }
+}
+
+/// A search: words (empty: browse), the kinds wanted (none named: every kind its filters
+/// apply to), shared and per-kind filters, and a page.
+#[derive(Debug, Clone, Default)]
+pub struct PlnQuery {
+    pub q: String,
+    pub kind: Option<SearchKind>,
+    pub subject: Option<String>,
+    pub level: Option<String>,
+    pub language: Option<String>,
+    /// Resources only.
+    pub license: Option<String>,
+    pub resource_type: Option<String>,
+    /// Offers only.
+    pub format: Option<String>,
+    pub region: Option<String>,
+    pub open: Option<bool>,
+    pub cursor: Cursor,
+}
+
+impl PlnQuery {
+    /// The filters that only one kind has, by name, with that kind.
+    fn kind_filters(&self) -> Vec<(&'static str, SearchKind)> {
+        let mut out = Vec::new();
+        for (name, set, kind) in [
+            ("license", self.license.is_some(), SearchKind::Resources),
+            (
+                "resource_type",
+                self.resource_type.is_some(),
+                SearchKind::Resources,
+            ),
+            ("format", self.format.is_some(), SearchKind::Offers),
+            ("region", self.region.is_some(), SearchKind::Offers),
+            ("open", self.open.is_some(), SearchKind::Offers),
+        ] {
+            if set {
+                out.push((name, kind));
+            }
+        }
+        out
+    }
+
+    /// The kinds searched: the one named, else those every given filter applies to. A filter
+    /// of another kind than the one named, or filters of two kinds, are a 422.
+    pub fn kinds(&self) -> AppResult<Vec<SearchKind>> {
+        let filters = self.kind_filters();
+        let wanted = self.kind.or_else(|| filters.first().map(|(_, k)| *k));
+        if let Some(kind) = wanted {
+            if let Some((name, other)) = filters.iter().find(|(_, k)| *k != kind) {
+                return Err(AppError::Invalid(format!(
+                    "{name}: filters {}, not {}",
+                    other.as_str(),
+                    kind.as_str()
+                )));
+            }
+            return Ok(vec![kind]);
+        }
+        Ok(SearchKind::ALL.to_vec())
+    }
+}
+
+/// One thing found.
+#[derive(Debug, Clone)]
+pub enum Hit {
+    Resource(resource::Model),
+    Offer(offer::Model),
+}
+
+/// Searches (or, without words, browses) what this node knows, local and federated: for each
+/// kind, live objects matching every word (as word prefixes, case and accents folded) and every
+/// filter, newest first, paged by id. Unknown filter values are a 422 naming the allowed ones;
+/// text that holds no word browses.
+pub async fn search(data: &Data<AppState>, query: PlnQuery) -> AppResult<Vec<Hit>> {
+    let kinds = query.kinds()?;
+    let terms = SearchTerms::parse(&query.q);
+    let mut hits = Vec::new();
+    for kind in kinds {
+        match kind {
+            SearchKind::Resources => {
+                let mut filter = ResourceFilter {
+                    subject: query.subject.clone(),
+                    level: query.level.clone(),
+                    language: query.language.clone(),
+                    license: query.license.clone(),
+                    resource_type: query.resource_type.clone(),
+                    ..Default::default()
+                };
+                resources::check_filter(&mut filter)?;
+                let rows =
+                    db::pln_search::resources(&data.db.read, &filter, &terms, query.cursor).await?;
+                hits.extend(rows.into_iter().map(Hit::Resource));
+            }
+            SearchKind::Offers => {
+                let filter = OfferFilter {
+                    subject: query.subject.clone(),
+                    level: query.level.clone(),
+                    language: query.language.clone(),
+                    region: query.region.clone(),
+                    format: query.format.clone(),
+                    open_only: query.open.unwrap_or(false),
+                    author_id: None,
+                };
+                offers::check_filter(&filter)?;
+                let rows =
+                    db::pln_search::offers(&data.db.read, &filter, &terms, query.cursor).await?;
+                hits.extend(rows.into_iter().map(Hit::Offer));
+            }
+        }
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_the_type_and_the_filters() {
+        let all = PlnQuery::default();
+        assert_eq!(all.kinds().unwrap(), SearchKind::ALL.to_vec());
+        let licensed = PlnQuery {
+            license: Some("CC-BY-4.0".into()),
+            ..Default::default()
+        };
+        assert_eq!(licensed.kinds().unwrap(), [SearchKind::Resources]);
+        let open = PlnQuery {
+            open: Some(true),
+            kind: Some(SearchKind::Offers),
+            ..Default::default()
+        };
+        assert_eq!(open.kinds().unwrap(), [SearchKind::Offers]);
+        let mixed = PlnQuery {
+            license: Some("CC-BY-4.0".into()),
+            format: Some("online".into()),
+            ..Default::default()
+        };
+        assert!(mixed.kinds().is_err());
+        let wrong = PlnQuery {
+            kind: Some(SearchKind::Offers),
+            resource_type: Some("worksheet".into()),
+            ..Default::default()
+        };
+        assert!(wrong.kinds().is_err());
+    }
+
+    #[test]
+    fn unknown_types_name_the_searchable_ones() {
+        assert_eq!(SearchKind::parse("offers").unwrap(), SearchKind::Offers);
+        let err = SearchKind::parse("circles").unwrap_err().to_string();
+        assert!(err.contains("resources, offers"), "{err}");
+    }
+}
