@@ -19,7 +19,8 @@ pub struct Migration;
 /// Accented Latin letters (lower case) and the letters they fold to, then Arabic marks
 /// (tanween, harakat, shadda, sukun: U+064B–U+0652) and tatweel (U+0640), which `translate`
 /// deletes because they have no counterpart.
-const FOLD_FROM: &str = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ\u{64B}\u{64C}\u{64D}\u{64E}\u{64F}\u{650}\u{651}\u{652}\u{640}";
+const FOLD_FROM: &str =
+    "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ\u{64B}\u{64C}\u{64D}\u{64E}\u{64F}\u{650}\u{651}\u{652}\u{640}";
 const FOLD_TO: &str = "aaaaaaceeeeiiiinooooouuuuyy";
 
 /// What each kind indexes: (table, FTS5 table, title expression, body expression), written

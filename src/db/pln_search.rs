@@ -135,11 +135,7 @@ pub async fn resources(
 ) -> AppResult<Vec<resource::Model>> {
     let mut query = matching(filter);
     if !terms.is_empty() {
-        query = query.filter(text_condition(
-            db.get_database_backend(),
-            "resource",
-            terms,
-        ));
+        query = query.filter(text_condition(db.get_database_backend(), "resource", terms));
     }
     let rows = cursor.apply(query, resource::Column::Id).all(db).await?;
     Ok(cursor.finish(rows))
@@ -175,15 +171,14 @@ mod tests {
 
     #[test]
     fn words_are_folded_and_syntax_is_dropped() {
-        assert_eq!(words("Évaluation  des ÉLÈVES"), ["evaluation", "des", "eleves"]);
-        assert_eq!(words("\"fractions\" AND NEAR(a b) -x *"), [
-            "fractions",
-            "and",
-            "near",
-            "a",
-            "b",
-            "x"
-        ]);
+        assert_eq!(
+            words("Évaluation  des ÉLÈVES"),
+            ["evaluation", "des", "eleves"]
+        );
+        assert_eq!(
+            words("\"fractions\" AND NEAR(a b) -x *"),
+            ["fractions", "and", "near", "a", "b", "x"]
+        );
         assert_eq!(words("l'évaluation: 6e"), ["l", "evaluation", "6e"]);
         assert!(SearchTerms::parse("\" * - ( ) : ^ ' \\").is_empty());
         assert!(SearchTerms::parse("").is_empty());

@@ -20,4 +20,5 @@ mod oauth;
 mod pln_institutions;
 mod pln_mentorship;
 mod pln_resources;
+mod pln_search;
 mod security;
