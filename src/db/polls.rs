@@ -128,8 +128,8 @@ pub async fn choices_of(
         .await?)
 }
 
-/// Records votes (`(vote id, ap_id, choice)`) of one voter and adds them to the counts; the
-/// voter counts once however many options it picked (or picks later, for remote ballots that
+/// Records votes (`(vote id, ap_id, choice)`) of one voter and adds them to the counts, under
+/// the poll row's lock (call it in a transaction); the voter counts once however many options it picked (or picks later, for remote ballots that
 /// arrive one option per note).
 pub async fn record_votes(
     db: &impl ConnectionTrait,
@@ -137,6 +137,13 @@ pub async fn record_votes(
     actor_id: i64,
     votes: &[(i64, String, i32)],
 ) -> AppResult<poll::Model> {
+    // The poll row's lock first (an empty update, the same on both databases): concurrent
+    // ballots then count one after the other instead of overwriting each other's counts.
+    poll::Entity::update_many()
+        .col_expr(poll::Column::PostId, Expr::col(poll::Column::PostId))
+        .filter(poll::Column::PostId.eq(post_id))
+        .exec(db)
+        .await?;
     let Some(row) = get(db, post_id).await? else {
         return Err(crate::error::AppError::not_found("Record not found"));
     };

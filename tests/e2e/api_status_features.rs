@@ -731,6 +731,38 @@ async fn polls_send_one_coalesced_update_and_close_with_notifications() {
     );
 }
 
+/// Ballots cast at the same moment are all counted (each takes the poll row's lock; without
+/// it, PostgreSQL lost concurrent updates of the counts).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_votes_are_all_counted() {
+    let node = quiet_node().await;
+    let (alice, _) = Client::new(&node, "alice").await;
+    let posted = alice
+        .status(json!({"status": "Quel jour ?", "poll": {"options": ["Lundi", "Mardi"], "expires_in": 3600}}))
+        .await;
+    let poll_id: i64 = id(&posted).parse().unwrap();
+    let mut voters = Vec::new();
+    for i in 0..8 {
+        voters.push(node.create_user(&format!("voter{i}")).await);
+    }
+    let data = node.data();
+    let ballots = voters.iter().enumerate().map(|(i, voter)| {
+        let (data, voter) = (data.clone(), voter.clone());
+        tokio::spawn(async move {
+            halqa::service::polls::vote(&data, &voter, poll_id, &[(i % 2) as i64]).await
+        })
+    });
+    for ballot in futures_util::future::join_all(ballots).await {
+        ballot.unwrap().expect("each ballot is accepted");
+    }
+    let poll = db::polls::get(&data.db.read, poll_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(poll.voters_count, 8);
+    assert_eq!(db::polls::counts(&poll), vec![4, 4]);
+}
+
 /// Waits until B's copy of the poll `post_id` shows `votes` votes.
 async fn wait_for_counts(node: &TestNode, post_id: i64, votes: i64) {
     let data = node.data();
