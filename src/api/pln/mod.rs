@@ -5,6 +5,7 @@ pub mod institutions;
 pub mod mentorship;
 pub mod profile;
 pub mod resources;
+pub mod uploads;
 pub mod vocabulary;
 
 use axum::Router;
@@ -16,5 +17,6 @@ pub fn routes() -> Router {
         .merge(mentorship::routes())
         .merge(profile::routes())
         .merge(resources::routes())
+        .merge(uploads::routes())
         .merge(vocabulary::routes())
 }
