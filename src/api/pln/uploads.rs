@@ -23,6 +23,8 @@ use serde::Serialize;
 
 /// Longest text field of the upload form, in bytes.
 const MAX_TEXT_FIELD: usize = 8 * 1024;
+/// Most parts an upload form may have (the body has no overall limit, so neither may this).
+const MAX_FIELDS: usize = 16;
 
 /// The upload routes. The body limit is off here: `media.max_document_bytes` is enforced on the
 /// file while it streams, and text fields are read up to [`MAX_TEXT_FIELD`].
@@ -81,7 +83,14 @@ async fn create_upload(
     auth.require("write:media")?;
     let mut description: Option<String> = None;
     let mut stored: Option<media_attachment::Model> = None;
+    let mut fields = 0;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        fields += 1;
+        if fields > MAX_FIELDS {
+            return Err(AppError::Invalid(format!(
+                "an upload form has at most {MAX_FIELDS} fields"
+            )));
+        }
         match field.name().unwrap_or_default() {
             "file" if stored.is_none() => {
                 let file_name = field.file_name().unwrap_or_default().to_string();
