@@ -91,6 +91,13 @@ pub struct MediaConfig {
     pub max_image_bytes: usize,
     /// Largest video or audio upload accepted, in bytes.
     pub max_video_bytes: usize,
+    /// Largest document upload accepted (PDF, office files, EPUB, ZIP, text), in bytes.
+    #[serde(default = "default_max_document_bytes")]
+    pub max_document_bytes: usize,
+}
+
+fn default_max_document_bytes() -> usize {
+    20 * 1024 * 1024
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -381,7 +381,7 @@ pub fn content_type_of(name: &str) -> Option<&'static str> {
         "ogg" => "audio/ogg",
         "mp3" => "audio/mpeg",
         "wav" => "audio/wave",
-        _ => return None,
+        other => return crate::service::documents::content_type_of_extension(other),
     })
 }
 
@@ -452,5 +452,9 @@ mod tests {
     fn only_our_file_names_are_served() {
         assert_eq!(content_type_of("abc.jpg"), Some("image/jpeg"));
         assert_eq!(content_type_of("abc.exe"), None);
+        assert_eq!(content_type_of("abc.html"), None);
+        assert_eq!(content_type_of("abc.svg"), None);
+        assert_eq!(content_type_of("abc.Fiche.pdf"), Some("application/pdf"));
+        assert_eq!(content_type_of("abc.part"), None);
     }
 }

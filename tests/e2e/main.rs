@@ -17,6 +17,7 @@ mod federation;
 mod fixtures;
 mod harness;
 mod oauth;
+mod pln_documents;
 mod pln_institutions;
 mod pln_mentorship;
 mod pln_resources;

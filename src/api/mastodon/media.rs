@@ -1,6 +1,6 @@
 //! Media: `POST /api/v1/media` and `/api/v2/media` (multipart uploads, processed synchronously),
 //! `GET/PUT/DELETE /api/v1/media/:id` (own uploads: alt text and focus), and the stored files
-//! themselves at `GET /media/{file}`.
+//! themselves at `GET /media/{file}` (documents from `POST /api/v1/pln/uploads` as downloads).
 use crate::{
     AppState,
     api::{
@@ -10,13 +10,16 @@ use crate::{
         parse_id,
     },
     error::{AppError, AppResult},
-    service::media::{self as media_service, Upload},
+    service::{
+        documents,
+        media::{self as media_service, Upload},
+    },
 };
 use activitypub_federation::config::Data;
 use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, Path},
-    http::header,
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -117,15 +120,45 @@ async fn destroy(
     Ok(Json(serde_json::json!({})))
 }
 
+/// Serves a stored file. Documents are downloads (`Content-Disposition: attachment` with a
+/// sanitised name, text with its charset); nothing from here may run in a browser: no type is
+/// sniffed and the sandbox policy forbids scripts even if a file were opened directly.
 async fn serve_file(data: Data<AppState>, Path(file): Path<String>) -> AppResult<Response> {
     let (bytes, content_type) = media_service::read_file(&data, &file).await?;
-    Ok((
+    let mut response = (
         [
-            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            ),
         ],
         bytes,
     )
-        .into_response())
+        .into_response();
+    let headers = response.headers_mut();
+    let content_type = if content_type.starts_with("text/") {
+        format!("{content_type}; charset=utf-8")
+    } else {
+        content_type.to_string()
+    };
+    let is_document =
+        documents::is_document_type(content_type.split(';').next().unwrap_or_default());
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    if is_document {
+        // `download_name` keeps only [A-Za-z0-9_.-], so the quoted value needs no escaping.
+        let disposition = format!(
+            "attachment; filename=\"{}\"",
+            documents::download_name(&file)
+        );
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition).map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
+    }
+    Ok(response)
 }

@@ -1,11 +1,12 @@
 //! The PLN API at `/api/v1/pln/…` (advertised as `api_versions.pln`): profiles and institutions,
-//! mentorship, resources, search across nodes, and later collections and circles. One module per
-//! concept; each exposes its own `routes()`, merged here.
+//! mentorship, resources and document uploads, search across nodes, and later collections and
+//! circles. One module per concept; each exposes its own `routes()`, merged here.
 pub mod institutions;
 pub mod mentorship;
 pub mod profile;
 pub mod resources;
 pub mod search;
+pub mod uploads;
 pub mod vocabulary;
 
 use axum::Router;
@@ -18,5 +19,6 @@ pub fn routes() -> Router {
         .merge(profile::routes())
         .merge(resources::routes())
         .merge(search::routes())
+        .merge(uploads::routes())
         .merge(vocabulary::routes())
 }

@@ -17,7 +17,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::outbox,
     service::{
-        commit, media,
+        commit, documents, media,
         mentorship::{check_text, halqa_inboxes, notes::language_of},
         posts, vocabulary,
     },
@@ -33,9 +33,10 @@ use url::Url;
 pub const MAX_BODY: usize = 50_000;
 /// Most links, files and prerequisites a resource lists.
 pub const MAX_LINKS: usize = 20;
-/// Attachment types a resource accepts (what the media upload stores).
+/// Attachment types a resource accepts (what the media and document uploads store).
 pub fn allowed_media_type(media_type: &str) -> bool {
-    media::IMAGE_TYPES.contains(&media_type)
+    documents::is_document_type(media_type)
+        || media::IMAGE_TYPES.contains(&media_type)
         || media::AV_TYPES.contains(&media_type)
         || media_type == "audio/mp4"
 }

@@ -43,11 +43,12 @@ pub fn build(data: &Data<AppState>, m: &media_attachment::Model) -> MediaAttachm
     } else {
         None
     };
+    // Documents (`unknown`) have no preview: a client must not load a PDF into an <img>.
     let preview_url = m
         .preview_file_name
         .as_deref()
         .map(|f| data.urls.media(f))
-        .or_else(|| url.clone());
+        .or_else(|| url.clone().filter(|_| m.kind != "unknown"));
     let mut meta = serde_json::Map::new();
     if let Some(original) = size_meta(m.width, m.height) {
         meta.insert("original".into(), original);
