@@ -1,6 +1,7 @@
 //! Unattached media cleanup: local uploads never attached to a status within
 //! `jobs.unattached_media_hours` are deleted with their files (Mastodon's media vacuum), except
-//! those of an account that has a scheduled status waiting (its uploads may be meant for it).
+//! those of an account that has a scheduled status waiting (its uploads may be meant for it);
+//! half-written `*.part` uploads older than that go too.
 //! Rows are picked on the read pool and deleted on the writer with `RETURNING`, so a file is
 //! removed only when its row really went (an upload attached meanwhile stays).
 use crate::{
@@ -81,6 +82,31 @@ pub async fn remove_unattached(
     Ok(removed)
 }
 
+/// Removes `*.part` files under `dir` last modified before `before`: document uploads a crash or
+/// a cut connection left half-written (never served, never in the database). Returns how many.
+pub async fn remove_partial_uploads(dir: &Path, before: std::time::SystemTime) -> u64 {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return 0;
+    };
+    let mut removed = 0;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.ends_with(".part") {
+            continue;
+        }
+        let stale = match entry.metadata().await.and_then(|m| m.modified()) {
+            Ok(modified) => modified < before,
+            Err(_) => false,
+        };
+        if stale && entry.file_type().await.is_ok_and(|t| t.is_file()) {
+            remove_file(dir, name).await;
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Removes a stored file by its bare name (never a path: a name with separators is skipped).
 async fn remove_file(dir: &Path, name: &str) {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
@@ -98,6 +124,28 @@ async fn remove_file(dir: &Path, name: &str) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn stale_partial_uploads_go_and_everything_else_stays() {
+        let dir = std::env::temp_dir().join(format!("halqa-part-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["old.part", "kept.pdf", "new.part"] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        let now = std::time::SystemTime::now();
+        let old = std::fs::File::options()
+            .write(true)
+            .open(dir.join("old.part"))
+            .unwrap();
+        old.set_modified(now - std::time::Duration::from_secs(7200))
+            .unwrap();
+        let removed =
+            remove_partial_uploads(&dir, now - std::time::Duration::from_secs(3600)).await;
+        assert_eq!(removed, 1);
+        assert!(!dir.join("old.part").exists());
+        assert!(dir.join("new.part").exists() && dir.join("kept.pdf").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
     use crate::jobs::prune::tests::TempDb;
     use sea_orm::{ActiveModelTrait, Set};
 

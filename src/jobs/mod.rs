@@ -79,6 +79,14 @@ async fn run_once(state: &AppState, shutdown: &watch::Receiver<bool>) {
         Ok(uploads) => tracing::info!(uploads, "removed uploads never attached to a status"),
         Err(e) => tracing::warn!(error = %e, "removing unattached uploads"),
     }
+    let hours = u64::from(config.unattached_media_hours);
+    let stale = std::time::SystemTime::now()
+        .checked_sub(std::time::Duration::from_secs(hours.saturating_mul(3600)))
+        .unwrap_or(std::time::UNIX_EPOCH);
+    match media::remove_partial_uploads(dir, stale).await {
+        0 => {}
+        files => tracing::info!(files, "removed half-written uploads"),
+    }
 }
 
 #[cfg(test)]
