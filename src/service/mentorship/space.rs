@@ -209,7 +209,7 @@ pub async fn log_meeting(
         created_at: Utc::now(),
     };
     let txn = data.db.write.begin().await?;
-    db::mentorship::insert_meeting(&txn, meeting_row(&saved)).await?;
+    db::mentorship::insert_meeting(&txn, new_row(&saved)).await?;
     let item = Item::Meeting(saved.clone());
     share(
         &txn,
@@ -228,28 +228,13 @@ pub async fn log_meeting(
     Ok(saved)
 }
 
-fn meeting_row(m: &meeting::Model) -> meeting::ActiveModel {
-    meeting::ActiveModel {
-        id: Set(m.id),
-        ap_id: Set(m.ap_id.clone()),
-        agreement_id: Set(m.agreement_id),
-        author_id: Set(m.author_id),
-        held_on: Set(m.held_on.clone()),
-        notes: Set(m.notes.clone()),
-        next_steps: Set(m.next_steps.clone()),
-        created_at: Set(m.created_at),
-    }
-}
-
-fn message_row(m: &message::Model) -> message::ActiveModel {
-    message::ActiveModel {
-        id: Set(m.id),
-        ap_id: Set(m.ap_id.clone()),
-        agreement_id: Set(m.agreement_id),
-        author_id: Set(m.author_id),
-        content: Set(m.content.clone()),
-        created_at: Set(m.created_at),
-    }
+/// A complete model as an active model that inserts every column.
+fn new_row<M, A>(model: &M) -> A
+where
+    M: sea_orm::IntoActiveModel<A> + Clone,
+    A: sea_orm::ActiveModelTrait,
+{
+    model.clone().into_active_model().reset_all()
 }
 
 /// Posts to the private thread.
@@ -271,7 +256,7 @@ pub async fn send_message(
         created_at: Utc::now(),
     };
     let txn = data.db.write.begin().await?;
-    db::mentorship::insert_message(&txn, message_row(&saved)).await?;
+    db::mentorship::insert_message(&txn, new_row(&saved)).await?;
     let item = Item::Message(saved.clone());
     share(
         &txn,
