@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 mod api_accounts;
 mod api_basics;
+mod api_client;
 mod api_contract;
 mod api_instance;
 mod api_misc;

@@ -6,110 +6,19 @@
 //! ActivityPub clients and HTML to browsers. Then every kind of bad input: unknown licences and
 //! types, oversized and disallowed files, someone else's uploads or resource, and activities
 //! from a domain that does not own the resource — clear errors, nothing changed.
-use crate::harness::{TestNode, eventually};
+use crate::{
+    api_client::{ApiClient, follow_across},
+    harness::{TestNode, eventually},
+};
 use chrono::Utc;
 use halqa::{
-    db::{self, entity::actor, entity::resource},
+    db::{entity::actor, entity::resource},
     federation::signatures,
-    service::{accounts, follows, institutions},
+    service::institutions,
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use std::io::Cursor;
-
-/// A signed-in API client for one local user.
-struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    actor: actor::Model,
-}
-
-impl Client {
-    async fn new(node: &TestNode, username: &str) -> Client {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow")
-            .await
-            .unwrap();
-        Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-            actor,
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(self.http.get(format!("{}{path}", self.base)))
-            .await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
-            .await
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(self.http.patch(format!("{}{path}", self.base)).json(&body))
-            .await
-    }
-
-    async fn delete(&self, path: &str) -> (u16, Value) {
-        self.send(self.http.delete(format!("{}{path}", self.base)))
-            .await
-    }
-
-    /// Uploads `bytes` to `POST /api/v2/media` (declared as an opaque file: the server sniffs).
-    async fn upload(&self, bytes: &[u8]) -> (u16, Value) {
-        let boundary = "halqa-resource-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        self.send(
-            self.http
-                .post(format!("{}/api/v2/media", self.base))
-                .header(
-                    "content-type",
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(body),
-        )
-        .await
-    }
-
-    /// GETs `path` until `check` holds on a 200 body; returns that body.
-    async fn wait_for(&self, what: &str, path: &str, check: impl Fn(&Value) -> bool) -> Value {
-        let found = std::sync::Arc::new(std::sync::Mutex::new(Value::Null));
-        eventually(what, || {
-            let found = found.clone();
-            let check = &check;
-            async move {
-                let (status, body) = self.get(path).await;
-                let ok = status == 200 && check(&body);
-                if ok {
-                    *found.lock().unwrap() = body;
-                }
-                ok
-            }
-        })
-        .await;
-        found.lock().unwrap().clone()
-    }
-}
 
 /// A node whose uploads go to a fresh temporary directory (`max_image_bytes` when given).
 async fn media_node(max_image_bytes: Option<usize>) -> TestNode {
@@ -142,27 +51,6 @@ fn png(width: u32, height: u32) -> Vec<u8> {
         .write_to(&mut out, image::ImageFormat::Png)
         .unwrap();
     out.into_inner()
-}
-
-/// `follower` on `from` follows `username` on `to`; waits for the Accept.
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
 }
 
 /// Makes `node` read `peer`'s NodeInfo now (it knows it runs Halqa).
@@ -276,9 +164,9 @@ async fn resources_federate_across_three_nodes() {
     let a = TestNode::spawn().await;
     let b = media_node(None).await;
     let c = TestNode::spawn().await;
-    let amina = Client::new(&a, "amina").await; // trainee on A
-    let bob = Client::new(&b, "bob").await; // teacher on B
-    let carol = Client::new(&c, "carol").await; // follower on a server B does not know as Halqa
+    let amina = ApiClient::new(&a, "amina").await; // trainee on A
+    let bob = ApiClient::new(&b, "bob").await; // teacher on B
+    let carol = ApiClient::new(&c, "carol").await; // follower on a server B does not know as Halqa
     for (node, peer) in [(&a, &b), (&b, &a), (&c, &b)] {
         knows_halqa(node, peer).await;
     }
@@ -306,12 +194,14 @@ async fn resources_federate_across_three_nodes() {
     assert_eq!(status, 200, "{older}");
     let older_uri = older["uri"].as_str().unwrap().to_string();
 
-    follow_across(&a, &amina.actor, &b, "bob").await;
-    follow_across(&c, &carol.actor, &b, "bob").await;
+    follow_across(&a, amina.actor(), &b, "bob").await;
+    follow_across(&c, carol.actor(), &b, "bob").await;
     takes_for_mastodon(&b, &c).await;
 
     // Bob publishes a lesson plan with a file, under his default licence.
-    let (status, media) = bob.upload(&png(64, 48)).await;
+    let (status, media) = bob
+        .upload("/api/v2/media", "f.bin", &png(64, 48), &[])
+        .await;
     assert_eq!(status, 200, "{media}");
     let mut body = resource_body();
     body["media_ids"] = json!([media["id"]]);
@@ -481,7 +371,7 @@ async fn resources_federate_across_three_nodes() {
     assert_eq!(resolved["resource_type"], "reading");
 
     // Someone on C forges an Update and a Delete of Bob's resource: A refuses both.
-    let carol_id = &carol.actor.ap_id;
+    let carol_id = &carol.actor().ap_id;
     let a_inbox = format!("{}/inbox", a.base);
     let forged_update = json!({
         "type": "Update", "id": format!("{carol_id}#u1"), "actor": carol_id,
@@ -494,7 +384,7 @@ async fn resources_federate_across_three_nodes() {
         "object": {"type": "Tombstone", "id": uri}
     });
     for activity in [forged_update, forged_delete] {
-        let (status, err) = post_signed(&a_inbox, &carol.actor, &activity).await;
+        let (status, err) = post_signed(&a_inbox, carol.actor(), &activity).await;
         assert!((400..500).contains(&status), "{status} {err}");
     }
     let (_, still) = amina.get(&format!("/api/v1/pln/resources/{a_id}")).await;
@@ -570,9 +460,9 @@ async fn resources_federate_across_three_nodes() {
 async fn bad_resource_input_is_refused_and_changes_nothing() {
     let a = TestNode::spawn().await;
     let b = media_node(Some(4096)).await;
-    let bob = Client::new(&b, "bob").await;
-    let eve = Client::new(&b, "eve").await;
-    let amina = Client::new(&a, "amina").await;
+    let bob = ApiClient::new(&b, "bob").await;
+    let eve = ApiClient::new(&b, "eve").await;
+    let amina = ApiClient::new(&a, "amina").await;
 
     // Unknown licence and type, no licence without a default, bad links and durations.
     for (change, needle) in [
@@ -609,15 +499,24 @@ async fn bad_resource_input_is_refused_and_changes_nothing() {
     assert_eq!(profile["default_license"], Value::Null);
 
     // Oversized and disallowed files are refused at upload; others' uploads cannot be used.
-    let (status, err) = bob.upload(&png(200, 200)).await;
+    let (status, err) = bob
+        .upload("/api/v2/media", "f.bin", &png(200, 200), &[])
+        .await;
     assert_eq!(status, 422, "{err}");
-    let (status, err) = bob.upload(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj").await;
+    let (status, err) = bob
+        .upload(
+            "/api/v2/media",
+            "f.bin",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+            &[],
+        )
+        .await;
     assert_eq!(status, 422, "{err}");
     assert!(
         err["error"].as_str().unwrap().contains("not supported"),
         "{err}"
     );
-    let (status, eves) = eve.upload(&png(8, 8)).await;
+    let (status, eves) = eve.upload("/api/v2/media", "f.bin", &png(8, 8), &[]).await;
     assert_eq!(status, 200, "{eves}");
     let mut body = resource_body();
     body["license"] = json!("CC0-1.0");
@@ -651,7 +550,7 @@ async fn bad_resource_input_is_refused_and_changes_nothing() {
     assert_eq!(status, 422, "{err}");
 
     // Activities from A about B's resource, or Pages on B's domain by A's user: all refused.
-    let amina_id = &amina.actor.ap_id;
+    let amina_id = &amina.actor().ap_id;
     let b_inbox = format!("{}/inbox", b.base);
     let forged = [
         json!({"type": "Update", "id": format!("{amina_id}#u1"), "actor": amina_id,
@@ -667,7 +566,7 @@ async fn bad_resource_input_is_refused_and_changes_nothing() {
                "object": uri}),
     ];
     for activity in forged {
-        let (status, err) = post_signed(&b_inbox, &amina.actor, &activity).await;
+        let (status, err) = post_signed(&b_inbox, amina.actor(), &activity).await;
         assert!(
             (400..500).contains(&status),
             "{status} {err} for {activity}"
@@ -684,7 +583,7 @@ async fn bad_resource_input_is_refused_and_changes_nothing() {
     let unlicensed = json!({"type": "Create", "id": format!("{amina_id}#c2"), "actor": amina_id,
         "object": {"type": "Page", "id": page_id, "attributedTo": amina_id, "name": "Mystery",
             "learningResourceType": "worksheet", "license": "https://example.com/all-rights"}});
-    let (status, err) = post_signed(&b_inbox, &amina.actor, &unlicensed).await;
+    let (status, err) = post_signed(&b_inbox, amina.actor(), &unlicensed).await;
     assert!((400..500).contains(&status), "{status} {err}");
     assert_eq!(resource_count(&b).await, 1);
 }
