@@ -6,6 +6,7 @@
 use crate::harness::{TestNode, eventually};
 use halqa::{
     db::{self, entity::actor},
+    federation::signatures,
     service::{accounts, follows},
 };
 use reqwest::{Method, header::HeaderMap};
@@ -285,4 +286,39 @@ pub fn id_of(entity: &Value) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no string id in {entity}"))
         .to_string()
+}
+
+/// POSTs `activity` to `inbox` as a federating server would, signed by local actor `signer`
+/// of another node.
+pub async fn post_signed(inbox: &str, signer: &actor::Model, activity: &Value) -> (u16, Value) {
+    let body = serde_json::to_vec(activity).unwrap();
+    post_signed_with(inbox, signer, None, body, chrono::Utc::now()).await
+}
+
+/// POSTs raw `body` to `inbox`, signed at `when` with `signer`'s key id and its key (or with
+/// `key_pem` instead, to forge a signature).
+pub async fn post_signed_with(
+    inbox: &str,
+    signer: &actor::Model,
+    key_pem: Option<&str>,
+    body: Vec<u8>,
+    when: chrono::DateTime<chrono::Utc>,
+) -> (u16, Value) {
+    let pem = key_pem.unwrap_or_else(|| signer.private_key_pem.as_deref().expect("local actor"));
+    let key = signatures::parse_private_key_pem(pem).expect("key");
+    let url = url::Url::parse(inbox).expect("inbox url");
+    let request = signatures::build_signed_request(
+        &reqwest::Client::new(),
+        &key,
+        &signer.public_key_id,
+        http::Method::POST,
+        &url,
+        Some(body),
+        Some("application/activity+json"),
+        when,
+    )
+    .expect("sign");
+    let response = request.send().await.expect("send");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }

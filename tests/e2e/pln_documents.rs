@@ -2,12 +2,10 @@
 //! to `POST /api/v1/pln/uploads` (types from their content, an HTML file named `.pdf` and an
 //! oversized file refused), the stored files download with a sanitised name and no sniffing, and
 //! a resource carrying the PDF reaches a trainee on A with the document attachment (a link to B).
+use crate::api_client::{ApiClient, follow_across};
 use crate::harness::{TestNode, eventually};
 use chrono::Utc;
-use halqa::{
-    db::{self, entity::actor},
-    service::{accounts, follows, institutions},
-};
+use halqa::service::institutions;
 use serde_json::{Value, json};
 use std::io::{Cursor, Write};
 
@@ -33,91 +31,6 @@ fn docx() -> Vec<u8> {
     writer.finish().unwrap().into_inner()
 }
 
-struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    actor: actor::Model,
-}
-
-impl Client {
-    async fn new(node: &TestNode, username: &str) -> Client {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow")
-            .await
-            .unwrap();
-        Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-            actor,
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(self.http.get(format!("{}{path}", self.base)))
-            .await
-    }
-
-    /// Uploads `bytes` as `file_name` to the document endpoint.
-    async fn upload_document(&self, file_name: &str, bytes: Vec<u8>) -> (u16, Value) {
-        self.upload_to("/api/v1/pln/uploads", file_name, bytes)
-            .await
-    }
-
-    /// Uploads `bytes` as `file_name` to `path` (declared as an opaque file: the server sniffs).
-    async fn upload_to(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> (u16, Value) {
-        let boundary = "halqa-document-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(&bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        self.send(
-            self.http
-                .post(format!("{}{path}", self.base))
-                .header(
-                    "content-type",
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(body),
-        )
-        .await
-    }
-}
-
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resource_with_a_pdf_reaches_another_node() {
     let a = TestNode::spawn().await;
@@ -137,21 +50,27 @@ async fn a_resource_with_a_pdf_reaches_another_node() {
             .await
             .unwrap();
     }
-    let amina = Client::new(&a, "amina").await;
-    let bob = Client::new(&b, "bob").await;
-    follow_across(&a, &amina.actor, &b, "bob").await;
+    let amina = ApiClient::new(&a, "amina").await;
+    let bob = ApiClient::new(&b, "bob").await;
+    follow_across(&a, amina.actor(), &b, "bob").await;
 
     // Bad documents: HTML named .pdf, an oversized PDF, a PDF through the Mastodon endpoint.
     let (status, err) = bob
-        .upload_document(
+        .upload(
+            "/api/v1/pln/uploads",
             "fiche.pdf",
-            b"<!DOCTYPE html><script>alert(1)</script>".to_vec(),
+            b"<!DOCTYPE html><script>alert(1)</script>",
+            &[],
         )
         .await;
     assert_eq!(status, 422, "{err}");
-    let (status, err) = bob.upload_document("big.pdf", pdf(65 * 1024)).await;
+    let (status, err) = bob
+        .upload("/api/v1/pln/uploads", "big.pdf", &pdf(65 * 1024), &[])
+        .await;
     assert_eq!(status, 413, "{err}");
-    let (status, err) = bob.upload_to("/api/v2/media", "fiche.pdf", pdf(2000)).await;
+    let (status, err) = bob
+        .upload("/api/v2/media", "fiche.pdf", &pdf(2000), &[])
+        .await;
     assert_eq!(
         status, 422,
         "Mastodon's media endpoint stays media-only: {err}"
@@ -162,7 +81,9 @@ async fn a_resource_with_a_pdf_reaches_another_node() {
     assert_eq!(leftovers, 0, "refused uploads leave no file");
 
     // A DOCX is known by its parts whatever its name.
-    let (status, word) = bob.upload_document("plan.bin", docx()).await;
+    let (status, word) = bob
+        .upload("/api/v1/pln/uploads", "plan.bin", &docx(), &[])
+        .await;
     assert_eq!(status, 200, "{word}");
     assert_eq!(
         word["media_type"],
@@ -170,7 +91,9 @@ async fn a_resource_with_a_pdf_reaches_another_node() {
     );
 
     // The PDF: stored, and served as a download with a sanitised name.
-    let (status, doc) = bob.upload_document("Fiche élève.pdf", pdf(2000)).await;
+    let (status, doc) = bob
+        .upload("/api/v1/pln/uploads", "Fiche élève.pdf", &pdf(2000), &[])
+        .await;
     assert_eq!(status, 200, "{doc}");
     assert_eq!(doc["media_type"], "application/pdf");
     assert_eq!(doc["name"], "Fiche élève.pdf");
@@ -206,13 +129,7 @@ async fn a_resource_with_a_pdf_reaches_another_node() {
         "license": "CC-BY-4.0",
         "media_ids": [doc["id"]],
     });
-    let (status, created) = bob
-        .send(
-            bob.http
-                .post(format!("{}/api/v1/pln/resources", bob.base))
-                .json(&body),
-        )
-        .await;
+    let (status, created) = bob.post("/api/v1/pln/resources", body).await;
     assert_eq!(status, 200, "{created}");
     let file = &created["attachments"][0];
     assert_eq!(file["media_type"], "application/pdf", "{created}");

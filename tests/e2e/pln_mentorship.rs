@@ -3,86 +3,17 @@
 //! seen by the two parties only; capacity is enforced by B (a second request is refused, a
 //! stale one auto-declined); ending frees the place everywhere; a Mastodon client on C sees the
 //! offer as a status with `#MentorshipOffer` and a card. Then every kind of bad input.
-use crate::harness::{TestNode, cluster, eventually};
-use chrono::Utc;
+use crate::api_client::{ApiClient, follow_across, post_signed};
+use crate::harness::{TestNode, cluster};
 use halqa::{
     db::{
         self,
         entity::{actor, mentorship_agreement, mentorship_goal, mentorship_offer},
     },
-    federation::signatures,
-    service::{accounts, follows, institutions},
+    service::institutions,
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
-
-/// A signed-in API client for one local user.
-struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    actor: actor::Model,
-}
-
-impl Client {
-    async fn new(node: &TestNode, username: &str) -> Client {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow")
-            .await
-            .unwrap();
-        Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-            actor,
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(self.http.get(format!("{}{path}", self.base)))
-            .await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
-            .await
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(self.http.patch(format!("{}{path}", self.base)).json(&body))
-            .await
-    }
-
-    /// GETs `path` until `check` holds on a 200 body; returns that body.
-    async fn wait_for(&self, what: &str, path: &str, check: impl Fn(&Value) -> bool) -> Value {
-        let found = std::sync::Arc::new(std::sync::Mutex::new(Value::Null));
-        eventually(what, || {
-            let found = found.clone();
-            let check = &check;
-            async move {
-                let (status, body) = self.get(path).await;
-                let ok = status == 200 && check(&body);
-                if ok {
-                    *found.lock().unwrap() = body;
-                }
-                ok
-            }
-        })
-        .await;
-        found.lock().unwrap().clone()
-    }
-}
 
 /// Sets PLN facets directly (profile editing is another issue's API).
 async fn set_facets(node: &TestNode, who: &actor::Model, stage: &str, subjects: &[&str]) {
@@ -93,27 +24,6 @@ async fn set_facets(node: &TestNode, who: &actor::Model, stage: &str, subjects: 
     row.languages = Set(json!(["fr"]).to_string());
     row.region = Set(Some("Fès-Meknès".into()));
     row.update(&node.data().db.write).await.unwrap();
-}
-
-/// `follower` on `from` follows `username` on `to`; waits for the Accept.
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
 }
 
 /// Makes `node` read `peer`'s NodeInfo now (it knows it runs Halqa).
@@ -150,16 +60,16 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mentorship_runs_across_three_nodes() {
     let [a, b, c] = cluster::<3>().await;
-    let amina = Client::new(&a, "amina").await; // trainee on A
-    let yusuf = Client::new(&a, "yusuf").await; // a second trainee on A
-    let bob = Client::new(&b, "bob").await; // mentor on B
-    let eve = Client::new(&b, "eve").await; // a bystander on B
-    let carol = Client::new(&c, "carol").await; // Mastodon user on C
-    let driss = Client::new(&c, "driss").await; // trainee on C
-    set_facets(&a, &amina.actor, "trainee", &["mathematics"]).await;
-    set_facets(&b, &bob.actor, "teacher_educator", &["mathematics"]).await;
-    follow_across(&a, &amina.actor, &b, "bob").await;
-    follow_across(&c, &carol.actor, &b, "bob").await;
+    let amina = ApiClient::new(&a, "amina").await; // trainee on A
+    let yusuf = ApiClient::new(&a, "yusuf").await; // a second trainee on A
+    let bob = ApiClient::new(&b, "bob").await; // mentor on B
+    let eve = ApiClient::new(&b, "eve").await; // a bystander on B
+    let carol = ApiClient::new(&c, "carol").await; // Mastodon user on C
+    let driss = ApiClient::new(&c, "driss").await; // trainee on C
+    set_facets(&a, amina.actor(), "trainee", &["mathematics"]).await;
+    set_facets(&b, bob.actor(), "teacher_educator", &["mathematics"]).await;
+    follow_across(&a, amina.actor(), &b, "bob").await;
+    follow_across(&c, carol.actor(), &b, "bob").await;
     for (node, peer) in [(&a, &b), (&b, &a), (&c, &b), (&b, &c)] {
         knows_halqa(node, peer).await;
     }
@@ -591,34 +501,13 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// POSTs `activity` to `inbox`, signed by local actor `signer` of another node.
-async fn post_signed(inbox: &str, signer: &actor::Model, activity: &Value) -> (u16, Value) {
-    let key =
-        signatures::parse_private_key_pem(signer.private_key_pem.as_deref().unwrap()).unwrap();
-    let url = url::Url::parse(inbox).unwrap();
-    let request = signatures::build_signed_request(
-        &reqwest::Client::new(),
-        &key,
-        &signer.public_key_id,
-        http::Method::POST,
-        &url,
-        Some(serde_json::to_vec(activity).unwrap()),
-        Some("application/activity+json"),
-        Utc::now(),
-    )
-    .unwrap();
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_mentorship_input_is_refused_and_changes_nothing() {
     let [a, b] = cluster::<2>().await;
-    let bob = Client::new(&b, "bob").await;
-    let nadia = Client::new(&b, "nadia").await; // local trainee
-    let eve = Client::new(&b, "eve").await;
-    let amina = Client::new(&a, "amina").await; // remote trainee
+    let bob = ApiClient::new(&b, "bob").await;
+    let nadia = ApiClient::new(&b, "nadia").await; // local trainee
+    let eve = ApiClient::new(&b, "eve").await;
+    let amina = ApiClient::new(&a, "amina").await; // remote trainee
 
     // Unknown vocabulary, bad capacity.
     for (body, needle) in [
@@ -811,7 +700,7 @@ async fn bad_mentorship_input_is_refused_and_changes_nothing() {
         .await
         .unwrap();
     let offer_ap = offer["uri"].as_str().unwrap();
-    let amina_id = &amina.actor.ap_id;
+    let amina_id = &amina.actor().ap_id;
     let forged = [
         // A request for an offer on another domain.
         json!({"type": "Offer", "id": format!("{amina_id}#r1"), "actor": amina_id,
@@ -837,7 +726,7 @@ async fn bad_mentorship_input_is_refused_and_changes_nothing() {
                    "stipulates": {"type": "Commitment", "satisfies": format!("{offer_ap}#primary")}}}),
     ];
     for activity in forged {
-        let (status, err) = post_signed(&inbox, &amina.actor, &activity).await;
+        let (status, err) = post_signed(&inbox, amina.actor(), &activity).await;
         assert!(
             (400..500).contains(&status),
             "{status} {err} for {activity}"
@@ -866,7 +755,7 @@ async fn bad_mentorship_input_is_refused_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offer_is_served_as_a_proposal_and_as_a_page() {
     let [b] = cluster::<1>().await;
-    let bob = Client::new(&b, "bob").await;
+    let bob = ApiClient::new(&b, "bob").await;
     let (_, offer) = bob
         .post("/api/v1/pln/mentorship/offers", offer_body(3))
         .await;
@@ -913,9 +802,9 @@ async fn an_offer_is_served_as_a_proposal_and_as_a_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn withdrawing_an_offer_or_deleting_its_status_closes_it_everywhere() {
     let [a, b] = cluster::<2>().await;
-    let amina = Client::new(&a, "amina").await;
-    let bob = Client::new(&b, "bob").await;
-    follow_across(&a, &amina.actor, &b, "bob").await;
+    let amina = ApiClient::new(&a, "amina").await;
+    let bob = ApiClient::new(&b, "bob").await;
+    follow_across(&a, amina.actor(), &b, "bob").await;
     knows_halqa(&a, &b).await;
     knows_halqa(&b, &a).await;
     let mut offers = Vec::new();
@@ -961,17 +850,11 @@ async fn withdrawing_an_offer_or_deleting_its_status_closes_it_everywhere() {
 
     // Only the author may withdraw.
     let (status, _) = amina
-        .send(amina.http.delete(format!(
-            "{}/api/v1/pln/mentorship/offers/{first_on_a}",
-            amina.base
-        )))
+        .delete(&format!("/api/v1/pln/mentorship/offers/{first_on_a}"))
         .await;
     assert_eq!(status, 404);
     let (status, withdrawn) = bob
-        .send(bob.http.delete(format!(
-            "{}/api/v1/pln/mentorship/offers/{b_offer}",
-            bob.base
-        )))
+        .delete(&format!("/api/v1/pln/mentorship/offers/{b_offer}"))
         .await;
     assert_eq!(status, 200, "{withdrawn}");
     assert_eq!(withdrawn["state"], "closed");
@@ -1007,12 +890,7 @@ async fn withdrawing_an_offer_or_deleting_its_status_closes_it_everywhere() {
 
     // The second offer's status deleted from a Mastodon client: the offer closes on B and A.
     let status_id = offers[1]["status_id"].as_str().unwrap();
-    let (status, _) = bob
-        .send(
-            bob.http
-                .delete(format!("{}/api/v1/statuses/{status_id}", bob.base)),
-        )
-        .await;
+    let (status, _) = bob.delete(&format!("/api/v1/statuses/{status_id}")).await;
     assert_eq!(status, 200);
     let b_second = offers[1]["id"].as_str().unwrap();
     let (_, on_b) = bob

@@ -7,15 +7,11 @@
 //! types, oversized and disallowed files, someone else's uploads or resource, and activities
 //! from a domain that does not own the resource — clear errors, nothing changed.
 use crate::{
-    api_client::{ApiClient, follow_across},
+    api_client::{ApiClient, follow_across, post_signed},
     harness::{TestNode, eventually},
 };
 use chrono::Utc;
-use halqa::{
-    db::{entity::actor, entity::resource},
-    federation::signatures,
-    service::institutions,
-};
+use halqa::{db::entity::resource, service::institutions};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use std::io::Cursor;
@@ -136,27 +132,6 @@ async fn resource_count(node: &TestNode) -> u64 {
         .count(&node.data().db.read)
         .await
         .unwrap()
-}
-
-/// POSTs `activity` to `inbox`, signed by local actor `signer` of another node.
-async fn post_signed(inbox: &str, signer: &actor::Model, activity: &Value) -> (u16, Value) {
-    let key =
-        signatures::parse_private_key_pem(signer.private_key_pem.as_deref().unwrap()).unwrap();
-    let url = url::Url::parse(inbox).unwrap();
-    let request = signatures::build_signed_request(
-        &reqwest::Client::new(),
-        &key,
-        &signer.public_key_id,
-        http::Method::POST,
-        &url,
-        Some(serde_json::to_vec(activity).unwrap()),
-        Some("application/activity+json"),
-        Utc::now(),
-    )
-    .unwrap();
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

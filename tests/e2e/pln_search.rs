@@ -4,65 +4,15 @@
 //! browses newest first, pages, and stops finding a deleted resource. Hostile text answers 200;
 //! unknown types and filter values answer 422. A resource stored before the search migration is
 //! found after it (the backfill). Runs on SQLite and, with `HALQA_TEST_DATABASE_URL`, PostgreSQL.
+use crate::api_client::{ApiClient, follow_across};
 use crate::harness::{TestDb, TestNode, cluster, eventually};
 use halqa::{
-    db::{self, entity::actor, entity::resource, paging::Cursor, pln_search::SearchTerms},
-    service::{accounts, follows, institutions},
+    db::{self, entity::resource, paging::Cursor, pln_search::SearchTerms},
+    service::institutions,
 };
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait, Database, Set};
 use serde_json::{Value, json};
-
-/// A signed-in API client for one local user.
-struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    actor: actor::Model,
-}
-
-impl Client {
-    async fn new(node: &TestNode, username: &str) -> Client {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow")
-            .await
-            .unwrap();
-        Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-            actor,
-        }
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (response.status().as_u16(), response.json().await.unwrap())
-    }
-
-    async fn delete(&self, path: &str) -> u16 {
-        let response = self
-            .http
-            .delete(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
-        response.status().as_u16()
-    }
-}
 
 /// `GET /api/v1/pln/search` on `node` without signing in, with `params` URL-encoded.
 async fn search(node: &TestNode, params: &[(&str, &str)]) -> (u16, Value) {
@@ -88,27 +38,6 @@ async fn found(node: &TestNode, kind: &str, params: &[(&str, &str)]) -> Vec<Stri
     let (status, body) = search(node, params).await;
     assert_eq!(status, 200, "{params:?}: {body}");
     titles(&body, kind)
-}
-
-/// `follower` on `from` follows `username` on `to`; waits for the Accept.
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
 }
 
 fn resource_body(
@@ -145,9 +74,9 @@ async fn search_finds_local_and_federated_objects_with_words_and_filters() {
             .await
             .unwrap();
     }
-    let amina = Client::new(&a, "amina").await;
-    let bob = Client::new(&b, "bob").await;
-    follow_across(&a, &amina.actor, &b, "bob").await;
+    let amina = ApiClient::new(&a, "amina").await;
+    let bob = ApiClient::new(&b, "bob").await;
+    follow_across(&a, amina.actor(), &b, "bob").await;
 
     let mut reading_id = String::new();
     for (body, title) in [
@@ -316,7 +245,8 @@ async fn search_finds_local_and_federated_objects_with_words_and_filters() {
     // A deleted resource leaves the results on both nodes.
     assert_eq!(
         bob.delete(&format!("/api/v1/pln/resources/{reading_id}"))
-            .await,
+            .await
+            .0,
         200
     );
     assert!(found(&b, "resources", &[("q", "reading")]).await.is_empty());

@@ -1,5 +1,6 @@
 //! Hostile input at the inbox: unsigned, badly signed, tampered, stale, oversized, deeply nested,
 //! malformed and spoofed requests get a clear 4xx and change nothing; duplicates are ignored.
+use crate::api_client::post_signed_with;
 use crate::harness::{TestNode, cluster};
 use chrono::{Duration, Utc};
 use halqa::{
@@ -21,35 +22,6 @@ fn follow_activity(from: &actor::Model, to: &str, n: u32) -> Value {
         "actor": from.ap_id,
         "object": to,
     })
-}
-
-/// POSTs `body` to `inbox`, signed with `signer`'s key (or `key_pem` instead, to forge).
-async fn post_signed(
-    inbox: &str,
-    signer: &actor::Model,
-    key_pem: Option<&str>,
-    body: Vec<u8>,
-    when: chrono::DateTime<Utc>,
-) -> (u16, Value) {
-    let pem = key_pem.unwrap_or_else(|| signer.private_key_pem.as_deref().expect("local actor"));
-    let key = signatures::parse_private_key_pem(pem).expect("key");
-    let url = url::Url::parse(inbox).expect("inbox url");
-    let client = reqwest::Client::new();
-    let request = signatures::build_signed_request(
-        &client,
-        &key,
-        &signer.public_key_id,
-        http::Method::POST,
-        &url,
-        Some(body),
-        Some("application/activity+json"),
-        when,
-    )
-    .expect("sign");
-    let response = request.send().await.expect("send");
-    let status = response.status().as_u16();
-    let body = response.json::<Value>().await.unwrap_or(Value::Null);
-    (status, body)
 }
 
 async fn follower_count(node: &TestNode, actor: &actor::Model) -> u64 {
@@ -88,12 +60,12 @@ async fn unsigned_forged_tampered_and_stale_requests_are_refused() {
     // Signed with a key that is not Alice's.
     let (forged_pem, _) = signatures::generate_rsa_keypair().unwrap();
     let (status, reason) =
-        post_signed(&inbox, &alice, Some(&forged_pem), body.clone(), Utc::now()).await;
+        post_signed_with(&inbox, &alice, Some(&forged_pem), body.clone(), Utc::now()).await;
     assert_eq!(status, 401, "{reason}");
     assert!(error_of(&reason).contains("signature"), "{reason}");
 
     // Too old.
-    let (status, reason) = post_signed(
+    let (status, reason) = post_signed_with(
         &inbox,
         &alice,
         None,
@@ -142,7 +114,7 @@ async fn unsigned_forged_tampered_and_stale_requests_are_refused() {
     );
 
     // The same Follow, properly signed, works.
-    let (status, reason) = post_signed(&inbox, &alice, None, body, Utc::now()).await;
+    let (status, reason) = post_signed_with(&inbox, &alice, None, body, Utc::now()).await;
     assert_eq!(status, 202, "{reason}");
     assert_eq!(follower_count(&b, &bob).await, 1);
 }
@@ -154,7 +126,7 @@ async fn duplicate_activities_are_processed_once() {
     let bob = b.create_user("bob").await;
     let body = serde_json::to_vec(&follow_activity(&alice, &bob.ap_id, 7)).unwrap();
     for _ in 0..3 {
-        let (status, reason) = post_signed(
+        let (status, reason) = post_signed_with(
             &format!("{}/inbox", b.base),
             &alice,
             None,
@@ -206,7 +178,7 @@ async fn malformed_oversized_nested_and_spoofed_bodies_get_clear_errors() {
         ),
     ];
     for (body, status, needle) in cases {
-        let (got, reason) = post_signed(&inbox, &alice, None, body, Utc::now()).await;
+        let (got, reason) = post_signed_with(&inbox, &alice, None, body, Utc::now()).await;
         assert_eq!(got, status, "{needle}: {reason}");
         if status != 413 {
             assert!(
@@ -236,7 +208,7 @@ async fn blocked_domains_and_non_debug_loopback_peers_are_refused() {
     let blocking =
         TestNode::spawn_with(|c| c.federation.blocked_domains = vec!["localhost".into()]).await;
     blocking.create_user("bob").await;
-    let (status, reason) = post_signed(
+    let (status, reason) = post_signed_with(
         &format!("{}/inbox", blocking.base),
         &alice,
         None,
@@ -250,7 +222,7 @@ async fn blocked_domains_and_non_debug_loopback_peers_are_refused() {
     let production = TestNode::spawn_with(|c| c.federation.debug = false).await;
     let bob = production.create_user("bob").await;
     let body = serde_json::to_vec(&follow_activity(&alice, &bob.ap_id, 2)).unwrap();
-    let (status, reason) = post_signed(
+    let (status, reason) = post_signed_with(
         &format!("{}/inbox", production.base),
         &alice,
         None,
