@@ -143,6 +143,11 @@ impl ApiClient {
         self.send(request).await
     }
 
+    /// GET with the whole reply (status, headers, body).
+    pub async fn get_reply(&self, path: &str) -> Reply {
+        self.call(Method::GET, path, Value::Null).await
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.call(Method::GET, path, Value::Null).await.pair()
     }
@@ -175,6 +180,13 @@ impl ApiClient {
         let (status, body) = self.post(path, body).await;
         assert_eq!(status, 200, "POST {path}: {body}");
         body
+    }
+
+    /// `POST /api/v1/statuses` that must succeed; returns the status.
+    pub async fn post_status(&self, body: Value) -> Value {
+        let (status, posted) = self.post("/api/v1/statuses", body).await;
+        assert_eq!(status, 200, "{posted}");
+        posted
     }
 
     /// A urlencoded body with Rails brackets, as Mastodon.py sends it.
@@ -254,13 +266,13 @@ impl ApiClient {
 }
 
 /// `follower` on `from` follows `username` on `to` through the service layer; waits for the
-/// Accept to arrive.
+/// Accept to arrive. Returns `from`'s copy of the followed account.
 pub async fn follow_across(
     from: &TestNode,
     follower: &actor::Model,
     to: &TestNode,
     username: &str,
-) {
+) -> actor::Model {
     let target = from.resolve(&to.handle(username)).await;
     follows::follow(&from.data(), follower, &target)
         .await
@@ -278,6 +290,7 @@ pub async fn follow_across(
         }
     })
     .await;
+    target
 }
 
 /// A string id out of a JSON entity.

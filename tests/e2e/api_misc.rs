@@ -1,95 +1,14 @@
 //! Search (handles and post URLs resolved across two nodes, hashtags, text), lists with
 //! accounts, filters v1/v2 and their server-side application, followed tags, reports forwarded
 //! as `Flag`, preferences, trends, the directory, and the stubs clients call at startup.
+use crate::api_client::ApiClient;
 use crate::harness::{TestNode, cluster, eventually};
 use halqa::{
     api::mastodon::entities::status,
-    db::{self, entity::actor},
-    service::{accounts, filters, follows, posts},
+    db::{self},
+    service::{filters, follows, posts},
 };
 use serde_json::{Value, json};
-
-/// A signed-in API client for one local user.
-pub struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Client {
-    pub async fn new(node: &TestNode, username: &str) -> (Client, actor::Model) {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow push")
-            .await
-            .unwrap();
-        let client = Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-        };
-        (client, actor)
-    }
-
-    async fn send(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> (u16, Value, reqwest::header::HeaderMap) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let json = headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        assert!(json, "not a JSON response ({status})");
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body, headers)
-    }
-
-    pub async fn get(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.get(self.url(path))).await;
-        (s, b)
-    }
-
-    pub async fn get_with_headers(&self, path: &str) -> (u16, Value, reqwest::header::HeaderMap) {
-        self.send(self.http.get(self.url(path))).await
-    }
-
-    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.post(self.url(path)).json(&body)).await;
-        (s, b)
-    }
-
-    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.put(self.url(path)).json(&body)).await;
-        (s, b)
-    }
-
-    pub async fn delete(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.delete(self.url(path))).await;
-        (s, b)
-    }
-
-    /// A urlencoded form with Rails brackets, as Mastodon.py sends it.
-    pub async fn form(&self, method: reqwest::Method, path: &str, body: &str) -> (u16, Value) {
-        let request = self
-            .http
-            .request(method, self.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string());
-        let (s, b, _) = self.send(request).await;
-        (s, b)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
 
 fn say(text: &str) -> posts::NewPost {
     posts::NewPost {
@@ -106,7 +25,7 @@ fn enc(s: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_resolves_remote_accounts_and_posts() {
     let [a, b] = cluster::<2>().await;
-    let (alice, _) = Client::new(&a, "alice").await;
+    let alice = ApiClient::new(&a, "alice").await;
     let bob = b.create_user("bob").await;
     let post = posts::create_post(&b.data(), &bob, say("Bonjour les collègues #maths"))
         .await
@@ -189,7 +108,9 @@ async fn search_resolves_remote_accounts_and_posts() {
 #[tokio::test]
 async fn search_finds_hashtags_and_text() {
     let node = TestNode::spawn().await;
-    let (alice, amina) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
+
+    let amina = alice.actor().clone();
     posts::create_post(
         &node.data(),
         &amina,
@@ -247,7 +168,9 @@ async fn search_finds_hashtags_and_text() {
 #[tokio::test]
 async fn lists_crud_and_members() {
     let node = TestNode::spawn().await;
-    let (alice, amina) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
+
+    let amina = alice.actor().clone();
     let carol = node.create_user("carol").await;
     let dan = node.create_user("dan").await;
     follows::follow(&node.data(), &amina, &carol).await.unwrap();
@@ -313,16 +236,17 @@ async fn lists_crud_and_members() {
         )
         .await;
     assert_eq!(s, 200);
-    let (s, members, headers) = alice
-        .get_with_headers(&format!("/api/v1/lists/{id}/accounts?limit=10"))
+    let reply = alice
+        .get_reply(&format!("/api/v1/lists/{id}/accounts?limit=10"))
         .await;
+    let (s, members, headers) = (reply.status, reply.body, reply.headers);
     assert_eq!(s, 200);
     assert_eq!(members.as_array().unwrap().len(), 1);
     assert_eq!(members[0]["username"], "carol");
     assert!(headers["link"].to_str().unwrap().contains("limit=10"));
 
     // Other users don't see the list.
-    let (bob, _) = Client::new(&node, "bob").await;
+    let bob = ApiClient::new(&node, "bob").await;
     let (s, v) = bob.get(&format!("/api/v1/lists/{id}")).await;
     assert_eq!(s, 404, "{v}");
 
@@ -345,7 +269,7 @@ async fn lists_crud_and_members() {
 #[tokio::test]
 async fn filters_v2_and_v1_crud() {
     let node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
     let (s, f) = alice
         .form(
             reqwest::Method::POST,
@@ -494,7 +418,9 @@ async fn filters_v2_and_v1_crud() {
 async fn filters_apply_server_side() {
     let node = TestNode::spawn().await;
     let data = node.data();
-    let (alice, amina) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
+
+    let amina = alice.actor().clone();
     let bob = node.create_user("bob").await;
     let carol = node.create_user("carol").await;
     let warn = posts::create_post(&data, &bob, say("Le Brexit encore"))
@@ -634,7 +560,7 @@ async fn filters_apply_server_side() {
 #[tokio::test]
 async fn followed_tags_follow_unfollow_and_page() {
     let node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
     let (s, tag) = alice.get("/api/v1/tags/Maths").await;
     assert_eq!(s, 200);
     assert_eq!(tag["name"], "maths");
@@ -648,9 +574,8 @@ async fn followed_tags_follow_unfollow_and_page() {
     alice.post("/api/v1/tags/sciences/follow", json!({})).await;
     alice.post("/api/v1/tags/lecture/follow", json!({})).await;
 
-    let (s, page, headers) = alice
-        .get_with_headers("/api/v1/followed_tags?limit=2")
-        .await;
+    let reply = alice.get_reply("/api/v1/followed_tags?limit=2").await;
+    let (s, page, headers) = (reply.status, reply.body, reply.headers);
     assert_eq!(s, 200);
     let names: Vec<&str> = page
         .as_array()
@@ -682,7 +607,7 @@ async fn followed_tags_follow_unfollow_and_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_report_reaches_the_other_node_as_a_flag() {
     let [a, b] = cluster::<2>().await;
-    let (alice, _) = Client::new(&a, "alice").await;
+    let alice = ApiClient::new(&a, "alice").await;
     let bob = b.create_user("bob").await;
     let post = posts::create_post(&b.data(), &bob, say("du spam"))
         .await
@@ -774,7 +699,9 @@ async fn forwarded_report_reaches_the_other_node_as_a_flag() {
 async fn preferences_trends_directory_and_stubs() {
     let node = TestNode::spawn().await;
     let data = node.data();
-    let (alice, amina) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
+
+    let amina = alice.actor().clone();
     let bob = node.create_user("bob").await;
 
     let (s, prefs) = alice.get("/api/v1/preferences").await;

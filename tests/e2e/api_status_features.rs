@@ -3,111 +3,33 @@
 //! muted conversations, account notes and endorsements, edit history with each revision's own
 //! media and poll, poll closing (notifications, one coalesced update, the final update) and
 //! scheduled statuses (CRUD, published once by the job, across nodes and restarts).
+use crate::api_client::{ApiClient, follow_across};
 use crate::harness::{TestNode, eventually};
 use chrono::{Duration, Utc};
 use halqa::{
     db::{
         self,
-        entity::{actor, outgoing_activity, poll, scheduled_status},
+        entity::{outgoing_activity, poll, scheduled_status},
     },
     jobs,
-    service::{accounts, follows, polls, scheduled},
+    service::{follows, polls, scheduled},
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{Value, json};
 use std::io::Cursor;
 
-/// A signed-in API client for one local user.
-struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Client {
-    async fn new(node: &TestNode, username: &str) -> (Client, actor::Model) {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow push")
-            .await
-            .unwrap();
-        let client = Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-        };
-        (client, actor)
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value, String) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status().as_u16();
-        let link = response
-            .headers()
-            .get("link")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body, link)
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.get(self.url(path))).await;
-        (s, b)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.post(self.url(path)).json(&body)).await;
-        (s, b)
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.put(self.url(path)).json(&body)).await;
-        (s, b)
-    }
-
-    async fn delete(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.delete(self.url(path))).await;
-        (s, b)
-    }
-
-    /// Posts a status; panics unless it was created.
-    async fn status(&self, body: Value) -> Value {
-        let (status, posted) = self.post("/api/v1/statuses", body).await;
-        assert_eq!(status, 200, "{posted}");
-        posted
-    }
-
-    /// Uploads a small PNG with alt text.
-    async fn upload(&self, description: &str) -> Value {
-        let boundary = "halqa-features-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n{description}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+/// Uploads a small PNG with alt text; panics unless it was accepted.
+async fn upload_png(client: &ApiClient, description: &str) -> Value {
+    let (status, media) = client
+        .upload(
+            "/api/v2/media",
+            "a.png",
+            &png(),
+            &[("description", description)],
         )
-        .into_bytes();
-        body.extend_from_slice(&png());
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = self
-            .http
-            .post(self.url("/api/v2/media"))
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body);
-        let (status, media, _) = self.send(request).await;
-        assert!(status == 200 || status == 202, "{media}");
-        media
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
+        .await;
+    assert!(status == 200 || status == 202, "{media}");
+    media
 }
 
 fn png() -> Vec<u8> {
@@ -121,27 +43,6 @@ fn png() -> Vec<u8> {
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
-}
-
-/// `follower` (on `from`) follows `username` on `to`; waits for the Accept.
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
 }
 
 /// The activities of `kind` `node` stored to send about `object` (an id in their body).
@@ -174,19 +75,23 @@ async fn quiet_node() -> TestNode {
 async fn followers_only_statuses_are_boosted_by_their_author_alone() {
     let a = TestNode::spawn().await;
     let b = TestNode::spawn().await;
-    let (alice, alice_actor) = Client::new(&a, "alice").await;
-    let (carol, carol_actor) = Client::new(&a, "carol").await;
-    let (_, bob) = Client::new(&b, "bob").await;
+    let alice = ApiClient::new(&a, "alice").await;
+
+    let alice_actor = alice.actor().clone();
+    let carol = ApiClient::new(&a, "carol").await;
+
+    let carol_actor = carol.actor().clone();
+    let bob = ApiClient::new(&b, "bob").await.actor().clone();
     follows::follow(&a.data(), &carol_actor, &alice_actor)
         .await
         .unwrap();
     follow_across(&b, &bob, &a, "alice").await;
 
     let private = alice
-        .status(json!({"status": "Pour mes abonnés", "visibility": "private"}))
+        .post_status(json!({"status": "Pour mes abonnés", "visibility": "private"}))
         .await;
     let direct = alice
-        .status(json!({"status": "@carol en privé", "visibility": "direct"}))
+        .post_status(json!({"status": "@carol en privé", "visibility": "direct"}))
         .await;
 
     // Another account (a follower who can see it) may not boost it: 422 with an error.
@@ -252,7 +157,7 @@ async fn followers_only_statuses_are_boosted_by_their_author_alone() {
     .await;
 
     // A public status boosted as followers-only by someone else is allowed.
-    let public = alice.status(json!({"status": "Pour tous"})).await;
+    let public = alice.post_status(json!({"status": "Pour tous"})).await;
     let (status, boost) = carol
         .post(
             &format!("/api/v1/statuses/{}/reblog", id(&public)),
@@ -266,8 +171,10 @@ async fn followers_only_statuses_are_boosted_by_their_author_alone() {
 #[tokio::test]
 async fn pins_are_limited_shown_listed_and_featured() {
     let node = TestNode::spawn().await;
-    let (alice, alice_actor) = Client::new(&node, "alice").await;
-    let (bob, _) = Client::new(&node, "bob").await;
+    let alice = ApiClient::new(&node, "alice").await;
+
+    let alice_actor = alice.actor().clone();
+    let bob = ApiClient::new(&node, "bob").await;
     let mut posted = Vec::new();
     for (i, visibility) in [
         "public", "unlisted", "private", "public", "public", "public",
@@ -277,14 +184,14 @@ async fn pins_are_limited_shown_listed_and_featured() {
     {
         posted.push(
             alice
-                .status(json!({"status": format!("Épinglé {i}"), "visibility": visibility}))
+                .post_status(json!({"status": format!("Épinglé {i}"), "visibility": visibility}))
                 .await,
         );
     }
     let direct = alice
-        .status(json!({"status": "@bob secret", "visibility": "direct"}))
+        .post_status(json!({"status": "@bob secret", "visibility": "direct"}))
         .await;
-    let bobs = bob.status(json!({"status": "Le mien"})).await;
+    let bobs = bob.post_status(json!({"status": "Le mien"})).await;
 
     for p in &posted[..5] {
         let (status, pinned) = alice
@@ -393,12 +300,12 @@ async fn pins_are_limited_shown_listed_and_featured() {
 #[tokio::test]
 async fn muted_conversations_stop_their_notifications() {
     let node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
-    let (bob, _) = Client::new(&node, "bob").await;
-    let (carol, _) = Client::new(&node, "carol").await;
-    let root = alice.status(json!({"status": "Un fil"})).await;
+    let alice = ApiClient::new(&node, "alice").await;
+    let bob = ApiClient::new(&node, "bob").await;
+    let carol = ApiClient::new(&node, "carol").await;
+    let root = alice.post_status(json!({"status": "Un fil"})).await;
     let reply = bob
-        .status(json!({"status": "@alice une réponse", "in_reply_to_id": id(&root)}))
+        .post_status(json!({"status": "@alice une réponse", "in_reply_to_id": id(&root)}))
         .await;
 
     // Muting from a reply mutes the whole thread (its root).
@@ -421,7 +328,7 @@ async fn muted_conversations_stop_their_notifications() {
         )
         .await;
     carol
-        .status(json!({"status": "@alice moi aussi", "in_reply_to_id": id(&reply)}))
+        .post_status(json!({"status": "@alice moi aussi", "in_reply_to_id": id(&reply)}))
         .await;
     assert_eq!(
         ids(notifications(&alice).await),
@@ -429,7 +336,7 @@ async fn muted_conversations_stop_their_notifications() {
         "nothing from a muted thread"
     );
     // Elsewhere, notifications still come.
-    let elsewhere = alice.status(json!({"status": "Autre chose"})).await;
+    let elsewhere = alice.post_status(json!({"status": "Autre chose"})).await;
     carol
         .post(
             &format!("/api/v1/statuses/{}/favourite", id(&elsewhere)),
@@ -454,7 +361,7 @@ async fn muted_conversations_stop_their_notifications() {
 }
 
 /// Every notification of the signed-in account, newest first.
-async fn notifications(client: &Client) -> Vec<Value> {
+async fn notifications(client: &ApiClient) -> Vec<Value> {
     let (status, list) = client.get("/api/v1/notifications").await;
     assert_eq!(status, 200, "{list}");
     list.as_array().unwrap().clone()
@@ -463,9 +370,11 @@ async fn notifications(client: &Client) -> Vec<Value> {
 #[tokio::test]
 async fn notes_and_endorsements_show_in_relationships() {
     let node = TestNode::spawn().await;
-    let (alice, alice_actor) = Client::new(&node, "alice").await;
-    let (_, bob) = Client::new(&node, "bob").await;
-    let (_, carol) = Client::new(&node, "carol").await;
+    let alice = ApiClient::new(&node, "alice").await;
+
+    let alice_actor = alice.actor().clone();
+    let bob = ApiClient::new(&node, "bob").await.actor().clone();
+    let carol = ApiClient::new(&node, "carol").await.actor().clone();
 
     let (status, rel) = alice
         .post(
@@ -509,18 +418,11 @@ async fn notes_and_endorsements_show_in_relationships() {
     assert_eq!(rel["endorsed"], true);
 
     // Paged, newest endorsement first, with a Link to the next page.
-    let (status, page, link) = alice
-        .send(alice.http.get(alice.url("/api/v1/endorsements?limit=1")))
-        .await;
-    assert_eq!(status, 200);
-    assert_eq!(page[0]["username"], "carol");
-    let next = link
-        .split(',')
-        .find(|l| l.contains("rel=\"next\""))
-        .and_then(|l| l.split(['<', '>']).nth(1))
-        .unwrap()
-        .to_string();
-    let (_, page, _) = alice.send(alice.http.get(&next)).await;
+    let reply = alice.get_reply("/api/v1/endorsements?limit=1").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body[0]["username"], "carol");
+    let next = reply.link("next").unwrap();
+    let (_, page) = alice.get(&next).await;
     assert_eq!(page[0]["username"], "bob");
 
     let (_, rel) = alice
@@ -547,11 +449,11 @@ async fn history_shows_each_revisions_own_media_and_poll() {
     ));
     let d = dir.clone();
     let node = TestNode::spawn_with(move |c| c.media.dir = d.display().to_string()).await;
-    let (alice, _) = Client::new(&node, "alice").await;
-    let first = alice.upload("Première image").await;
-    let second = alice.upload("Seconde image").await;
+    let alice = ApiClient::new(&node, "alice").await;
+    let first = upload_png(&alice, "Première image").await;
+    let second = upload_png(&alice, "Seconde image").await;
     let posted = alice
-        .status(json!({"status": "v1", "media_ids": [id(&first)]}))
+        .post_status(json!({"status": "v1", "media_ids": [id(&first)]}))
         .await;
     let path = format!("/api/v1/statuses/{}", id(&posted));
     let (status, _) = alice
@@ -613,12 +515,14 @@ async fn end_poll(node: &TestNode, post_id: i64) {
 async fn polls_send_one_coalesced_update_and_close_with_notifications() {
     let a = quiet_node().await;
     let b = quiet_node().await;
-    let (alice, _) = Client::new(&a, "alice").await;
-    let (carol, _) = Client::new(&a, "carol").await;
-    let (bob_client, bob) = Client::new(&b, "bob").await;
+    let alice = ApiClient::new(&a, "alice").await;
+    let carol = ApiClient::new(&a, "carol").await;
+    let bob_client = ApiClient::new(&b, "bob").await;
+
+    let bob = bob_client.actor().clone();
     follow_across(&b, &bob, &a, "alice").await;
     let posted = alice
-        .status(json!({"status": "Quel jour ?", "poll": {"options": ["Lundi", "Mardi"], "expires_in": 3600}}))
+        .post_status(json!({"status": "Quel jour ?", "poll": {"options": ["Lundi", "Mardi"], "expires_in": 3600}}))
         .await;
     let uri = posted["uri"].as_str().unwrap().to_string();
     let poll_id: i64 = id(&posted).parse().unwrap();
@@ -736,9 +640,9 @@ async fn polls_send_one_coalesced_update_and_close_with_notifications() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_votes_are_all_counted() {
     let node = quiet_node().await;
-    let (alice, _) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
     let posted = alice
-        .status(json!({"status": "Quel jour ?", "poll": {"options": ["Lundi", "Mardi"], "expires_in": 3600}}))
+        .post_status(json!({"status": "Quel jour ?", "poll": {"options": ["Lundi", "Mardi"], "expires_in": 3600}}))
         .await;
     let poll_id: i64 = id(&posted).parse().unwrap();
     let mut voters = Vec::new();
@@ -795,10 +699,12 @@ async fn make_due(node: &TestNode, id: i64) {
 async fn scheduled_statuses_are_kept_moved_and_published_once() {
     let a = TestNode::spawn_with(|c| c.jobs.status_interval_secs = 1).await;
     let b = TestNode::spawn().await;
-    let (alice, _) = Client::new(&a, "alice").await;
-    let (bob_client, bob) = Client::new(&b, "bob").await;
+    let alice = ApiClient::new(&a, "alice").await;
+    let bob_client = ApiClient::new(&b, "bob").await;
+
+    let bob = bob_client.actor().clone();
     follow_across(&b, &bob, &a, "alice").await;
-    let media = alice.upload("Affiche").await;
+    let media = upload_png(&alice, "Affiche").await;
 
     let at = Utc::now() + Duration::minutes(10);
     let iso = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -830,7 +736,7 @@ async fn scheduled_statuses_are_kept_moved_and_published_once() {
     assert_eq!(first["media_attachments"][0]["id"], media["id"]);
     assert!(first["params"]["poll"].is_null());
     let second = alice
-        .status(json!({"status": "Annulé", "scheduled_at": iso(at + Duration::hours(1))}))
+        .post_status(json!({"status": "Annulé", "scheduled_at": iso(at + Duration::hours(1))}))
         .await;
 
     // List (newest first), show, move, cancel.
@@ -866,7 +772,7 @@ async fn scheduled_statuses_are_kept_moved_and_published_once() {
         .get(&format!("/api/v1/scheduled_statuses/{}", id(&second)))
         .await;
     assert_eq!(status, 404);
-    let (other, _) = Client::new(&a, "carol").await;
+    let other = ApiClient::new(&a, "carol").await;
     let (status, _) = other
         .get(&format!("/api/v1/scheduled_statuses/{}", id(&first)))
         .await;
@@ -932,10 +838,10 @@ async fn scheduled_statuses_are_kept_moved_and_published_once() {
 #[tokio::test]
 async fn a_due_scheduled_status_survives_a_restart_and_is_published_once() {
     let mut node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
     let at = Utc::now() + Duration::minutes(10);
     let scheduled = alice
-        .status(json!({"status": "Après redémarrage", "scheduled_at": at.to_rfc3339()}))
+        .post_status(json!({"status": "Après redémarrage", "scheduled_at": at.to_rfc3339()}))
         .await;
     make_due(&node, id(&scheduled).parse().unwrap()).await;
     node.restart().await;

@@ -2,119 +2,11 @@
 //! across two: uploads resized with a preview and blurhash, alt text, polls and votes (local and
 //! remote), threads, content warnings and visibility, idempotent posting, delete-and-redraft,
 //! edits with history federated as Update, interactions and their paged lists.
+use crate::api_client::{ApiClient, follow_across};
 use crate::harness::{TestNode, eventually};
-use halqa::{
-    db::{self, entity::actor},
-    service::{accounts, follows},
-};
+use halqa::db::{self};
 use serde_json::{Value, json};
 use std::io::Cursor;
-
-/// A signed-in API client for one local user.
-struct Client {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Client {
-    async fn new(node: &TestNode, username: &str) -> (Client, actor::Model) {
-        let actor = node.create_user(username).await;
-        let data = node.data();
-        let user = db::users::find_by_actor(&data.db.read, actor.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow push")
-            .await
-            .unwrap();
-        let client = Client {
-            base: node.base.clone(),
-            token,
-            http: reqwest::Client::new(),
-        };
-        (client, actor)
-    }
-
-    async fn send(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> (u16, Value, reqwest::header::HeaderMap) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body, headers)
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.get(self.url(path))).await;
-        (s, b)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.post(self.url(path)).json(&body)).await;
-        (s, b)
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.put(self.url(path)).json(&body)).await;
-        (s, b)
-    }
-
-    async fn delete(&self, path: &str) -> (u16, Value) {
-        let (s, b, _) = self.send(self.http.delete(self.url(path))).await;
-        (s, b)
-    }
-
-    /// A urlencoded form with Rails brackets, as Mastodon.py sends it.
-    async fn post_form(&self, path: &str, body: &str) -> (u16, Value) {
-        let request = self
-            .http
-            .post(self.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_string());
-        let (s, b, _) = self.send(request).await;
-        (s, b)
-    }
-
-    /// A multipart upload of `bytes` as `file`, with extra text fields.
-    async fn upload(&self, path: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (u16, Value) {
-        let boundary = "halqa-test-boundary-7d2f";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        // The declared type is a lie on purpose: the server must sniff the bytes.
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = self
-            .http
-            .post(self.url(path))
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body);
-        let (s, b, _) = self.send(request).await;
-        (s, b)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
 
 /// A node whose media go to a fresh temporary directory.
 async fn media_node() -> (TestNode, std::path::PathBuf) {
@@ -184,8 +76,8 @@ fn id(v: &Value) -> String {
 #[tokio::test]
 async fn uploads_are_resized_served_and_attached_with_alt_text() {
     let (node, dir) = media_node().await;
-    let (alice, _) = Client::new(&node, "alice").await;
-    let (bob, _) = Client::new(&node, "bob").await;
+    let alice = ApiClient::new(&node, "alice").await;
+    let bob = ApiClient::new(&node, "bob").await;
 
     let big = png(2400, 1600);
     assert!(
@@ -195,6 +87,7 @@ async fn uploads_are_resized_served_and_attached_with_alt_text() {
     let (status, media) = alice
         .upload(
             "/api/v2/media",
+            "photo.bin",
             &big,
             &[
                 ("description", "Une carte du Maroc"),
@@ -262,14 +155,20 @@ async fn uploads_are_resized_served_and_attached_with_alt_text() {
 
     // Other types are refused whatever the client claims.
     let (status, error) = alice
-        .upload("/api/v1/media", b"#!/bin/sh\necho not an image\n", &[])
+        .upload(
+            "/api/v1/media",
+            "photo.bin",
+            b"#!/bin/sh\necho not an image\n",
+            &[],
+        )
         .await;
     assert_eq!(status, 422);
     assert!(error["error"].is_string());
 
     // A status with only media (no text), urlencoded with brackets.
     let (status, posted) = alice
-        .post_form(
+        .form(
+            reqwest::Method::POST,
             "/api/v1/statuses",
             &format!("status=&media_ids[]={media_id}&sensitive=0"),
         )
@@ -299,7 +198,9 @@ async fn uploads_are_resized_served_and_attached_with_alt_text() {
     assert_eq!(status, 422, "blank status without media");
 
     // An unattached upload can be deleted, with its files.
-    let (_, spare) = alice.upload("/api/v1/media", &png(64, 48), &[]).await;
+    let (_, spare) = alice
+        .upload("/api/v1/media", "photo.bin", &png(64, 48), &[])
+        .await;
     assert_eq!(spare["meta"]["original"]["width"], 64);
     let spare_url = spare["url"].as_str().unwrap().to_string();
     assert_eq!(
@@ -317,9 +218,9 @@ async fn uploads_are_resized_served_and_attached_with_alt_text() {
 #[tokio::test]
 async fn polls_take_votes_by_the_rules() {
     let node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
-    let (bob, _) = Client::new(&node, "bob").await;
-    let (carol, _) = Client::new(&node, "carol").await;
+    let alice = ApiClient::new(&node, "alice").await;
+    let bob = ApiClient::new(&node, "bob").await;
+    let carol = ApiClient::new(&node, "carol").await;
 
     let (status, posted) = alice
         .post(
@@ -346,7 +247,9 @@ async fn polls_take_votes_by_the_rules() {
     assert_eq!(bob.post(&votes, json!({"choices": [1]})).await.0, 422);
     assert_eq!(alice.post(&votes, json!({"choices": [1]})).await.0, 422);
     assert_eq!(carol.post(&votes, json!({"choices": [7]})).await.0, 422);
-    let (status, voted) = carol.post_form(&votes, "choices[]=1").await;
+    let (status, voted) = carol
+        .form(reqwest::Method::POST, &votes, "choices[]=1")
+        .await;
     assert_eq!(status, 200, "{voted}");
     assert_eq!(voted["voters_count"], 2);
     let (_, shown) = alice.get(&format!("/api/v1/polls/{poll_id}")).await;
@@ -354,7 +257,8 @@ async fn polls_take_votes_by_the_rules() {
 
     // Single choice means one option.
     let (_, single) = alice
-        .post_form(
+        .form(
+            reqwest::Method::POST,
             "/api/v1/statuses",
             "status=Oui+ou+non&poll[options][]=Oui&poll[options][]=Non&poll[expires_in]=300",
         )
@@ -392,7 +296,7 @@ async fn polls_take_votes_by_the_rules() {
     let mut row: db::entity::poll::ActiveModel = row.into();
     row.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
     row.update(&data.db.write).await.unwrap();
-    let (dave, _) = Client::new(&node, "dave").await;
+    let dave = ApiClient::new(&node, "dave").await;
     assert_eq!(dave.post(&votes, json!({"choices": [0]})).await.0, 422);
     let (_, shown) = dave.get(&format!("/api/v1/polls/{poll_id}")).await;
     assert_eq!(shown["expired"], true);
@@ -401,9 +305,9 @@ async fn polls_take_votes_by_the_rules() {
 #[tokio::test]
 async fn threads_warnings_visibility_and_language() {
     let node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
-    let (bob, _) = Client::new(&node, "bob").await;
-    let (carol, _) = Client::new(&node, "carol").await;
+    let alice = ApiClient::new(&node, "alice").await;
+    let bob = ApiClient::new(&node, "bob").await;
+    let carol = ApiClient::new(&node, "carol").await;
 
     let (_, root) = alice
         .post(
@@ -528,7 +432,7 @@ async fn threads_warnings_visibility_and_language() {
 #[tokio::test]
 async fn idempotency_and_delete_and_redraft() {
     let (node, dir) = media_node().await;
-    let (alice, _) = Client::new(&node, "alice").await;
+    let alice = ApiClient::new(&node, "alice").await;
     let post_with_key = |key: &'static str| {
         alice
             .http
@@ -536,13 +440,15 @@ async fn idempotency_and_delete_and_redraft() {
             .header("Idempotency-Key", key)
             .json(&json!({"status": "Une seule fois"}))
     };
-    let (_, first, _) = alice.send(post_with_key("k-1")).await;
-    let (_, again, _) = alice.send(post_with_key("k-1")).await;
-    let (_, other, _) = alice.send(post_with_key("k-2")).await;
+    let first = alice.send(post_with_key("k-1")).await.body;
+    let again = alice.send(post_with_key("k-1")).await.body;
+    let other = alice.send(post_with_key("k-2")).await.body;
     assert_eq!(first["id"], again["id"]);
     assert_ne!(first["id"], other["id"]);
 
-    let (_, media) = alice.upload("/api/v2/media", &png(80, 60), &[]).await;
+    let (_, media) = alice
+        .upload("/api/v2/media", "photo.bin", &png(80, 60), &[])
+        .await;
     let (_, posted) = alice
         .post(
             "/api/v1/statuses",
@@ -576,37 +482,10 @@ async fn idempotency_and_delete_and_redraft() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// `follower` (on `from`) follows `username` on `to`; waits for the Accept.
-async fn follow_across(
-    from: &TestNode,
-    follower: &actor::Model,
-    to: &TestNode,
-    username: &str,
-) -> actor::Model {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
-    target
-}
-
 /// Waits until `node` has the post `ap_id` and `check` holds for its status as `client` sees it.
 async fn wait_for_status(
     node: &TestNode,
-    client: &Client,
+    client: &ApiClient,
     ap_id: &str,
     what: &str,
     check: impl Fn(&Value) -> bool,
@@ -640,8 +519,10 @@ async fn wait_for_status(
 async fn edits_keep_history_and_federate_as_update() {
     let a = TestNode::spawn().await;
     let b = TestNode::spawn().await;
-    let (alice, _) = Client::new(&a, "alice").await;
-    let (bob_client, bob) = Client::new(&b, "bob").await;
+    let alice = ApiClient::new(&a, "alice").await;
+    let bob_client = ApiClient::new(&b, "bob").await;
+
+    let bob = bob_client.actor().clone();
     follow_across(&b, &bob, &a, "alice").await;
 
     let (_, posted) = alice
@@ -696,8 +577,8 @@ async fn edits_keep_history_and_federate_as_update() {
 #[tokio::test]
 async fn favourites_boosts_bookmarks_and_their_lists() {
     let node = TestNode::spawn().await;
-    let (alice, _) = Client::new(&node, "alice").await;
-    let (bob, _) = Client::new(&node, "bob").await;
+    let alice = ApiClient::new(&node, "alice").await;
+    let bob = ApiClient::new(&node, "bob").await;
     let (_, first) = alice
         .post("/api/v1/statuses", json!({"status": "Un"}))
         .await;
@@ -749,21 +630,14 @@ async fn favourites_boosts_bookmarks_and_their_lists() {
 
     // Lists page over their own row ids, following the Link header.
     for list in ["/api/v1/bookmarks", "/api/v1/favourites"] {
-        let (status, page, headers) = bob
-            .send(bob.http.get(bob.url(&format!("{list}?limit=1"))))
-            .await;
-        assert_eq!(status, 200);
-        assert_eq!(page.as_array().unwrap().len(), 1);
+        let reply = bob.get_reply(&format!("{list}?limit=1")).await;
+        assert_eq!(reply.status, 200);
+        let page = reply.body.as_array().unwrap();
+        assert_eq!(page.len(), 1);
         assert_eq!(page[0]["id"], second["id"], "{list}: newest first");
-        let link = headers["link"].to_str().unwrap().to_string();
-        let next = link
-            .split(',')
-            .find(|l| l.contains("rel=\"next\""))
-            .and_then(|l| l.split(['<', '>']).nth(1))
-            .unwrap()
-            .to_string();
+        let next = reply.link("next").unwrap();
         assert!(next.contains("limit=1"));
-        let (_, page, _) = bob.send(bob.http.get(&next)).await;
+        let (_, page) = bob.get(&next).await;
         assert_eq!(page.as_array().unwrap().len(), 1);
         assert_eq!(page[0]["id"], first["id"], "{list}: second page");
     }
@@ -800,14 +674,17 @@ async fn favourites_boosts_bookmarks_and_their_lists() {
 async fn remote_votes_are_counted_and_attachments_federate() {
     let (a, dir) = media_node().await;
     let b = TestNode::spawn().await;
-    let (alice, _) = Client::new(&a, "alice").await;
-    let (bob_client, bob) = Client::new(&b, "bob").await;
+    let alice = ApiClient::new(&a, "alice").await;
+    let bob_client = ApiClient::new(&b, "bob").await;
+
+    let bob = bob_client.actor().clone();
     follow_across(&b, &bob, &a, "alice").await;
 
     // Attachments: the Note carries Documents with alt text, blurhash, size and focus.
     let (_, media) = alice
         .upload(
             "/api/v2/media",
+            "photo.bin",
             &png(640, 480),
             &[
                 ("description", "Schéma de la cellule"),
@@ -883,7 +760,7 @@ async fn remote_votes_are_counted_and_attachments_federate() {
     assert_eq!(on_a["replies_count"], 0);
 
     // A second node-local voter on A: B learns the new totals through Update(Question).
-    let (carol, _) = Client::new(&a, "carol").await;
+    let carol = ApiClient::new(&a, "carol").await;
     carol
         .post(&format!("{local_poll}/votes"), json!({"choices": [0]}))
         .await;
