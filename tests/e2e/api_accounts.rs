@@ -3,6 +3,7 @@
 //! and follow requests (local and remote), blocks that end follows and federate, mutes with a
 //! duration, relationships order, account statuses with filters and Link paging.
 use crate::{
+    api_client::ApiClient,
     api_contract::{
         assert_account_shape, assert_credential_account_shape, assert_relationship_shape,
         assert_status_shape,
@@ -16,129 +17,13 @@ use halqa::{
     },
     service::{accounts, posts},
 };
-use reqwest::{StatusCode, header::HeaderMap};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
-/// An HTTP client acting as one user of one node.
-#[derive(Clone)]
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    token: Option<String>,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Reply {
-    /// The `rel` URL of the Link header, if any.
-    fn link(&self, rel: &str) -> Option<String> {
-        let header = self.headers.get("link")?.to_str().ok()?;
-        header.split(", ").find_map(|part| {
-            let (url, params) = part.split_once(">; ")?;
-            (params == format!("rel=\"{rel}\"")).then(|| url.trim_start_matches('<').to_string())
-        })
-    }
-}
-
-impl Client {
-    fn anonymous(node: &TestNode) -> Client {
-        Client {
-            http: reqwest::Client::new(),
-            base: node.base.clone(),
-            token: None,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base)
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let request = match &self.token {
-            Some(t) => request.bearer_auth(t),
-            None => request,
-        };
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        assert!(
-            content_type.starts_with("application/json"),
-            "{status}: content type {content_type:?}"
-        );
-        let body = response.json().await.unwrap();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.send(self.http.get(self.url(path))).await
-    }
-
-    /// GET that must succeed; returns the body.
-    async fn ok(&self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
-        r.body
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(self.http.post(self.url(path)).json(&body)).await
-    }
-
-    /// POST (JSON) that must succeed; returns the body.
-    async fn post_ok(&self, path: &str, body: Value) -> Value {
-        let r = self.post(path, body).await;
-        assert_eq!(r.status, 200, "POST {path}: {}", r.body);
-        r.body
-    }
-
-    async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        self.send(
-            self.http
-                .post(self.url(path))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body),
-        )
-        .await
-    }
-}
-
 /// A user on `node` with an API client holding a full-scope token.
-async fn user(node: &TestNode, username: &str) -> (actor::Model, Client) {
-    let actor = node.create_user(username).await;
-    let data = node.data();
-    let user = db::users::find_by_actor(&data.db.read, actor.id)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = accounts::mint_token(&data.db, &data.ids, user.id, "read write follow push")
-        .await
-        .unwrap();
-    let client = Client {
-        token: Some(token),
-        ..Client::anonymous(node)
-    };
-    (actor, client)
+async fn user(node: &TestNode, username: &str) -> (actor::Model, ApiClient) {
+    let client = ApiClient::new(node, username).await;
+    (client.actor().clone(), client)
 }
 
 /// A test node whose media go to a temporary directory.
@@ -191,7 +76,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String,
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn relationship(client: &Client, id: i64) -> Value {
+async fn relationship(client: &ApiClient, id: i64) -> Value {
     let list = client
         .ok(&format!("/api/v1/accounts/relationships?id[]={id}"))
         .await;
@@ -201,7 +86,7 @@ async fn relationship(client: &Client, id: i64) -> Value {
 }
 
 /// Waits until `client`'s relationship with account `id` has `field` = `value`.
-async fn relationship_becomes(client: &Client, id: i64, field: &str, value: bool) {
+async fn relationship_becomes(client: &ApiClient, id: i64, field: &str, value: bool) {
     let what = format!("relationship.{field} with {id} to become {value}");
     eventually(&what, || {
         let client = client.clone();
@@ -235,8 +120,8 @@ async fn verify_credentials_has_the_full_shape() {
     assert_eq!(me["source"]["follow_requests_count"], 0);
     assert!(me["last_status_at"].is_null());
 
-    let anonymous = Client::anonymous(&node)
-        .get("/api/v1/accounts/verify_credentials")
+    let anonymous = ApiClient::anonymous(&node)
+        .get_reply("/api/v1/accounts/verify_credentials")
         .await;
     assert_eq!(anonymous.status, 401);
     assert!(anonymous.body["error"].is_string());
@@ -251,16 +136,16 @@ async fn verify_credentials_has_the_full_shape() {
         let token = accounts::mint_token(&data.db, &data.ids, user.id, scope)
             .await
             .unwrap();
-        let c = Client {
+        let c = ApiClient {
             token: Some(token),
-            ..Client::anonymous(&node)
+            ..ApiClient::anonymous(&node)
         };
-        let r = c.get("/api/v1/accounts/verify_credentials").await;
+        let r = c.get_reply("/api/v1/accounts/verify_credentials").await;
         assert_eq!(r.status, expected, "scope {scope}: {}", r.body);
     }
 
     // The same account by id and by lookup.
-    let shown = Client::anonymous(&node)
+    let shown = ApiClient::anonymous(&node)
         .ok(&format!("/api/v1/accounts/{}", actor.id))
         .await;
     assert_account_shape(&shown);
@@ -433,7 +318,7 @@ async fn update_credentials_takes_multipart_brackets_and_json() {
 async fn lookup_finds_local_and_known_accounts_and_404s_as_json() {
     let node = TestNode::spawn().await;
     let (amina, _) = user(&node, "amina").await;
-    let anon = Client::anonymous(&node);
+    let anon = ApiClient::anonymous(&node);
     for acct in ["amina", "@amina", &format!("amina@{}", node.domain)] {
         let a = anon
             .ok(&format!("/api/v1/accounts/lookup?acct={}", urlencode(acct)))
@@ -443,14 +328,14 @@ async fn lookup_finds_local_and_known_accounts_and_404s_as_json() {
     }
     for acct in ["nobody", "amina@elsewhere.example"] {
         let r = anon
-            .get(&format!("/api/v1/accounts/lookup?acct={}", urlencode(acct)))
+            .get_reply(&format!("/api/v1/accounts/lookup?acct={}", urlencode(acct)))
             .await;
         assert_eq!(r.status, 404, "{acct}");
         assert!(r.body["error"].is_string());
     }
-    let r = anon.get("/api/v1/accounts/123456789").await;
+    let r = anon.get_reply("/api/v1/accounts/123456789").await;
     assert_eq!(r.status, 404);
-    let r = anon.get("/api/v1/accounts/not-a-number").await;
+    let r = anon.get_reply("/api/v1/accounts/not-a-number").await;
     assert_eq!(r.status, 404);
     assert!(r.body["error"].is_string());
 }
@@ -468,7 +353,7 @@ async fn remote_follow_through_search_resolve_is_pending_until_accepted() {
 
     // Not known yet: lookup 404s, search without resolve finds nothing.
     let r = alice
-        .get(&format!(
+        .get_reply(&format!(
             "/api/v1/accounts/lookup?acct={}",
             urlencode(&handle[1..])
         ))
@@ -525,7 +410,7 @@ async fn remote_follow_through_search_resolve_is_pending_until_accepted() {
     assert_eq!(r["requested"], false);
     // Following again only changes the options.
     let r = alice
-        .post_form(
+        .post_pairs_reply(
             &format!("/api/v1/accounts/{bob_id}/follow"),
             &[("reblogs", "1")],
         )
@@ -544,7 +429,7 @@ async fn remote_follow_through_search_resolve_is_pending_until_accepted() {
 
     // Bob's profile changes reach alice's node, fields and avatar-less header included.
     let r = bob
-        .post_form(
+        .post_pairs_reply(
             "/api/v1/accounts/update_credentials",
             &[
                 ("display_name", "Bob the Teacher"),
@@ -631,7 +516,7 @@ async fn locked_accounts_approve_follow_requests_locally() {
     }
     let me = carol.ok("/api/v1/accounts/verify_credentials").await;
     assert_eq!(me["source"]["follow_requests_count"], 2);
-    let r = carol.get("/api/v1/follow_requests?limit=1").await;
+    let r = carol.get_reply("/api/v1/follow_requests?limit=1").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     assert_eq!(r.body[0]["id"], eve_actor.id.to_string(), "newest first");
@@ -668,7 +553,7 @@ async fn locked_accounts_approve_follow_requests_locally() {
     );
     assert_eq!(carol.ok("/api/v1/follow_requests").await, json!([]));
     let r = carol
-        .post(
+        .post_reply(
             &format!("/api/v1/follow_requests/{}/authorize", eve_actor.id),
             json!({}),
         )
@@ -780,7 +665,7 @@ async fn blocking_ends_follows_both_ways_and_federates() {
     assert_eq!(r["blocking"], true);
     assert_eq!(r["following"], false);
     assert_eq!(r["followed_by"], false);
-    let blocks = alice.get("/api/v1/blocks").await;
+    let blocks = alice.get_reply("/api/v1/blocks").await;
     assert_eq!(blocks.body[0]["id"], bob_at_a.to_string());
     assert!(blocks.link("next").is_some());
 
@@ -794,7 +679,7 @@ async fn blocking_ends_follows_both_ways_and_federates() {
     assert_eq!(followers, json!([]));
     // Following a blocker is refused.
     let r = bob
-        .post(&format!("/api/v1/accounts/{alice_at_b}/follow"), json!({}))
+        .post_reply(&format!("/api/v1/accounts/{alice_at_b}/follow"), json!({}))
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
 
@@ -829,7 +714,7 @@ async fn blocked_accounts_do_not_see_the_blockers_statuses() {
     assert_eq!(r["blocked_by"], true);
     // Anonymous readers still see public statuses.
     assert_eq!(
-        Client::anonymous(&node)
+        ApiClient::anonymous(&node)
             .ok(&path)
             .await
             .as_array()
@@ -846,7 +731,7 @@ async fn mutes_with_a_duration_and_the_mutes_list() {
     let (omar_actor, _) = user(&node, "omar").await;
     let (yusuf_actor, _) = user(&node, "yusuf").await;
     let r = amina
-        .post_form(
+        .post_pairs_reply(
             &format!("/api/v1/accounts/{}/mute", omar_actor.id),
             &[("notifications", "false"), ("duration", "3600")],
         )
@@ -870,12 +755,12 @@ async fn mutes_with_a_duration_and_the_mutes_list() {
     assert_eq!(r["muting_notifications"], true);
     assert!(r["muting_expires_at"].is_null());
 
-    let r = amina.get("/api/v1/mutes?limit=1").await;
+    let r = amina.get_reply("/api/v1/mutes?limit=1").await;
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     assert_eq!(r.body[0]["id"], yusuf_actor.id.to_string());
     let older = amina.ok(&r.link("next").unwrap()).await;
     assert_eq!(older[0]["id"], omar_actor.id.to_string());
-    let newer = amina.get(&r.link("prev").unwrap()).await;
+    let newer = amina.get_reply(&r.link("prev").unwrap()).await;
     assert_eq!(newer.body, json!([]), "prev never repeats the first item");
 
     let r = amina
@@ -1048,7 +933,7 @@ async fn account_statuses_filter_and_page_with_links() {
         assert_ne!(s["visibility"], "direct");
         assert_ne!(s["visibility"], "private");
     }
-    assert_eq!(count(&Client::anonymous(&node).ok(&base).await), 11);
+    assert_eq!(count(&ApiClient::anonymous(&node).ok(&base).await), 11);
     // Followers see followers-only posts too; nobody sees direct ones here.
     assert_eq!(count(&follower.ok(&base).await), 12);
     assert_eq!(
@@ -1083,7 +968,7 @@ async fn account_statuses_filter_and_page_with_links() {
     // Paging with limit=3: next until empty, every status once, no Link on the empty page.
     let mut seen: Vec<String> = Vec::new();
     let mut url = format!("{base}?limit=3&exclude_reblogs=true");
-    let first = stranger.get(&url).await;
+    let first = stranger.get_reply(&url).await;
     let prev = first.link("prev").unwrap();
     assert!(
         prev.contains("limit=3") && prev.contains("exclude_reblogs=true"),
@@ -1093,7 +978,7 @@ async fn account_statuses_filter_and_page_with_links() {
     assert_eq!(newer, json!([]), "prev does not repeat the first item");
     let mut pages = 0;
     loop {
-        let page = stranger.get(&url).await;
+        let page = stranger.get_reply(&url).await;
         assert_eq!(page.status, 200);
         let items = page.body.as_array().unwrap().clone();
         if items.is_empty() {
@@ -1138,7 +1023,7 @@ async fn account_statuses_filter_and_page_with_links() {
 
     // Following lists page over follow ids.
     let following = follower
-        .get(&format!("/api/v1/accounts/{}/following", follower_actor.id))
+        .get_reply(&format!("/api/v1/accounts/{}/following", follower_actor.id))
         .await;
     assert_eq!(following.body[0]["id"], author.id.to_string());
     assert!(following.link("next").is_some());

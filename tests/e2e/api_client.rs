@@ -189,6 +189,13 @@ impl ApiClient {
         posted
     }
 
+    /// DELETE that must answer 200; returns the body.
+    pub async fn delete_ok(&self, path: &str) -> Value {
+        let (status, body) = self.delete(path).await;
+        assert_eq!(status, 200, "DELETE {path}: {body}");
+        body
+    }
+
     /// A urlencoded body with Rails brackets, as Mastodon.py sends it.
     pub async fn form(&self, method: Method, path: &str, body: &str) -> (u16, Value) {
         let request = self
@@ -199,12 +206,22 @@ impl ApiClient {
         self.send(request).await.pair()
     }
 
-    /// A urlencoded body built from pairs.
-    pub async fn post_pairs(&self, path: &str, pairs: &[(&str, &str)]) -> (u16, Value) {
+    /// POST (JSON) with the whole reply.
+    pub async fn post_reply(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, body).await
+    }
+
+    /// POST of a urlencoded body built from pairs, with the whole reply.
+    pub async fn post_pairs_reply(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
-        self.form(Method::POST, path, &body).await
+        let request = self
+            .http
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        self.send(request).await
     }
 
     /// A multipart POST of `bytes` as the part `file` named `file_name` (declared as an opaque

@@ -4,6 +4,7 @@
 //! tokens, the delivery circuit breaker surviving a restart, the list stream's replies policy,
 //! `admin.report` / `admin.sign_up` for staff, and streaming across two processes sharing one
 //! PostgreSQL database.
+use crate::api_client::follow_across;
 use crate::harness::{TestNode, cluster, eventually, test_config};
 use futures_util::{SinkExt, StreamExt};
 use halqa::{
@@ -384,26 +385,6 @@ async fn a_replayed_code_is_refused_and_revokes_the_tokens_it_issued() {
     assert_eq!(token_status(&node, &access).await, StatusCode::UNAUTHORIZED);
     // A third try is refused the same way.
     assert_eq!(exchange().await.unwrap().status(), StatusCode::BAD_REQUEST);
-}
-
-/// `follower` on `from` follows `username` on `to`, accepted.
-async fn follow_across(from: &TestNode, follower: &actor::Model, to: &TestNode, username: &str) {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .unwrap();
-    let data = from.data();
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, follower.id, target.id)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
 }
 
 async fn deliveries_to(

@@ -1,6 +1,7 @@
 //! Federation between real nodes: follows, posts, replies, likes, boosts, edits, deletes and
 //! undos crossing nodes, shared-inbox de-duplication, concurrent first fetches of one actor,
 //! and delivery to a node that was down.
+use crate::api_client::follow_across;
 use crate::harness::{TestNode, cluster, eventually};
 use halqa::{
     db::{
@@ -17,33 +18,6 @@ fn text(s: &str) -> posts::NewPost {
         visibility: "public".into(),
         ..Default::default()
     }
-}
-
-/// `follower` on `from` follows `username` on `to` and waits until the follow is accepted.
-async fn follow_across(
-    from: &TestNode,
-    follower: &actor::Model,
-    to: &TestNode,
-    username: &str,
-) -> actor::Model {
-    let target = from.resolve(&to.handle(username)).await;
-    follows::follow(&from.data(), follower, &target)
-        .await
-        .expect("follow");
-    let data = from.data();
-    let (fid, tid) = (follower.id, target.id);
-    eventually("the follow to be accepted", || {
-        let data = data.clone();
-        async move {
-            db::follows::find(&data.db.read, fid, tid)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
-    target
 }
 
 async fn remote_post(node: &TestNode, ap_id: &str) -> Option<halqa::db::entity::post::Model> {
