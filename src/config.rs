@@ -94,10 +94,25 @@ pub struct MediaConfig {
     /// Largest document upload accepted (PDF, office files, EPUB, ZIP, text), in bytes.
     #[serde(default = "default_max_document_bytes")]
     pub max_document_bytes: usize,
+    /// Download remote images and serve local, resized copies (`service::remote_media`).
+    #[serde(default = "default_cache_remote")]
+    pub cache_remote: bool,
+    /// Cached copies of remote media are removed after this many days (the remote URL is
+    /// served again).
+    #[serde(default = "default_remote_cache_days")]
+    pub remote_cache_days: u32,
 }
 
 fn default_max_document_bytes() -> usize {
     20 * 1024 * 1024
+}
+
+fn default_cache_remote() -> bool {
+    true
+}
+
+fn default_remote_cache_days() -> u32 {
+    30
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -109,7 +109,13 @@ pub async fn replace_remote(
     if unchanged {
         return Ok(());
     }
-    media_attachment::Entity::delete_many()
+    // Detached rather than deleted: the media job removes detached remote rows with their
+    // cached files (`db::remote_media::detached`), which a transaction cannot do.
+    media_attachment::Entity::update_many()
+        .col_expr(
+            media_attachment::Column::PostId,
+            Expr::value(Option::<i64>::None),
+        )
         .filter(media_attachment::Column::PostId.eq(post_id))
         .exec(db)
         .await?;
@@ -136,6 +142,8 @@ pub async fn replace_remote(
             focus_y: Set(m.focus.map(|f| f.1)),
             processed: Set(true),
             created_at: Set(now),
+            cache_attempts: Set(0),
+            cached_at: Set(None),
         }
         .insert(db)
         .await?;

@@ -18,6 +18,7 @@ pub mod pln_search;
 pub mod polls;
 pub mod posts;
 pub mod relationships;
+pub mod remote_media;
 pub mod reports;
 pub mod resources;
 pub mod search;

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod context;
 pub mod delivery;
 pub mod inbox;
+pub mod media_fetch;
 pub mod objects;
 pub mod outbox;
 pub mod routes;

@@ -185,6 +185,8 @@ mod tests {
             focus_y: Set(None),
             processed: Set(true),
             created_at: Set(at),
+            cache_attempts: Set(0),
+            cached_at: Set(None),
         }
         .insert(&db.write)
         .await

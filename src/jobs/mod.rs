@@ -87,6 +87,11 @@ async fn run_once(state: &AppState, shutdown: &watch::Receiver<bool>) {
         0 => {}
         files => tracing::info!(files, "removed half-written uploads"),
     }
+    match crate::service::remote_media::release_copies(state, Utc::now()).await {
+        Ok(0) => {}
+        Ok(copies) => tracing::info!(copies, "released cached remote media"),
+        Err(e) => tracing::warn!(error = %e, "releasing cached remote media"),
+    }
 }
 
 #[cfg(test)]

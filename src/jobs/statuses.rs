@@ -1,12 +1,13 @@
 //! The status jobs, every `jobs.status_interval_secs`: publish the scheduled statuses that are
-//! due, close the polls that ended (notifications and the final `Update(Question)`), and send
-//! the coalesced poll updates that are due. Each piece of work is claimed in the transaction
+//! due, close the polls that ended (notifications and the final `Update(Question)`), send
+//! the coalesced poll updates that are due, and cache the remote images that arrived
+//! (`service::remote_media`). Each piece of work is claimed in the transaction
 //! that does it, so several processes may sweep the same database and a crash loses nothing
 //! (what was not committed is found again by the next sweep).
 use crate::{
     AppState,
     error::AppResult,
-    service::{polls, scheduled},
+    service::{polls, remote_media, scheduled},
 };
 use activitypub_federation::config::Data;
 use chrono::{DateTime, Utc};
@@ -23,6 +24,7 @@ pub struct Swept {
     pub published: usize,
     pub polls_closed: usize,
     pub poll_updates: usize,
+    pub media_cached: usize,
 }
 
 /// Does everything that is due at `now`. A failing part is logged and left for the next
@@ -46,6 +48,10 @@ pub async fn sweep(data: &Data<AppState>, now: DateTime<Utc>) -> Swept {
         poll_updates: logged(
             "sending poll updates",
             polls::send_due_updates(data, now).await,
+        ),
+        media_cached: logged(
+            "caching remote media",
+            remote_media::cache_waiting(data, now).await,
         ),
     }
 }
@@ -81,6 +87,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 published = swept.published,
                 polls_closed = swept.polls_closed,
                 poll_updates = swept.poll_updates,
+                media_cached = swept.media_cached,
                 "status jobs"
             );
         }

@@ -311,6 +311,8 @@ where
         focus_y: Set(None),
         processed: Set(true),
         created_at: Set(Utc::now()),
+        cache_attempts: Set(0),
+        cached_at: Set(None),
     };
     match db::media::insert(&data.db.write, row).await {
         Ok(row) => Ok(row),

@@ -195,11 +195,13 @@ pub fn process_image(bytes: &[u8], format: ImageFormat) -> AppResult<Processed> 
     })
 }
 
-fn media_dir(data: &Data<AppState>) -> PathBuf {
+/// Where media files are stored.
+pub(crate) fn media_dir(data: &Data<AppState>) -> PathBuf {
     PathBuf::from(&data.config.media.dir)
 }
 
-async fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> AppResult<()> {
+/// Writes one media file (creating the directory).
+pub(crate) async fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> AppResult<()> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
@@ -209,7 +211,8 @@ async fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> AppResult<()> {
     Ok(())
 }
 
-fn random_name() -> String {
+/// A fresh, unguessable file name stem.
+pub(crate) fn random_name() -> String {
     // URL-safe base64 ([A-Za-z0-9_-]): safe in paths and URLs.
     random_token(18)
 }

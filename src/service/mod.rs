@@ -17,6 +17,7 @@ pub mod polls;
 pub mod posts;
 pub mod profiles;
 pub mod relationships;
+pub mod remote_media;
 pub mod reports;
 pub mod resources;
 pub mod scheduled;

@@ -2,6 +2,7 @@
 //! lookup and search with resolve, follows across nodes (pending until Accept), locked accounts
 //! and follow requests (local and remote), blocks that end follows and federate, mutes with a
 //! duration, relationships order, account statuses with filters and Link paging.
+use crate::images::gradient_png;
 use crate::{
     api_client::ApiClient,
     api_contract::{
@@ -36,18 +37,6 @@ async fn node_with_media_dir() -> (TestNode, std::path::PathBuf) {
     let d = dir.clone();
     let node = TestNode::spawn_with(move |c| c.media.dir = d.display().to_string()).await;
     (node, dir)
-}
-
-/// A small PNG image.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
 }
 
 /// A multipart/form-data body with text fields and files `(field, file name, bytes)`.
@@ -156,7 +145,7 @@ async fn verify_credentials_has_the_full_shape() {
 async fn update_credentials_takes_multipart_brackets_and_json() {
     let (node, media_dir) = node_with_media_dir().await;
     let (_, client) = user(&node, "salma").await;
-    let avatar = png(640, 480);
+    let avatar = gradient_png(640, 480);
     let (content_type, body) = multipart(
         &[
             ("display_name", "Salma B."),
@@ -914,6 +903,8 @@ async fn account_statuses_filter_and_page_with_links() {
         focus_y: Set(None),
         processed: Set(true),
         created_at: Set(chrono::Utc::now()),
+        cache_attempts: Set(0),
+        cached_at: Set(None),
     }
     .insert(&data.db.write)
     .await

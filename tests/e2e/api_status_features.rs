@@ -5,6 +5,7 @@
 //! scheduled statuses (CRUD, published once by the job, across nodes and restarts).
 use crate::api_client::{ApiClient, follow_across};
 use crate::harness::{TestNode, eventually};
+use crate::images::gradient_png;
 use chrono::{Duration, Utc};
 use halqa::{
     db::{
@@ -16,7 +17,6 @@ use halqa::{
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{Value, json};
-use std::io::Cursor;
 
 /// Uploads a small PNG with alt text; panics unless it was accepted.
 async fn upload_png(client: &ApiClient, description: &str) -> Value {
@@ -24,21 +24,12 @@ async fn upload_png(client: &ApiClient, description: &str) -> Value {
         .upload(
             "/api/v2/media",
             "a.png",
-            &png(),
+            &gradient_png(32, 24),
             &[("description", description)],
         )
         .await;
     assert!(status == 200 || status == 202, "{media}");
     media
-}
-
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, 90]));
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
 }
 
 fn id(v: &Value) -> String {

@@ -4,9 +4,9 @@
 //! edits with history federated as Update, interactions and their paged lists.
 use crate::api_client::{ApiClient, follow_across};
 use crate::harness::{TestNode, eventually};
+use crate::images::noise_png;
 use halqa::db::{self};
 use serde_json::{Value, json};
-use std::io::Cursor;
 
 /// A node whose media go to a fresh temporary directory.
 async fn media_node() -> (TestNode, std::path::PathBuf) {
@@ -18,23 +18,6 @@ async fn media_node() -> (TestNode, std::path::PathBuf) {
     let d = dir.clone();
     let node = TestNode::spawn_with(move |c| c.media.dir = d.display().to_string()).await;
     (node, dir)
-}
-
-/// A PNG of noise (so it barely compresses: large uploads test the raised body limit).
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut seed: u32 = 0x2545_f491;
-    let img = image::RgbImage::from_fn(width, height, |_, _| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        let [r, g, b, _] = seed.to_le_bytes();
-        image::Rgb([r, g, b])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
 }
 
 /// The fields every status must carry (research note §2.5).
@@ -79,7 +62,7 @@ async fn uploads_are_resized_served_and_attached_with_alt_text() {
     let alice = ApiClient::new(&node, "alice").await;
     let bob = ApiClient::new(&node, "bob").await;
 
-    let big = png(2400, 1600);
+    let big = noise_png(2400, 1600);
     assert!(
         big.len() > 4 * 1024 * 1024,
         "larger than axum's default body limit"
@@ -199,7 +182,7 @@ async fn uploads_are_resized_served_and_attached_with_alt_text() {
 
     // An unattached upload can be deleted, with its files.
     let (_, spare) = alice
-        .upload("/api/v1/media", "photo.bin", &png(64, 48), &[])
+        .upload("/api/v1/media", "photo.bin", &noise_png(64, 48), &[])
         .await;
     assert_eq!(spare["meta"]["original"]["width"], 64);
     let spare_url = spare["url"].as_str().unwrap().to_string();
@@ -447,7 +430,7 @@ async fn idempotency_and_delete_and_redraft() {
     assert_ne!(first["id"], other["id"]);
 
     let (_, media) = alice
-        .upload("/api/v2/media", "photo.bin", &png(80, 60), &[])
+        .upload("/api/v2/media", "photo.bin", &noise_png(80, 60), &[])
         .await;
     let (_, posted) = alice
         .post(
@@ -685,7 +668,7 @@ async fn remote_votes_are_counted_and_attachments_federate() {
         .upload(
             "/api/v2/media",
             "photo.bin",
-            &png(640, 480),
+            &noise_png(640, 480),
             &[
                 ("description", "Schéma de la cellule"),
                 ("focus", "-0.5,0.5"),

@@ -123,6 +123,11 @@ pub fn test_config(port: u16, db_url: &str) -> Config {
     config.database.max_connections = 2;
     config.federation.debug = true;
     config.federation.request_timeout_secs = 5;
+    // Each node's media (uploads and cached remote media) in its own temporary directory.
+    config.media.dir = std::env::temp_dir()
+        .join(format!("halqa-test-media-{}-{port}", std::process::id()))
+        .display()
+        .to_string();
     // Tests hammer endpoints from one address: limits stay on (headers sent) but out of reach.
     let limits = &mut config.rate_limits;
     for limit in [

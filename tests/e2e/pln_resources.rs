@@ -6,6 +6,7 @@
 //! ActivityPub clients and HTML to browsers. Then every kind of bad input: unknown licences and
 //! types, oversized and disallowed files, someone else's uploads or resource, and activities
 //! from a domain that does not own the resource — clear errors, nothing changed.
+use crate::images::noise_png;
 use crate::{
     api_client::{ApiClient, follow_across, post_signed},
     harness::{TestNode, eventually},
@@ -14,7 +15,6 @@ use chrono::Utc;
 use halqa::{db::entity::resource, service::institutions};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-use std::io::Cursor;
 
 /// A node whose uploads go to a fresh temporary directory (`max_image_bytes` when given).
 async fn media_node(max_image_bytes: Option<usize>) -> TestNode {
@@ -30,23 +30,6 @@ async fn media_node(max_image_bytes: Option<usize>) -> TestNode {
         }
     })
     .await
-}
-
-/// A PNG of noise (it barely compresses, so its size follows its dimensions).
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut seed: u32 = 0x2545_f491;
-    let img = image::RgbImage::from_fn(width, height, |_, _| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        let [r, g, b, _] = seed.to_le_bytes();
-        image::Rgb([r, g, b])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
 }
 
 /// Makes `node` read `peer`'s NodeInfo now (it knows it runs Halqa).
@@ -175,7 +158,7 @@ async fn resources_federate_across_three_nodes() {
 
     // Bob publishes a lesson plan with a file, under his default licence.
     let (status, media) = bob
-        .upload("/api/v2/media", "f.bin", &png(64, 48), &[])
+        .upload("/api/v2/media", "f.bin", &noise_png(64, 48), &[])
         .await;
     assert_eq!(status, 200, "{media}");
     let mut body = resource_body();
@@ -475,7 +458,7 @@ async fn bad_resource_input_is_refused_and_changes_nothing() {
 
     // Oversized and disallowed files are refused at upload; others' uploads cannot be used.
     let (status, err) = bob
-        .upload("/api/v2/media", "f.bin", &png(200, 200), &[])
+        .upload("/api/v2/media", "f.bin", &noise_png(200, 200), &[])
         .await;
     assert_eq!(status, 422, "{err}");
     let (status, err) = bob
@@ -491,7 +474,9 @@ async fn bad_resource_input_is_refused_and_changes_nothing() {
         err["error"].as_str().unwrap().contains("not supported"),
         "{err}"
     );
-    let (status, eves) = eve.upload("/api/v2/media", "f.bin", &png(8, 8), &[]).await;
+    let (status, eves) = eve
+        .upload("/api/v2/media", "f.bin", &noise_png(8, 8), &[])
+        .await;
     assert_eq!(status, 200, "{eves}");
     let mut body = resource_body();
     body["license"] = json!("CC0-1.0");

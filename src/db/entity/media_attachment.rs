@@ -33,6 +33,11 @@ pub struct Model {
     /// False while an upload is still being processed.
     pub processed: bool,
     pub created_at: DateTime<Utc>,
+    /// Remote media: downloads tried by the cacher (`service::remote_media`), which stops after
+    /// a few.
+    pub cache_attempts: i32,
+    /// Remote media: when the local copy (`file_name`) was made; `None` while not cached.
+    pub cached_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
