@@ -1,9 +1,10 @@
 //! The items of a collection: adding a resource (by its id here, or by URL — a remote resource
 //! is fetched and stored with its author kept for attribution), removing one, reordering, and
 //! the same changes arriving from the owner's node (`Add`/`Remove`, or a whole new order in an
-//! `Update`). Followers hear of each change (through `federation::outbox`) and local followers
+//! `Update`). Followers (and, for a public collection, the owner's followers on Halqa nodes,
+//! which keep a copy) hear of each change (through `federation::outbox`) and local followers
 //! get a PLN notification.
-use super::{MAX_ITEMS, MAX_NOTE, Visibility, follower_inboxes, notify, own_collection};
+use super::{MAX_ITEMS, MAX_NOTE, Visibility, audience, notify, own_collection};
 use crate::{
     AppState,
     db::{
@@ -157,7 +158,7 @@ pub async fn add(
     let txn = data.db.write.begin().await?;
     let stored = db::collections::append_item(&txn, &data.ids, c.id, r.id, &note).await?;
     if Visibility::of(&c) != Visibility::Private {
-        let inboxes = follower_inboxes(&txn, &c).await?;
+        let inboxes = audience(&txn, owner, &c, false).await?;
         outbox::collection_item_changed(&txn, data, owner, &c, &r, &note, "Add", inboxes).await?;
         notify_followers(&txn, data, &c, &r, "collection_item_added").await?;
     }
@@ -182,7 +183,7 @@ pub async fn remove(
     let txn = data.db.write.begin().await?;
     db::collections::delete_item(&txn, it.id).await?;
     if Visibility::of(&c) != Visibility::Private {
-        let inboxes = follower_inboxes(&txn, &c).await?;
+        let inboxes = audience(&txn, owner, &c, false).await?;
         outbox::collection_item_changed(&txn, data, owner, &c, &r, "", "Remove", inboxes).await?;
         notify_followers(&txn, data, &c, &r, "collection_item_removed").await?;
     }
@@ -212,7 +213,7 @@ pub async fn reorder(
     let txn = data.db.write.begin().await?;
     db::collections::set_order(&txn, item_ids).await?;
     if Visibility::of(&c) != Visibility::Private {
-        let inboxes = follower_inboxes(&txn, &c).await?;
+        let inboxes = audience(&txn, owner, &c, false).await?;
         outbox::collection_published(&txn, data, owner, &c, "Update", inboxes).await?;
     }
     commit(data, txn).await?;

@@ -338,7 +338,7 @@ pub async fn follower_inboxes(
 
 /// Who hears of the collection's changes: its accepted followers and, when it is public (or
 /// `was_public_too`: it may have been), the owner's followers on Halqa nodes.
-async fn audience(
+pub(crate) async fn audience(
     txn: &DatabaseTransaction,
     owner: &actor::Model,
     c: &collection::Model,
