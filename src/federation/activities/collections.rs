@@ -280,12 +280,12 @@ async fn receive_answer(a: AnswerCollectionFollow, data: &Data<AppState>) -> App
             row = db::collections::find_follow(&data.db.read, c.id, f.id).await?;
         }
     }
-    if row.is_none() && a.kind == "Undo" {
-        if let Some(target) = inner_object(Some(&a.object))
-            && let Some(id) = data.urls.parse_collection(target.as_str())
-        {
-            row = db::collections::find_follow(&data.db.read, id, actor.id).await?;
-        }
+    if row.is_none()
+        && a.kind == "Undo"
+        && let Some(target) = inner_object(Some(&a.object))
+        && let Some(id) = data.urls.parse_collection(target.as_str())
+    {
+        row = db::collections::find_follow(&data.db.read, id, actor.id).await?;
     }
     let Some(row) = row else {
         // Nothing pending: an answer to a follow that is already gone.
