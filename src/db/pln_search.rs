@@ -5,7 +5,8 @@
 //! syntax. Filters are the lists' own (`db::resources::matching`, `db::mentorship::offers_matching`).
 use crate::{
     db::{
-        entity::{mentorship_offer as offer, resource},
+        collections::CollectionFilter,
+        entity::{collection, mentorship_offer as offer, resource},
         mentorship::{OfferFilter, offers_matching},
         paging::Cursor,
         resources::{ResourceFilter, matching},
@@ -158,6 +159,26 @@ pub async fn offers(
         ));
     }
     let rows = cursor.apply(query, offer::Column::Id).all(db).await?;
+    Ok(cursor.finish(rows))
+}
+
+/// Live public and approval-required collections matching `filter` and (when there are any)
+/// `terms`, newest first, paged by id.
+pub async fn collections(
+    db: &impl ConnectionTrait,
+    filter: &CollectionFilter,
+    terms: &SearchTerms,
+    cursor: Cursor,
+) -> AppResult<Vec<collection::Model>> {
+    let mut query = crate::db::collections::matching(filter);
+    if !terms.is_empty() {
+        query = query.filter(text_condition(
+            db.get_database_backend(),
+            "collection",
+            terms,
+        ));
+    }
+    let rows = cursor.apply(query, collection::Column::Id).all(db).await?;
     Ok(cursor.finish(rows))
 }
 

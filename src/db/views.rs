@@ -295,6 +295,7 @@ pub async fn page_extras(
          + CASE WHEN EXISTS (SELECT 1 FROM poll pl WHERE pl.post_id = p.id) THEN {} ELSE 0 END \
          + CASE WHEN EXISTS (SELECT 1 FROM mentorship_offer o WHERE o.note_ap_id = p.ap_id) \
            OR EXISTS (SELECT 1 FROM resource rs WHERE rs.note_ap_id = p.ap_id AND rs.deleted_at IS NULL) \
+           OR EXISTS (SELECT 1 FROM collection cl WHERE cl.note_ap_id = p.ap_id AND cl.deleted_at IS NULL) \
            THEN {} ELSE 0 END",
         flag::MEDIA,
         flag::POLL,

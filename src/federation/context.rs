@@ -115,7 +115,10 @@ fn resource_terms() -> serde_json::Map<String, Value> {
         "isBasedOn": {"@id": "schema:isBasedOn", "@type": "@id"},
         "contentSize": "schema:contentSize",
         "resourceNote": {"@id": "halqa:resourceNote", "@type": "@id"},
-        "teachingResource": {"@id": "halqa:teachingResource", "@type": "@id"}
+        "teachingResource": {"@id": "halqa:teachingResource", "@type": "@id"},
+        "collectionVisibility": "halqa:collectionVisibility",
+        "collectionNote": {"@id": "halqa:collectionNote", "@type": "@id"},
+        "itemNotes": "halqa:itemNotes"
     });
     match terms {
         Value::Object(map) => map,

@@ -1,5 +1,7 @@
 //! ActivityPub and discovery HTTP endpoints: WebFinger, host-meta, NodeInfo, actors (with
 //! content negotiation), inboxes, outbox/followers/following collections, notes and activities.
+mod collections;
+
 use crate::{
     AppState,
     db::{self, entity::actor},
@@ -48,6 +50,11 @@ pub fn routes(max_body: usize) -> Router {
         .route("/mentorship/requests/{id}", get(get_mentorship_request))
         .route("/mentorships/{id}", get(get_mentorship))
         .route("/resources/{id}", get(get_resource))
+        .route("/collections/{id}", get(collections::get_collection))
+        .route(
+            "/collections/{id}/followers",
+            get(collections::get_collection_followers),
+        )
         .layer(DefaultBodyLimit::max(max_body))
 }
 

@@ -115,6 +115,22 @@ impl Urls {
         rest.parse().ok()
     }
 
+    /// A resource collection (its `OrderedCollection` and, for browsers, its page).
+    pub fn collection(&self, id: i64) -> String {
+        format!("{}/collections/{id}", self.base)
+    }
+    /// The followers of a resource collection.
+    pub fn collection_followers(&self, id: i64) -> String {
+        format!("{}/collections/{id}/followers", self.base)
+    }
+    /// The local collection id in a URL minted by [`Urls::collection`], if it is one of ours.
+    pub fn parse_collection(&self, url: &str) -> Option<i64> {
+        let rest = url
+            .strip_prefix(&self.base)?
+            .strip_prefix("/collections/")?;
+        rest.parse().ok()
+    }
+
     /// The local offer id in a URL minted by [`Urls::offer`], if it is one of ours.
     pub fn parse_offer(&self, url: &str) -> Option<i64> {
         let rest = url

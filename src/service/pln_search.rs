@@ -1,36 +1,49 @@
 //! Search and browse across nodes over the PLN objects this node knows, local and federated:
 //! one [`search`] for every kind, whatever the database (the backend difference lives in
-//! `db::pln_search`). Kinds are a [`SearchKind`]; collections and circles join it when they
-//! exist.
+//! `db::pln_search`). Kinds are a [`SearchKind`]; circles join it when they exist. A pasted
+//! resource or collection URL is [`resolve`]d (fetched and stored when asked).
 use crate::{
     AppState,
     db::{
         self,
-        entity::{mentorship_offer as offer, resource},
+        collections::CollectionFilter,
+        entity::{collection, mentorship_offer as offer, resource},
         mentorship::OfferFilter,
         paging::Cursor,
         pln_search::SearchTerms,
         resources::ResourceFilter,
     },
     error::{AppError, AppResult},
-    service::{mentorship::offers, resources},
+    federation::{
+        activities::{collections::store_collection, resources::store_page},
+        objects::{collection::is_collection, resource_page::is_resource},
+    },
+    service::{collections, mentorship::offers, resources},
 };
 use activitypub_federation::config::Data;
+use serde_json::Value;
+use url::Url;
 
 /// What a search can look for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchKind {
     Resources,
     Offers,
+    Collections,
 }
 
 impl SearchKind {
-    pub const ALL: [SearchKind; 2] = [SearchKind::Resources, SearchKind::Offers];
+    pub const ALL: [SearchKind; 3] = [
+        SearchKind::Resources,
+        SearchKind::Offers,
+        SearchKind::Collections,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SearchKind::Resources => "resources",
             SearchKind::Offers => "offers",
+            SearchKind::Collections => "collections",
         }
     }
 
@@ -114,6 +127,7 @@ impl PlnQuery {
 pub enum Hit {
     Resource(resource::Model),
     Offer(offer::Model),
+    Collection(collection::Model),
 }
 
 /// Searches (or, without words, browses) what this node knows, local and federated: for each
@@ -155,9 +169,72 @@ pub async fn search(data: &Data<AppState>, query: PlnQuery) -> AppResult<Vec<Hit
                     db::pln_search::offers(&data.db.read, &filter, &terms, query.cursor).await?;
                 hits.extend(rows.into_iter().map(Hit::Offer));
             }
+            SearchKind::Collections => {
+                let filter = CollectionFilter {
+                    subject: query.subject.clone(),
+                    level: query.level.clone(),
+                    language: query.language.clone(),
+                    ..Default::default()
+                };
+                collections::check_filter(&filter)?;
+                let rows =
+                    db::pln_search::collections(&data.db.read, &filter, &terms, query.cursor)
+                        .await?;
+                hits.extend(rows.into_iter().map(Hit::Collection));
+            }
         }
     }
     Ok(hits)
+}
+
+/// A resource or collection named by `url`: known here (its id or page), or — when `fetch` —
+/// fetched from its server and stored. Anything else, or a failed fetch, is `None`.
+pub async fn resolve(data: &Data<AppState>, url: &Url, fetch: bool) -> AppResult<Option<Hit>> {
+    let text = url.as_str();
+    if let Some(id) = data.urls.parse_collection(text) {
+        return Ok(db::collections::get(&data.db.read, id)
+            .await
+            .ok()
+            .filter(|c| collections::can_see(c, None))
+            .map(Hit::Collection));
+    }
+    if let Some(c) = db::collections::find_by_ap_id(&data.db.read, text).await? {
+        return Ok(collections::can_see(&c, None).then_some(Hit::Collection(c)));
+    }
+    if let Some(id) = data.urls.parse_resource(text) {
+        return Ok(db::resources::get(&data.db.read, id)
+            .await
+            .ok()
+            .filter(|r| r.deleted_at.is_none())
+            .map(Hit::Resource));
+    }
+    if let Some(r) = db::resources::find_by_ap_id(&data.db.read, text).await? {
+        return Ok(r.deleted_at.is_none().then_some(Hit::Resource(r)));
+    }
+    if !fetch || data.urls.is_local(url) {
+        return Ok(None);
+    }
+    let found: AppResult<Option<Hit>> = async {
+        let fetched =
+            activitypub_federation::fetch::fetch_object_http::<AppState, Value>(url, data).await?;
+        if is_collection(&fetched.object) {
+            let c = store_collection(data, fetched.object, &fetched.url).await?;
+            return Ok(Some(Hit::Collection(c)));
+        }
+        if is_resource(&fetched.object) {
+            let r = store_page(data, fetched.object, &fetched.url).await?;
+            return Ok(Some(Hit::Resource(r)));
+        }
+        Ok(None)
+    }
+    .await;
+    match found {
+        Ok(hit) => Ok(hit),
+        Err(e) => {
+            tracing::debug!(%url, error = %e, "PLN search could not resolve the URL");
+            Ok(None)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The server-rendered web frontend. For now: the home page, profiles and single posts, which
 //! also answer browsers on the ActivityPub URLs (content negotiation in `federation::routes`).
+pub mod collections;
 pub mod mentorship;
 pub mod render;
 pub mod resources;

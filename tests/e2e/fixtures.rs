@@ -1274,7 +1274,11 @@ fn fep_1b12_announce_of_add_moderator() {
         urls_at(&announce.object, "target"),
         ["https://example.org/my-forum/moderators"]
     );
-    assert!(!HANDLED.contains(&"Add"));
+    // `Add` is handled for resource collections only; a group's moderators are none.
+    assert!(HANDLED.contains(&"Add"));
+    assert!(!halqa::federation::objects::collection::is_collection(
+        announce.object.get("target").unwrap_or(&Value::Null)
+    ));
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! PLN API: `GET /api/v1/pln/search` — search and browse across nodes over resources and
-//! mentorship offers this node knows (local and federated), answered as
-//! `{resources: [...], offers: [...]}` in the resource and offer shapes of their own endpoints.
+//! PLN API: `GET /api/v1/pln/search` — search and browse across nodes over resources,
+//! mentorship offers and resource collections this node knows (local and federated), answered
+//! as `{resources: [...], offers: [...], collections: [...]}` in the shapes of their own
+//! endpoints. A resource or collection URL as `q` (with `resolve=true`) is fetched and stored.
 //! Public objects only, so no sign-in is needed. Paging with `max_id`/`since_id`/`min_id`/`limit`
 //! per kind (pass `type` to page one kind).
 use crate::{
@@ -10,6 +11,7 @@ use crate::{
         form::{ApiQuery, de},
         pagination::PageParams,
         pln::{
+            collections::entities::{self as collection_entities, Collection},
             mentorship::entities::{self as offer_entities, Offer},
             resources::entities::{self as resource_entities, Resource},
         },
@@ -53,6 +55,9 @@ struct SearchParams {
     /// `true`: only offers that take requests.
     #[serde(default, deserialize_with = "de::opt_bool")]
     open: Option<bool>,
+    /// `true`: a resource or collection URL in `q` is fetched from its server when unknown.
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    resolve: Option<bool>,
     #[serde(flatten)]
     page: PageParams,
 }
@@ -62,20 +67,33 @@ struct SearchParams {
 struct SearchResults {
     resources: Vec<Resource>,
     offers: Vec<Offer>,
+    collections: Vec<Collection>,
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// `GET /api/v1/pln/search?q=&type=resources|offers&subject=&level=&language=&license=&resource_type=&format=&region=&open=`.
+/// `GET /api/v1/pln/search?q=&type=resources|offers|collections&resolve=&subject=&level=&language=&license=&resource_type=&format=&region=&open=`.
 async fn search(
     data: Data<AppState>,
     auth: MaybeAuth,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> AppResult<Json<SearchResults>> {
+    let q = p.q.unwrap_or_default();
+    let (mut resources, mut offers, mut collections) = (Vec::new(), Vec::new(), Vec::new());
+    if let Some(url) = crate::service::search::as_url(&q) {
+        // A pasted URL: the resource or collection it names, nothing else.
+        match pln_search::resolve(&data, &url, p.resolve.unwrap_or(false)).await? {
+            Some(Hit::Resource(r)) => resources.push(r),
+            Some(Hit::Collection(c)) => collections.push(c),
+            Some(Hit::Offer(o)) => offers.push(o),
+            None => {}
+        }
+        return results(&data, auth.actor_id(), resources, offers, collections).await;
+    }
     let query = PlnQuery {
-        q: p.q.unwrap_or_default(),
+        q,
         kind: non_empty(p.kind)
             .map(|k| SearchKind::parse(&k))
             .transpose()?,
@@ -89,15 +107,26 @@ async fn search(
         open: p.open,
         cursor: p.page.cursor(DEFAULT_LIMIT, MAX_LIMIT),
     };
-    let (mut resources, mut offers) = (Vec::new(), Vec::new());
     for hit in pln_search::search(&data, query).await? {
         match hit {
             Hit::Resource(r) => resources.push(r),
             Hit::Offer(o) => offers.push(o),
+            Hit::Collection(c) => collections.push(c),
         }
     }
+    results(&data, auth.actor_id(), resources, offers, collections).await
+}
+
+async fn results(
+    data: &Data<AppState>,
+    viewer: Option<i64>,
+    resources: Vec<crate::db::entity::resource::Model>,
+    offers: Vec<crate::db::entity::mentorship_offer::Model>,
+    collections: Vec<crate::db::entity::collection::Model>,
+) -> AppResult<Json<SearchResults>> {
     Ok(Json(SearchResults {
-        resources: resource_entities::resources(&data, &resources).await?,
-        offers: offer_entities::offers(&data, auth.actor_id(), &offers).await?,
+        resources: resource_entities::resources(data, &resources).await?,
+        offers: offer_entities::offers(data, viewer, &offers).await?,
+        collections: collection_entities::collections(data, viewer, &collections).await?,
     }))
 }

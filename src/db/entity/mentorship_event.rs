@@ -1,5 +1,6 @@
 //! `mentorship_event`: a PLN notification for a local party (request received, accepted,
-//! declined, withdrawn; goal, meeting, message; ended; offer full).
+//! declined, withdrawn; goal, meeting, message; ended; offer full; a followed collection's
+//! additions and removals, follow requests and approvals).
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
@@ -14,6 +15,9 @@ pub struct Model {
     pub offer_id: Option<i64>,
     pub request_id: Option<i64>,
     pub agreement_id: Option<i64>,
+    /// A collection notification's collection and resource (migration 11).
+    pub collection_id: Option<i64>,
+    pub resource_id: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 

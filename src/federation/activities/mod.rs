@@ -2,6 +2,7 @@
 //! receiving each one does (through the same services local users call).
 mod announce;
 mod block;
+pub mod collections;
 mod create_or_update;
 mod delete;
 mod flag;
@@ -29,9 +30,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Activity types this node acts on; others are accepted and ignored (as Mastodon does).
-pub const HANDLED: [&str; 13] = [
+pub const HANDLED: [&str; 15] = [
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce",
-    "Block", "Flag", "Offer", "Leave",
+    "Block", "Flag", "Offer", "Leave", "Add", "Remove",
 ];
 
 async fn run<A>(value: Value, data: &Data<AppState>) -> AppResult<()>
@@ -53,6 +54,10 @@ pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppRes
     // Teaching resources: Create/Update of a resource Page, Delete of a known resource.
     if resources::claims(kind, &value, data).await? {
         return resources::dispatch(kind, value, data).await;
+    }
+    // Resource collections: the OrderedCollection, Add/Remove of resources, follows of it.
+    if collections::claims(kind, &value, data).await? {
+        return collections::dispatch(kind, value, data).await;
     }
     match kind {
         "Follow" => run::<Follow>(value, data).await,

@@ -1,14 +1,16 @@
 //! The one door from services to the network: each function builds an activity, works out its
 //! recipients (deduplicated by shared inbox) and enqueues it in the caller's transaction, so the
 //! change and its deliveries commit together. `service::commit` then wakes the workers.
-//! One submodule per subject (`posts`, `accounts`, `mentorship`, `resources`); every function is
+//! One submodule per subject (`posts`, `accounts`, `mentorship`, `resources`, `collections`); every function is
 //! re-exported here, so callers write `outbox::post_created`.
 mod accounts;
+mod collections;
 mod mentorship;
 mod posts;
 mod resources;
 
 pub use accounts::*;
+pub use collections::*;
 pub use mentorship::*;
 pub use posts::*;
 pub use resources::*;

@@ -24,7 +24,7 @@ use sea_orm::{ConnectionTrait, Set};
 use url::Url;
 
 /// The kinds of PLN notification (`GET /api/v1/pln/mentorship/notifications`).
-pub const EVENT_KINDS: [&str; 10] = [
+pub const EVENT_KINDS: [&str; 14] = [
     "request_received",
     "request_accepted",
     "request_declined",
@@ -35,6 +35,10 @@ pub const EVENT_KINDS: [&str; 10] = [
     "message",
     "mentorship_ended",
     "offer_full",
+    "collection_item_added",
+    "collection_item_removed",
+    "collection_follow_requested",
+    "collection_follow_accepted",
 ];
 
 /// What a PLN notification is about.
@@ -69,6 +73,7 @@ pub async fn notify(
             request_id: Set(about.request_id),
             agreement_id: Set(about.agreement_id),
             created_at: Set(Utc::now()),
+            ..Default::default()
         },
     )
     .await

@@ -102,6 +102,8 @@ struct Page {
     offers: HashMap<String, crate::db::entity::mentorship_offer::Model>,
     /// Teaching resources whose readable Note is on the page, by the Note's id.
     resources: HashMap<String, crate::db::entity::resource::Model>,
+    /// Resource collections whose readable Notes are on the page, by Note id.
+    collections: HashMap<String, crate::db::entity::collection::Model>,
     /// The page's posts in conversations the viewer muted.
     muted: HashSet<i64>,
 }
@@ -162,6 +164,7 @@ pub async fn statuses(
     let page = Page {
         offers: db::mentorship::offers_by_note(db, &note_ids).await?,
         resources: db::resources::by_notes(db, &note_ids).await?,
+        collections: db::collections::by_notes(db, &note_ids).await?,
         muted,
         media: db::views::media_by_post(db, &extras.with_media).await?,
         apps: db::views::apps_by_ids(db, &app_ids).await?,
@@ -273,6 +276,7 @@ fn build(
         .or_else(|| Some(p.ap_id.clone()));
     let offer = page.offers.get(&p.ap_id);
     let resource = page.resources.get(&p.ap_id);
+    let collection = page.collections.get(&p.ap_id);
     let card = match (offer, resource) {
         (Some(o), _) => Some(crate::api::pln::mentorship::entities::offer_card(
             o, &account,
@@ -280,7 +284,9 @@ fn build(
         (None, Some(r)) => Some(crate::api::pln::resources::entities::resource_card(
             r, &account,
         )),
-        (None, None) => None,
+        (None, None) => {
+            collection.map(|c| crate::api::pln::collections::entities::collection_card(c, &account))
+        }
     };
     Some(Status {
         id: p.id.to_string(),
@@ -315,7 +321,8 @@ fn build(
         card,
         pln: offer
             .map(crate::api::pln::mentorship::entities::offer_ref)
-            .or_else(|| resource.map(crate::api::pln::resources::entities::resource_ref)),
+            .or_else(|| resource.map(crate::api::pln::resources::entities::resource_ref))
+            .or_else(|| collection.map(crate::api::pln::collections::entities::collection_ref)),
         language: p.language.clone(),
         text: None,
         application: p

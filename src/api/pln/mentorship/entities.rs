@@ -404,6 +404,9 @@ pub struct Event {
     pub offer_id: Option<String>,
     pub request_id: Option<String>,
     pub mentorship_id: Option<String>,
+    /// Collection notifications: the collection and the resource added or removed.
+    pub collection_id: Option<String>,
+    pub resource_id: Option<String>,
     pub created_at: String,
 }
 
@@ -420,6 +423,8 @@ pub async fn events(data: &Data<AppState>, rows: &[event::Model]) -> AppResult<V
                 offer_id: e.offer_id.map(|i| i.to_string()),
                 request_id: e.request_id.map(|i| i.to_string()),
                 mentorship_id: e.agreement_id.map(|i| i.to_string()),
+                collection_id: e.collection_id.map(|i| i.to_string()),
+                resource_id: e.resource_id.map(|i| i.to_string()),
                 created_at: datetime(&e.created_at),
             })
         })
