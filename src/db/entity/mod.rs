@@ -4,6 +4,8 @@ pub mod account_pin;
 pub mod actor;
 pub mod block;
 pub mod bookmark;
+pub mod circle;
+pub mod circle_post;
 pub mod conversation_mute;
 pub mod delivery;
 pub mod favourite;

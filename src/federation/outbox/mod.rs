@@ -4,11 +4,13 @@
 //! One submodule per subject (`posts`, `accounts`, `mentorship`, `resources`); every function is
 //! re-exported here, so callers write `outbox::post_created`.
 mod accounts;
+mod circles;
 mod mentorship;
 mod posts;
 mod resources;
 
 pub use accounts::*;
+pub use circles::*;
 pub use mentorship::*;
 pub use posts::*;
 pub use resources::*;
