@@ -1,19 +1,19 @@
 //! Search and browse across nodes over the PLN objects this node knows, local and federated:
 //! one [`search`] for every kind, whatever the database (the backend difference lives in
-//! `db::pln_search`). Kinds are a [`SearchKind`]; collections and circles join it when they
-//! exist.
+//! `db::pln_search`, circles' in `db::circles`). Kinds are a [`SearchKind`].
 use crate::{
     AppState,
     db::{
         self,
-        entity::{mentorship_offer as offer, resource},
+        circles::CircleFilter,
+        entity::{actor, mentorship_offer as offer, resource},
         mentorship::OfferFilter,
         paging::Cursor,
         pln_search::SearchTerms,
         resources::ResourceFilter,
     },
     error::{AppError, AppResult},
-    service::{mentorship::offers, resources},
+    service::{circles, mentorship::offers, resources},
 };
 use activitypub_federation::config::Data;
 
@@ -22,15 +22,21 @@ use activitypub_federation::config::Data;
 pub enum SearchKind {
     Resources,
     Offers,
+    Circles,
 }
 
 impl SearchKind {
-    pub const ALL: [SearchKind; 2] = [SearchKind::Resources, SearchKind::Offers];
+    pub const ALL: [SearchKind; 3] = [
+        SearchKind::Resources,
+        SearchKind::Offers,
+        SearchKind::Circles,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SearchKind::Resources => "resources",
             SearchKind::Offers => "offers",
+            SearchKind::Circles => "circles",
         }
     }
 
@@ -80,7 +86,12 @@ impl PlnQuery {
                 SearchKind::Resources,
             ),
             ("format", self.format.is_some(), SearchKind::Offers),
-            ("region", self.region.is_some(), SearchKind::Offers),
+            // Circles have a region too.
+            (
+                "region",
+                self.region.is_some() && self.kind != Some(SearchKind::Circles),
+                SearchKind::Offers,
+            ),
             ("open", self.open.is_some(), SearchKind::Offers),
         ] {
             if set {
@@ -114,6 +125,7 @@ impl PlnQuery {
 pub enum Hit {
     Resource(resource::Model),
     Offer(offer::Model),
+    Circle(actor::Model),
 }
 
 /// Searches (or, without words, browses) what this node knows, local and federated: for each
@@ -154,6 +166,18 @@ pub async fn search(data: &Data<AppState>, query: PlnQuery) -> AppResult<Vec<Hit
                 let rows =
                     db::pln_search::offers(&data.db.read, &filter, &terms, query.cursor).await?;
                 hits.extend(rows.into_iter().map(Hit::Offer));
+            }
+            SearchKind::Circles => {
+                let filter = circles::check_filter(CircleFilter {
+                    subject: query.subject.clone(),
+                    level: query.level.clone(),
+                    language: query.language.clone(),
+                    region: query.region.clone(),
+                    local: None,
+                })?;
+                let rows =
+                    db::circles::search(&data.db.read, &filter, &terms, query.cursor).await?;
+                hits.extend(rows.into_iter().map(Hit::Circle));
             }
         }
     }
@@ -196,7 +220,8 @@ mod tests {
     #[test]
     fn unknown_types_name_the_searchable_ones() {
         assert_eq!(SearchKind::parse("offers").unwrap(), SearchKind::Offers);
-        let err = SearchKind::parse("circles").unwrap_err().to_string();
-        assert!(err.contains("resources, offers"), "{err}");
+        assert_eq!(SearchKind::parse("circles").unwrap(), SearchKind::Circles);
+        let err = SearchKind::parse("widgets").unwrap_err().to_string();
+        assert!(err.contains("resources, offers, circles"), "{err}");
     }
 }

@@ -1,6 +1,6 @@
-//! PLN API: `GET /api/v1/pln/search` — search and browse across nodes over resources and
-//! mentorship offers this node knows (local and federated), answered as
-//! `{resources: [...], offers: [...]}` in the resource and offer shapes of their own endpoints.
+//! PLN API: `GET /api/v1/pln/search` — search and browse across nodes over resources,
+//! mentorship offers and circles this node knows (local and federated), answered as
+//! `{resources: [...], offers: [...], circles: [...]}` in the shapes of their own endpoints.
 //! Public objects only, so no sign-in is needed. Paging with `max_id`/`since_id`/`min_id`/`limit`
 //! per kind (pass `type` to page one kind).
 use crate::{
@@ -10,6 +10,7 @@ use crate::{
         form::{ApiQuery, de},
         pagination::PageParams,
         pln::{
+            circles::entities::{self as circle_entities, Circle},
             mentorship::entities::{self as offer_entities, Offer},
             resources::entities::{self as resource_entities, Resource},
         },
@@ -62,6 +63,7 @@ struct SearchParams {
 struct SearchResults {
     resources: Vec<Resource>,
     offers: Vec<Offer>,
+    circles: Vec<Circle>,
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -89,15 +91,21 @@ async fn search(
         open: p.open,
         cursor: p.page.cursor(DEFAULT_LIMIT, MAX_LIMIT),
     };
-    let (mut resources, mut offers) = (Vec::new(), Vec::new());
+    let (mut resources, mut offers, mut found_circles) = (Vec::new(), Vec::new(), Vec::new());
     for hit in pln_search::search(&data, query).await? {
         match hit {
             Hit::Resource(r) => resources.push(r),
             Hit::Offer(o) => offers.push(o),
+            Hit::Circle(c) => found_circles.push(c),
         }
     }
     Ok(Json(SearchResults {
         resources: resource_entities::resources(&data, &resources).await?,
         offers: offer_entities::offers(&data, auth.actor_id(), &offers).await?,
+        circles: {
+            let views = crate::service::circles::views(&data, found_circles).await?;
+            let viewer = auth.0.as_ref().map(|a| &a.actor);
+            circle_entities::circles(&data, viewer, views).await?
+        },
     }))
 }

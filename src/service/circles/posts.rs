@@ -226,3 +226,16 @@ pub async fn receive_removal(
     data.events.flush();
     Ok(())
 }
+
+/// Local `author` posts `new` to circle `circle_id` (local or remote): a member's public or
+/// unlisted status that mentions the circle (see [`addressed`]).
+pub async fn post(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    circle_id: i64,
+    new: crate::service::posts::NewPost,
+    extras: crate::service::posts::PostExtras,
+) -> AppResult<post::Model> {
+    let view = super::get(data, circle_id).await?;
+    crate::service::posts::create_status_to(data, author, new, extras, Some(&view.actor)).await
+}
