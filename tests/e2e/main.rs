@@ -18,6 +18,7 @@ mod federation;
 mod fixtures;
 mod harness;
 mod oauth;
+mod pln_circles;
 mod pln_documents;
 mod pln_institutions;
 mod pln_mentorship;
