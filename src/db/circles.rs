@@ -4,7 +4,7 @@
 //! them in `circle_search` on SQLite and `actor.circle_search_vector` on PostgreSQL).
 use crate::{
     db::{
-        entity::{actor, circle, circle_post},
+        entity::{actor, circle, circle_post, post},
         paging::Cursor,
         pln_search::SearchTerms,
     },
@@ -170,4 +170,17 @@ pub async fn mark_post_removed(
     active.removed_at = Set(Some(Utc::now()));
     active.update(db).await?;
     Ok(())
+}
+
+/// Whether `booster_id` ever boosted `post_id` here (its boost may be taken back since).
+pub async fn ever_boosted(
+    db: &impl ConnectionTrait,
+    booster_id: i64,
+    post_id: i64,
+) -> AppResult<Option<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::AuthorId.eq(booster_id))
+        .filter(post::Column::ReblogOfId.eq(post_id))
+        .one(db)
+        .await?)
 }

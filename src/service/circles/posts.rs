@@ -209,13 +209,16 @@ pub async fn receive_removal(
     let Some(post) = db::posts::find_by_ap_id(&data.db.read, object.as_str()).await? else {
         return Ok(());
     };
-    let Some(boost) = db::posts::find_reblog(&data.db.read, circle.id, post.id).await? else {
+    // The boost may be gone already: the circle's Undo(Announce) can arrive first.
+    let Some(boost) = db::circles::ever_boosted(&data.db.read, circle.id, post.id).await? else {
         tracing::info!(circle = %circle.ap_id, post = %post.ap_id, "a removal of a post the circle never shared here is ignored");
         return Ok(());
     };
     let txn = data.db.write.begin().await?;
-    db::posts::mark_deleted(&txn, boost.id).await?;
-    if !post.local {
+    if boost.deleted_at.is_none() {
+        db::posts::mark_deleted(&txn, boost.id).await?;
+    }
+    if !post.local && post.deleted_at.is_none() {
         db::posts::mark_deleted(&txn, post.id).await?;
     }
     txn.commit().await?;
