@@ -449,7 +449,13 @@ pub async fn edit_status(
     row.sensitive = Set(new.sensitive);
     row.language = Set(new.language.or(existing.language.clone()));
     row.edited_at = Set(Some(Utc::now()));
-    let mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
+    let mut mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
+    // A post stays in the circles it was posted to (their mention may not be in the text).
+    for circle in db::posts::mentioned_actors(&data.db.read, existing.id).await? {
+        if circle.kind == "Group" && !mention_ids.contains(&circle.id) {
+            mention_ids.push(circle.id);
+        }
+    }
     let txn = data.db.write.begin().await?;
     db::posts::save_revision(&txn, &data.ids, &existing).await?;
     let post = db::posts::update_content(&txn, row, &mention_ids, &rendered.hashtags).await?;

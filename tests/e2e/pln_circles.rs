@@ -263,6 +263,17 @@ async fn circles_federate_across_three_nodes() {
     // The Note carries the circle as its FEP-1b12 audience.
     let note = get_as2(&amina_uri).await;
     assert_eq!(note["audience"], group_url, "{note}");
+    // An edit keeps the post in the circle, though the circle is not named in its text.
+    let (status, edited) = amina
+        .put(
+            &format!("/api/v1/statuses/{}", id_of(&posted)),
+            json!({"status": "Une fiche sur les fractions (corrigée)"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    let note = get_as2(&amina_uri).await;
+    assert_eq!(note["audience"], group_url, "{note}");
+    assert!(note["content"].as_str().unwrap().contains("corrigée"));
 
     // Bilal posts from a Mastodon client, mentioning the circle: announced to Amina on A.
     let (status, body) = bilal
