@@ -1,6 +1,7 @@
 //! Database access: connecting (SQLite with one writer and a small read pool, or a PostgreSQL
 //! pool), migrating, and the query modules. All sea-orm code lives under `db/`.
 pub mod actors;
+pub mod circles;
 pub mod collections;
 pub mod credentials;
 pub mod deliveries;

@@ -44,6 +44,7 @@ pub fn routes(max_body: usize) -> Router {
         .route("/users/{name}/followers", get(get_followers))
         .route("/users/{name}/following", get(get_following))
         .route("/users/{name}/collections/featured", get(get_featured))
+        .route("/users/{name}/moderators", get(get_moderators))
         .route("/users/{name}/statuses/{id}", get(get_note))
         .route("/activities/{id}", get(get_activity))
         .route("/mentorship/offers/{id}", get(get_offer))
@@ -456,6 +457,28 @@ async fn get_featured(
     }
     Ok(as2(json!({
         "id": data.urls.featured(&actor.username),
+        "type": "OrderedCollection",
+        "totalItems": items.len(),
+        "orderedItems": items,
+    })))
+}
+
+/// A local circle's moderators (FEP-1b12), as an `OrderedCollection` of actor ids.
+async fn get_moderators(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let actor = local_actor(&data, &name).await?;
+    signed_fetcher(&data, &uri, &headers).await?;
+    let moderators = service::circles::moderator_accounts(&data, &actor).await?;
+    let items: Vec<Value> = moderators
+        .into_iter()
+        .map(|a| Value::String(a.ap_id))
+        .collect();
+    Ok(as2(json!({
+        "id": crate::federation::urls::moderators_of(&actor.ap_id),
         "type": "OrderedCollection",
         "totalItems": items.len(),
         "orderedItems": items,

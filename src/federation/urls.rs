@@ -159,6 +159,11 @@ impl Urls {
     }
 }
 
+/// The moderators collection of a local circle (FEP-1b12), from its id.
+pub fn moderators_of(actor_ap_id: &str) -> String {
+    format!("{actor_ap_id}/moderators")
+}
+
 /// The `featured` collection of a local actor, from its id (see [`Urls::featured`]).
 pub fn featured_of(actor_ap_id: &str) -> String {
     format!("{actor_ap_id}/collections/featured")

@@ -49,7 +49,7 @@ pub struct NewUser {
 /// PLN facets live in `service::profiles`; re-exported for the callers that knew them here.
 pub use crate::service::profiles::{Facets, facets_of, set_facets};
 
-fn validate_username(username: &str) -> AppResult<()> {
+pub(crate) fn validate_username(username: &str) -> AppResult<()> {
     let ok = !username.is_empty()
         && username.len() <= 30
         && username
@@ -119,14 +119,14 @@ pub async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
-async fn new_keypair() -> AppResult<(String, String)> {
+pub(crate) async fn new_keypair() -> AppResult<(String, String)> {
     tokio::task::spawn_blocking(signatures::generate_rsa_keypair)
         .await
         .map_err(|e| anyhow::anyhow!("key generation task: {e}"))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("generating RSA key: {e}")))
 }
 
-fn local_actor_row(
+pub(crate) fn local_actor_row(
     id: i64,
     urls: &Urls,
     username: &str,

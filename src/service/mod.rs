@@ -2,6 +2,7 @@
 //! these functions, so local and remote changes obey the same rules. Services reach the network
 //! only through `federation::outbox`.
 pub mod accounts;
+pub mod circles;
 pub mod collections;
 pub mod documents;
 pub mod endorsements;

@@ -1,13 +1,14 @@
 //! Search and browse across nodes over the PLN objects this node knows, local and federated:
 //! one [`search`] for every kind, whatever the database (the backend difference lives in
-//! `db::pln_search`). Kinds are a [`SearchKind`]; circles join it when they exist. A pasted
+//! `db::pln_search`, circles' in `db::circles`). Kinds are a [`SearchKind`]. A pasted
 //! resource or collection URL is [`resolve`]d (fetched and stored when asked).
 use crate::{
     AppState,
     db::{
         self,
+        circles::CircleFilter,
         collections::CollectionFilter,
-        entity::{collection, mentorship_offer as offer, resource},
+        entity::{actor, collection, mentorship_offer as offer, resource},
         mentorship::OfferFilter,
         paging::Cursor,
         pln_search::SearchTerms,
@@ -18,7 +19,7 @@ use crate::{
         activities::{collections::store_collection, resources::store_page},
         objects::{collection::is_collection, resource_page::is_resource},
     },
-    service::{collections, mentorship::offers, resources},
+    service::{circles, collections, mentorship::offers, resources},
 };
 use activitypub_federation::config::Data;
 use serde_json::Value;
@@ -30,13 +31,15 @@ pub enum SearchKind {
     Resources,
     Offers,
     Collections,
+    Circles,
 }
 
 impl SearchKind {
-    pub const ALL: [SearchKind; 3] = [
+    pub const ALL: [SearchKind; 4] = [
         SearchKind::Resources,
         SearchKind::Offers,
         SearchKind::Collections,
+        SearchKind::Circles,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl SearchKind {
             SearchKind::Resources => "resources",
             SearchKind::Offers => "offers",
             SearchKind::Collections => "collections",
+            SearchKind::Circles => "circles",
         }
     }
 
@@ -93,7 +97,12 @@ impl PlnQuery {
                 SearchKind::Resources,
             ),
             ("format", self.format.is_some(), SearchKind::Offers),
-            ("region", self.region.is_some(), SearchKind::Offers),
+            // Circles have a region too.
+            (
+                "region",
+                self.region.is_some() && self.kind != Some(SearchKind::Circles),
+                SearchKind::Offers,
+            ),
             ("open", self.open.is_some(), SearchKind::Offers),
         ] {
             if set {
@@ -128,6 +137,7 @@ pub enum Hit {
     Resource(resource::Model),
     Offer(offer::Model),
     Collection(collection::Model),
+    Circle(actor::Model),
 }
 
 /// Searches (or, without words, browses) what this node knows, local and federated: for each
@@ -181,6 +191,18 @@ pub async fn search(data: &Data<AppState>, query: PlnQuery) -> AppResult<Vec<Hit
                     db::pln_search::collections(&data.db.read, &filter, &terms, query.cursor)
                         .await?;
                 hits.extend(rows.into_iter().map(Hit::Collection));
+            }
+            SearchKind::Circles => {
+                let filter = circles::check_filter(CircleFilter {
+                    subject: query.subject.clone(),
+                    level: query.level.clone(),
+                    language: query.language.clone(),
+                    region: query.region.clone(),
+                    local: None,
+                })?;
+                let rows =
+                    db::circles::search(&data.db.read, &filter, &terms, query.cursor).await?;
+                hits.extend(rows.into_iter().map(Hit::Circle));
             }
         }
     }
@@ -273,7 +295,11 @@ mod tests {
     #[test]
     fn unknown_types_name_the_searchable_ones() {
         assert_eq!(SearchKind::parse("offers").unwrap(), SearchKind::Offers);
-        let err = SearchKind::parse("circles").unwrap_err().to_string();
-        assert!(err.contains("resources, offers"), "{err}");
+        assert_eq!(SearchKind::parse("circles").unwrap(), SearchKind::Circles);
+        let err = SearchKind::parse("widgets").unwrap_err().to_string();
+        assert!(
+            err.contains("resources, offers, collections, circles"),
+            "{err}"
+        );
     }
 }

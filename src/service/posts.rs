@@ -230,6 +230,18 @@ pub async fn create_status(
     new: NewPost,
     extras: PostExtras,
 ) -> AppResult<post::Model> {
+    create_status_to(data, author, new, extras, None).await
+}
+
+/// [`create_status`] addressed to `circle` too (a `Group` the author is a member of; see
+/// `service::circles::posts`), which the post mentions without naming it in its text.
+pub async fn create_status_to(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    new: NewPost,
+    extras: PostExtras,
+    circle: Option<&actor::Model>,
+) -> AppResult<post::Model> {
     let idempotency_key = extras
         .idempotency_key
         .as_deref()
@@ -247,7 +259,7 @@ pub async fn create_status(
         idempotency_key,
         ..extras
     };
-    publish(data, author, new, extras, None)
+    publish(data, author, new, extras, None, circle)
         .await?
         .ok_or_else(|| AppError::Conflict("the status was published already".into()))
 }
@@ -262,7 +274,7 @@ pub async fn publish_scheduled(
     extras: PostExtras,
     scheduled_id: i64,
 ) -> AppResult<Option<post::Model>> {
-    publish(data, author, new, extras, Some(scheduled_id)).await
+    publish(data, author, new, extras, Some(scheduled_id), None).await
 }
 
 /// What a checked new status refers to.
@@ -312,10 +324,20 @@ async fn publish(
     new: NewPost,
     extras: PostExtras,
     scheduled_id: Option<i64>,
+    circle: Option<&actor::Model>,
 ) -> AppResult<Option<post::Model>> {
     let CheckedStatus { media_ids, parent } = check_new_status(data, author, &new, &extras).await?;
     let idempotency_key = extras.idempotency_key.clone();
-    let rendered = render(data, &new.text).await?;
+    let mut rendered = render(data, &new.text).await?;
+    // Circles it is posted to (named, or mentioned): only their members may.
+    let circles = crate::service::circles::posts::addressed(
+        data,
+        author,
+        &mut rendered.mentioned,
+        circle,
+        &new.visibility,
+    )
+    .await?;
     let id = data.ids.next();
     let username = &author.username;
     let now = Utc::now();
@@ -359,6 +381,7 @@ async fn publish(
     }
     crate::service::timelines::post_created(&txn, data, &post).await?;
     outbox::post_created(&txn, data, author, &post, parent.as_ref()).await?;
+    crate::service::circles::posts::shared(&txn, data, &post, &circles).await?;
     commit(data, txn).await?;
     Ok(Some(post))
 }
@@ -426,7 +449,13 @@ pub async fn edit_status(
     row.sensitive = Set(new.sensitive);
     row.language = Set(new.language.or(existing.language.clone()));
     row.edited_at = Set(Some(Utc::now()));
-    let mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
+    let mut mention_ids: Vec<i64> = rendered.mentioned.iter().map(|a| a.id).collect();
+    // A post stays in the circles it was posted to (their mention may not be in the text).
+    for circle in db::posts::mentioned_actors(&data.db.read, existing.id).await? {
+        if circle.kind == "Group" && !mention_ids.contains(&circle.id) {
+            mention_ids.push(circle.id);
+        }
+    }
     let txn = data.db.write.begin().await?;
     db::posts::save_revision(&txn, &data.ids, &existing).await?;
     let post = db::posts::update_content(&txn, row, &mention_ids, &rendered.hashtags).await?;

@@ -19,6 +19,7 @@ mod fixtures;
 mod harness;
 mod images;
 mod oauth;
+mod pln_circles;
 mod pln_collections;
 mod pln_documents;
 mod pln_institutions;

@@ -292,7 +292,10 @@ async fn search_finds_local_and_federated_objects_with_words_and_filters() {
 
     // Clear errors for what cannot be searched.
     for (params, needle) in [
-        (vec![("type", "circles")], "resources, offers"),
+        (
+            vec![("type", "guilds")],
+            "resources, offers, collections, circles",
+        ),
         (vec![("subject", "alchemy")], "subject"),
         (
             vec![("license", "CC-BY-4.0"), ("format", "online")],

@@ -1,7 +1,8 @@
 //! PLN API: `GET /api/v1/pln/search` — search and browse across nodes over resources,
-//! mentorship offers and resource collections this node knows (local and federated), answered
-//! as `{resources: [...], offers: [...], collections: [...]}` in the shapes of their own
-//! endpoints. A resource or collection URL as `q` (with `resolve=true`) is fetched and stored.
+//! mentorship offers, resource collections and circles this node knows (local and federated),
+//! answered as `{resources: [...], offers: [...], collections: [...], circles: [...]}` in the
+//! shapes of their own endpoints. A resource or collection URL as `q` (with `resolve=true`) is
+//! fetched and stored.
 //! Public objects only, so no sign-in is needed. Paging with `max_id`/`since_id`/`min_id`/`limit`
 //! per kind (pass `type` to page one kind).
 use crate::{
@@ -11,6 +12,7 @@ use crate::{
         form::{ApiQuery, de},
         pagination::PageParams,
         pln::{
+            circles::entities::{self as circle_entities, Circle},
             collections::entities::{self as collection_entities, Collection},
             mentorship::entities::{self as offer_entities, Offer},
             resources::entities::{self as resource_entities, Resource},
@@ -68,29 +70,47 @@ struct SearchResults {
     resources: Vec<Resource>,
     offers: Vec<Offer>,
     collections: Vec<Collection>,
+    circles: Vec<Circle>,
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// `GET /api/v1/pln/search?q=&type=resources|offers|collections&resolve=&subject=&level=&language=&license=&resource_type=&format=&region=&open=`.
+/// What a search found, before it is rendered.
+#[derive(Default)]
+struct Found {
+    resources: Vec<crate::db::entity::resource::Model>,
+    offers: Vec<crate::db::entity::mentorship_offer::Model>,
+    collections: Vec<crate::db::entity::collection::Model>,
+    circles: Vec<crate::db::entity::actor::Model>,
+}
+
+impl Found {
+    fn add(&mut self, hit: Hit) {
+        match hit {
+            Hit::Resource(r) => self.resources.push(r),
+            Hit::Offer(o) => self.offers.push(o),
+            Hit::Collection(c) => self.collections.push(c),
+            Hit::Circle(c) => self.circles.push(c),
+        }
+    }
+}
+
+/// `GET /api/v1/pln/search?q=&type=resources|offers|collections|circles&resolve=&subject=&level=&language=&license=&resource_type=&format=&region=&open=`.
 async fn search(
     data: Data<AppState>,
     auth: MaybeAuth,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> AppResult<Json<SearchResults>> {
     let q = p.q.unwrap_or_default();
-    let (mut resources, mut offers, mut collections) = (Vec::new(), Vec::new(), Vec::new());
+    let mut found = Found::default();
     if let Some(url) = crate::service::search::as_url(&q) {
         // A pasted URL: the resource or collection it names, nothing else.
-        match pln_search::resolve(&data, &url, p.resolve.unwrap_or(false)).await? {
-            Some(Hit::Resource(r)) => resources.push(r),
-            Some(Hit::Collection(c)) => collections.push(c),
-            Some(Hit::Offer(o)) => offers.push(o),
-            None => {}
+        if let Some(hit) = pln_search::resolve(&data, &url, p.resolve.unwrap_or(false)).await? {
+            found.add(hit);
         }
-        return results(&data, auth.actor_id(), resources, offers, collections).await;
+        return results(&data, &auth, found).await;
     }
     let query = PlnQuery {
         q,
@@ -108,25 +128,24 @@ async fn search(
         cursor: p.page.cursor(DEFAULT_LIMIT, MAX_LIMIT),
     };
     for hit in pln_search::search(&data, query).await? {
-        match hit {
-            Hit::Resource(r) => resources.push(r),
-            Hit::Offer(o) => offers.push(o),
-            Hit::Collection(c) => collections.push(c),
-        }
+        found.add(hit);
     }
-    results(&data, auth.actor_id(), resources, offers, collections).await
+    results(&data, &auth, found).await
 }
 
+/// Renders each kind in the shape of its own endpoint.
 async fn results(
     data: &Data<AppState>,
-    viewer: Option<i64>,
-    resources: Vec<crate::db::entity::resource::Model>,
-    offers: Vec<crate::db::entity::mentorship_offer::Model>,
-    collections: Vec<crate::db::entity::collection::Model>,
+    auth: &MaybeAuth,
+    found: Found,
 ) -> AppResult<Json<SearchResults>> {
+    let viewer = auth.actor_id();
+    let circle_views = crate::service::circles::views(data, found.circles).await?;
+    let viewer_actor = auth.0.as_ref().map(|a| &a.actor);
     Ok(Json(SearchResults {
-        resources: resource_entities::resources(data, &resources).await?,
-        offers: offer_entities::offers(data, viewer, &offers).await?,
-        collections: collection_entities::collections(data, viewer, &collections).await?,
+        resources: resource_entities::resources(data, &found.resources).await?,
+        offers: offer_entities::offers(data, viewer, &found.offers).await?,
+        collections: collection_entities::collections(data, viewer, &found.collections).await?,
+        circles: circle_entities::circles(data, viewer_actor, circle_views).await?,
     }))
 }

@@ -4,6 +4,8 @@ pub mod account_pin;
 pub mod actor;
 pub mod block;
 pub mod bookmark;
+pub mod circle;
+pub mod circle_post;
 pub mod collection;
 pub mod collection_follow;
 pub mod collection_item;

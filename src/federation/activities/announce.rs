@@ -1,4 +1,4 @@
-//! Announce (a boost). The boosted post is always read from its origin (or our copy), never
+//! Announce (a boost; an Announce of an activity goes to `group_announce`). The boosted post is always read from its origin (or our copy), never
 //! trusted from the embedded object, which the booster's signature does not vouch for.
 use crate::{
     AppState,
@@ -51,6 +51,18 @@ impl Activity for Announce {
     }
 
     async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
+        // FEP-1b12: a group announcing an activity (its member's Create, a removal).
+        if let Some(announced) = super::group_announce::announced_activity(&self.object) {
+            let group = self.actor.dereference(data).await?;
+            return super::group_announce::receive(
+                data,
+                &group.model,
+                &self.id,
+                self.published,
+                announced,
+            )
+            .await;
+        }
         let Some(object_id) = wire::first_url(Some(&self.object)) else {
             return Ok(());
         };

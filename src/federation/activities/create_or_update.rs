@@ -36,6 +36,9 @@ pub struct CreateOrUpdateNote {
     pub cc: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
+    /// FEP-1b12: the circle (`Group`) the note is posted to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<serde_json::Value>,
 }
 
 #[async_trait]
@@ -64,15 +67,29 @@ impl Activity for CreateOrUpdateNote {
             return Ok(());
         }
         let note_id = self.object.id.inner().clone();
+        // Where it is addressed, for circles (FEP-1b12 `audience`, or a Group in to/cc).
+        let mut addressed: Vec<Url> = [&self.to, &self.cc, &self.object.to, &self.object.cc]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        addressed.extend(wire::urls_in(self.audience.as_ref()));
+        addressed.extend(wire::urls_in(self.object.audience.as_ref()));
+        let created = self.kind == "Create";
         if crate::federation::urls::verify_same_host(self.actor.inner(), &note_id).is_ok() {
             // Signed by its origin: take the embedded object as it is.
             DbPost::verify(&self.object, self.actor.inner(), data).await?;
             DbPost::from_json(self.object, data).await?;
         } else {
             // Not signed by the note's origin: read it from there instead.
-            ObjectId::<DbPost>::from(note_id)
+            ObjectId::<DbPost>::from(note_id.clone())
                 .dereference_forced(data)
                 .await?;
+        }
+        if created
+            && let Some(post) = db::posts::find_by_ap_id(&data.db.read, note_id.as_str()).await?
+        {
+            crate::service::circles::posts::remote_post_arrived(data, &post, &addressed).await?;
         }
         Ok(())
     }

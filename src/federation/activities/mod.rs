@@ -7,6 +7,7 @@ mod create_or_update;
 mod delete;
 mod flag;
 mod follow;
+pub mod group_announce;
 mod like;
 pub mod mentorship;
 pub mod resources;

@@ -184,6 +184,22 @@ pub struct Person {
         deserialize_with = "attachments"
     )]
     pub attachment: Vec<Value>,
+    /// FEP-1b12 groups (circles): who runs it (the moderators collection), that collection,
+    /// and whether only moderators may post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_to: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moderators: Option<Url>,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub posting_restricted_to_mods: Option<bool>,
 }
 
 /// `attachment` as a list, whatever its shape on the wire (one object, a list, junk).
@@ -309,6 +325,13 @@ impl Person {
             open_to_mentor: (model.local && model.kind == "Person").then_some(model.open_to_mentor),
             seeking_mentor: (model.local && model.kind == "Person").then_some(model.seeking_mentor),
             attachment: attachments_of(model, lang),
+            // Local circles: the moderators collection (see `service::circles`).
+            attributed_to: (model.local && model.kind == "Group")
+                .then(|| Value::String(crate::federation::urls::moderators_of(&model.ap_id))),
+            moderators: (model.local && model.kind == "Group")
+                .then(|| parse(&crate::federation::urls::moderators_of(&model.ap_id)))
+                .transpose()?,
+            posting_restricted_to_mods: (model.local && model.kind == "Group").then_some(false),
         })
     }
 }

@@ -111,6 +111,9 @@ pub struct Note {
     /// Halqa: the teaching resource (`Page`) this note is the readable form of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teaching_resource: Option<Url>,
+    /// FEP-1b12: the circle (`Group`) the post is posted to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Value>,
 }
 
 fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
@@ -215,6 +218,7 @@ impl Note {
             voters_count: None,
             mentorship_offer: None,
             teaching_resource: None,
+            audience: None,
         }
     }
 
@@ -444,6 +448,10 @@ pub async fn note_for_post(
             .await?
             .remove(&model.ap_id)
             .and_then(|r| Url::parse(&r.ap_id).ok()),
+        audience: mentioned
+            .iter()
+            .find(|a| a.kind == "Group")
+            .map(|a| Value::String(a.ap_id.clone())),
     })
 }
 

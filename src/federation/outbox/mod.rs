@@ -4,12 +4,14 @@
 //! One submodule per subject (`posts`, `accounts`, `mentorship`, `resources`, `collections`); every function is
 //! re-exported here, so callers write `outbox::post_created`.
 mod accounts;
+mod circles;
 mod collections;
 mod mentorship;
 mod posts;
 mod resources;
 
 pub use accounts::*;
+pub use circles::*;
 pub use collections::*;
 pub use mentorship::*;
 pub use posts::*;

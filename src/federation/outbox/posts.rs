@@ -72,6 +72,7 @@ async fn create_or_update(
         to: note.to.clone(),
         cc: note.cc.clone(),
         published: Some(Utc::now()),
+        audience: note.audience.clone(),
         object: note,
     };
     let inboxes = post_recipients(txn, author, post, parent.as_ref()).await?;
@@ -317,6 +318,7 @@ pub async fn poll_updated(
         to: note.to.clone(),
         cc: note.cc.clone(),
         published: Some(Utc::now()),
+        audience: note.audience.clone(),
         object: note,
     };
     let parent = parent_author(txn, post).await?;
@@ -365,6 +367,7 @@ pub async fn poll_voted(
             to: note.to.clone(),
             cc: Vec::new(),
             published: Some(Utc::now()),
+            audience: None,
             object: note,
         };
         enqueue(

@@ -42,7 +42,7 @@ pub fn boost_visibility(
 }
 
 /// The row of a boost (local or received).
-fn boost_row(
+pub(crate) fn boost_row(
     id: i64,
     ap_id: String,
     local: bool,
