@@ -316,7 +316,7 @@ pub fn validate(key: &str, value: &Value) -> AppResult<Value> {
                 .ok_or_else(|| AppError::Invalid("hide_counts must be true or false".into()))?,
         ),
         "max_characters" => Value::from(number_of(key, value, 100, 100_000)?),
-        "max_media_attachments" => Value::from(number_of(key, value, 1, 16)?),
+        "max_media_attachments" => Value::from(number_of(key, value, 1, 4)?),
         "max_image_bytes" => Value::from(number_of(key, value, 100_000, 1_000_000_000)?),
         _ => {
             return Err(AppError::Invalid(format!(

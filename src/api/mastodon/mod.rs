@@ -15,6 +15,7 @@ pub mod media;
 pub mod misc;
 pub mod notifications;
 pub mod polls;
+pub mod registrations;
 pub mod reports;
 pub mod scheduled_statuses;
 pub mod search;
@@ -41,6 +42,7 @@ pub fn routes() -> Router {
         .merge(instance::routes())
         .merge(lists::routes())
         .merge(misc::routes())
+        .merge(registrations::routes())
         .merge(reports::routes())
         .merge(search::routes())
         .merge(tags::routes())
