@@ -1,6 +1,7 @@
 //! The Mastodon client API (`/api/v1`, `/api/v2`): one module per group of the Mastodon docs'
 //! methods, with the JSON entities in `entities`.
 pub mod accounts;
+pub mod admin;
 pub mod blocks;
 pub mod bookmarks;
 pub mod endorsements;
@@ -30,6 +31,7 @@ use axum::Router;
 pub fn routes() -> Router {
     Router::new()
         .merge(accounts::routes())
+        .merge(admin::routes())
         .merge(blocks::routes())
         .merge(follow_requests::routes())
         .merge(statuses::routes())

@@ -355,3 +355,13 @@ pub async fn reset_password(
     txn.commit().await?;
     Ok(password)
 }
+
+/// Accounts for the admin list (staff only).
+pub async fn list(
+    data: &Data<AppState>,
+    by: Moderator<'_>,
+    filter: &db::admin_accounts::AccountFilter,
+) -> AppResult<Vec<(actor::Model, Option<local_user::Model>)>> {
+    by.require_staff()?;
+    db::admin_accounts::list(&data.db.read, filter).await
+}
