@@ -217,6 +217,15 @@ impl MigrationTrait for Migration {
         .await?;
         add_column(manager, Actor::Table, moment(Actor::SilencedAt)).await?;
         add_column(manager, Actor::Table, moment(Actor::SuspendedAt)).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_actor_silenced_at")
+                    .table(Actor::Table)
+                    .col(Actor::SilencedAt)
+                    .to_owned(),
+            )
+            .await?;
         add_column(
             manager,
             Report::Table,
@@ -243,6 +252,14 @@ impl MigrationTrait for Migration {
         drop_column(manager, Report::Table, Report::UpdatedAt).await?;
         drop_column(manager, Report::Table, Report::ActionTakenById).await?;
         drop_column(manager, Report::Table, Report::AssignedId).await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_actor_silenced_at")
+                    .table(Actor::Table)
+                    .to_owned(),
+            )
+            .await?;
         drop_column(manager, Actor::Table, Actor::SuspendedAt).await?;
         drop_column(manager, Actor::Table, Actor::SilencedAt).await?;
         drop_column(manager, LocalUser::Table, LocalUser::Disabled).await?;

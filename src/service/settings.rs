@@ -105,7 +105,7 @@ impl NodeSettings {
             return true;
         }
         let domain = email.rsplit_once('@').map(|(_, d)| d.to_lowercase());
-        domain.is_some_and(|d| allowed.iter().any(|a| *a == d))
+        domain.is_some_and(|d| allowed.contains(&d))
     }
 
     /// The settings as one JSON object (the admin API and `settings show --json`).

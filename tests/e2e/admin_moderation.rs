@@ -129,11 +129,30 @@ async fn disable_silence_and_their_undo_are_reversible_and_audited() {
         target.get("/api/v1/accounts/verify_credentials").await.0,
         200
     );
+    let post = target
+        .post_ok(
+            "/api/v1/statuses",
+            json!({"status": "#annonce vente de cours"}),
+        )
+        .await;
+    let on_public = |timeline: &Value| {
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == post["id"])
+    };
+    assert!(on_public(&moderator.ok("/api/v1/timelines/public").await));
     act("silence").await;
     assert_eq!(
         moderator.ok(&format!("/api/v1/admin/accounts/{id}")).await["silenced"],
         true
     );
+    // Silenced: off the public and hashtag timelines.
+    assert!(!on_public(&moderator.ok("/api/v1/timelines/public").await));
+    assert!(!on_public(
+        &moderator.ok("/api/v1/timelines/tag/annonce").await
+    ));
     let unsilenced = moderator
         .post_ok(
             &format!("/api/v1/admin/accounts/{id}/unsilence"),
@@ -141,6 +160,7 @@ async fn disable_silence_and_their_undo_are_reversible_and_audited() {
         )
         .await;
     assert_eq!(unsilenced["silenced"], false);
+    assert!(on_public(&moderator.ok("/api/v1/timelines/public").await));
     let (status, _) = moderator
         .post(
             &format!("/api/v1/admin/accounts/{id}/action"),
