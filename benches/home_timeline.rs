@@ -224,6 +224,8 @@ async fn seed(
             deleted_at: None,
             fields: "[]".into(),
             bot: false,
+            silenced_at: None,
+            suspended_at: None,
         });
         let user_id = ids.next();
         users.push(local_user::Model {
@@ -240,6 +242,10 @@ async fn seed(
             default_sensitive: false,
             default_language: None,
             default_license: None,
+            approval: "approved".into(),
+            registration_reason: None,
+            invite_id: None,
+            disabled: false,
         });
         let token = format!("bench-token-{i}-{}", rng.next());
         token_rows.push(oauth_token::Model {

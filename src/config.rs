@@ -25,6 +25,17 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub institution: InstitutionConfig,
     pub rate_limits: RateLimitsConfig,
+    pub registration: RegistrationConfig,
+}
+
+/// The first registration rules; the admin changes them at runtime (`service::settings`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationConfig {
+    /// open, approval, invite or closed.
+    pub mode: String,
+    /// Email domains that may sign up; empty: any.
+    pub allowed_email_domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -159,11 +170,13 @@ pub struct RateLimitsConfig {
     pub login_per_ip: RateLimit,
     pub failed_logins_per_username: RateLimit,
     pub sign_ups_per_ip: RateLimit,
+    /// Statuses one account may publish (Mastodon: 300 per 3 hours).
+    pub statuses_per_account: RateLimit,
 }
 
 impl RateLimitsConfig {
     /// Every limit with its key, for validation and documentation.
-    pub fn limits(&self) -> [(&'static str, RateLimit); 6] {
+    pub fn limits(&self) -> [(&'static str, RateLimit); 7] {
         [
             ("api_per_token", self.api_per_token),
             ("api_per_ip", self.api_per_ip),
@@ -174,6 +187,7 @@ impl RateLimitsConfig {
                 self.failed_logins_per_username,
             ),
             ("sign_ups_per_ip", self.sign_ups_per_ip),
+            ("statuses_per_account", self.statuses_per_account),
         ]
     }
 }
@@ -319,6 +333,12 @@ impl Config {
         }
         if self.institution.refresh_batch == 0 {
             return bad("institution.refresh_batch", "must be at least 1".into());
+        }
+        if !crate::service::settings::MODES.contains(&self.registration.mode.as_str()) {
+            return bad(
+                "registration.mode",
+                "must be open, approval, invite or closed".into(),
+            );
         }
         if !matches!(self.instance.default_language.as_str(), "ar" | "fr" | "en") {
             return bad("instance.default_language", "must be ar, fr or en".into());

@@ -1,5 +1,7 @@
 //! The `halqa` command: parse arguments, load the configuration, set up logging, and run
 //! `serve`, `migrate` or an `admin` subcommand.
+mod cli;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use halqa::{Config, app, db::Db, service::accounts};
@@ -73,6 +75,26 @@ enum AdminCommand {
     Institution {
         #[command(subcommand)]
         command: InstitutionCommand,
+    },
+    /// Local accounts: create, approve, reject, suspend, role, reset-password, list.
+    Users {
+        #[command(subcommand)]
+        command: cli::users::UsersCommand,
+    },
+    /// The report queue: list, resolve.
+    Reports {
+        #[command(subcommand)]
+        command: cli::reports::ReportsCommand,
+    },
+    /// Invite codes for invite-only registrations: create, list, revoke.
+    Invites {
+        #[command(subcommand)]
+        command: cli::invites::InvitesCommand,
+    },
+    /// Node settings (registration mode, instance name, rules, limits…): show, set.
+    Settings {
+        #[command(subcommand)]
+        command: cli::settings::SettingsCommand,
     },
     /// Set a local account's PLN profile facets (lists are comma-separated).
     SetFacets {
@@ -258,6 +280,10 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             println!("facets of @{} updated", actor.username);
         }
         AdminCommand::Institution { command } => institution(&data, command).await?,
+        AdminCommand::Users { command } => cli::users::run(&data, command).await?,
+        AdminCommand::Reports { command } => cli::reports::run(&data, command).await?,
+        AdminCommand::Invites { command } => cli::invites::run(&data, command).await?,
+        AdminCommand::Settings { command } => cli::settings::run(&data, command).await?,
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)
                 .await

@@ -167,11 +167,16 @@ async fn record_use(data: &Data<AppState>, token: &oauth_token::Model) {
 }
 
 /// The user and actor a token acts for, in one query; `None` if the token is not a live user
-/// token or its actor is deleted.
+/// token or its actor is deleted; 403 when the account is pending approval, rejected or
+/// disabled.
 pub async fn authenticate(data: &Data<AppState>, raw: &str) -> AppResult<Option<Auth>> {
     let Some(found) = db::credentials::user_token(&data.db.read, &token_hash(raw)).await? else {
         return Ok(None);
     };
+    // A pending, rejected or disabled account hears why (Mastodon's 403 messages).
+    if let Some(refusal) = crate::service::registrations::login_refusal(&found.user) {
+        return Err(AppError::Forbidden(refusal.into()));
+    }
     if found.actor.deleted_at.is_some() {
         return Ok(None);
     }

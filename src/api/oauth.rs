@@ -301,6 +301,9 @@ pub enum LoginRefused {
     /// Too many wrong passwords for this account lately: refused without checking
     /// (`rate_limits.failed_logins_per_username`).
     Throttled(Throttled),
+    /// The password is right but the account may not log in (pending approval, rejected,
+    /// disabled): the message says which.
+    NotAllowed(&'static str),
 }
 
 /// The local user a login (username, `@username`, `username@our.domain` or email) and password
@@ -342,6 +345,9 @@ pub async fn check_login(
         }
     };
     match accepted {
+        Some((user, _)) if let Some(why) = crate::service::registrations::login_refusal(&user) => {
+            Ok(Err(LoginRefused::NotAllowed(why)))
+        }
         Some(found) => Ok(Ok(found)),
         None => {
             limiter.hit(Rule::FailedLoginsPerUsername, &key);

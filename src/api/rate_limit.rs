@@ -40,6 +40,7 @@ pub enum Rule {
     LoginPerIp,
     FailedLoginsPerUsername,
     SignUpsPerIp,
+    StatusesPerAccount,
 }
 
 /// One counter's window: when it started (unix seconds, the key's first request) and its count.
@@ -194,6 +195,7 @@ impl RateLimiter {
             Rule::LoginPerIp => c.login_per_ip,
             Rule::FailedLoginsPerUsername => c.failed_logins_per_username,
             Rule::SignUpsPerIp => c.sign_ups_per_ip,
+            Rule::StatusesPerAccount => c.statuses_per_account,
         };
         (
             l.limit.max(1),

@@ -1,6 +1,8 @@
 //! Database access: connecting (SQLite with one writer and a small read pool, or a PostgreSQL
 //! pool), migrating, and the query modules. All sea-orm code lives under `db/`.
 pub mod actors;
+pub mod admin_accounts;
+pub mod audit;
 pub mod circles;
 pub mod collections;
 pub mod credentials;
@@ -10,6 +12,7 @@ pub mod filters;
 pub mod follows;
 pub mod instance;
 pub mod institutions;
+pub mod invites;
 pub mod lists;
 pub mod media;
 pub mod mentorship;
@@ -24,6 +27,7 @@ pub mod remote_media;
 pub mod reports;
 pub mod resources;
 pub mod search;
+pub mod settings;
 pub mod tags;
 pub mod timelines;
 pub mod users;

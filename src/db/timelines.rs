@@ -280,7 +280,11 @@ pub struct PublicFilter {
 
 impl PublicFilter {
     fn clauses(&self, values: &mut Vec<Value>) -> String {
-        let mut sql = String::new();
+        // Silenced (limited) accounts stay off the public and hashtag timelines; their
+        // followers still get their posts at home.
+        let mut sql = String::from(
+            " AND p.author_id NOT IN (SELECT s.id FROM actor s WHERE s.silenced_at IS NOT NULL)",
+        );
         if self.local && !self.remote {
             sql.push_str(" AND p.local = ?");
             values.push(true.into());

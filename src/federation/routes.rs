@@ -201,7 +201,7 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
     if version == "2.1" {
         software["homepage"] = json!(data.urls.base());
     }
-    let config = &data.config.instance;
+    let config = service::settings::current(&data.db.read, &data.config).await?;
     let institution = service::institutions::local_profile(&data.db.read)
         .await
         .ok()
@@ -217,7 +217,7 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
         "software": software,
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
-        "openRegistrations": false,
+        "openRegistrations": config.registrations_mode == "open",
         // Activity per month is not tracked yet, so only totals are reported.
         "usage": {"users": {"total": users}, "localPosts": posts},
         "metadata": {
@@ -226,6 +226,10 @@ async fn nodeinfo(data: Data<AppState>, Path(version): Path<String>) -> AppResul
             "upstream": {"name": "mastodon"},
             "defaultLanguage": config.default_language,
             "contactEmail": config.contact_email,
+            "registrationsMode": config.registrations_mode,
+            "hideCounts": config.hide_counts,
+            "maxCharacters": config.max_characters,
+            "rules": config.rules,
             // This node's institution (docs/federation.md, "Profiles and institutions").
             "institution": institution,
         }

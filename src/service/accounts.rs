@@ -188,7 +188,49 @@ pub(crate) fn local_actor_row(
         deleted_at: Set(None),
         fields: Set("[]".into()),
         bot: Set(is_instance),
+        silenced_at: Set(None),
+        suspended_at: Set(None),
     }
+}
+
+/// How a new account came to be: its approval state (approved, pending), the applicant's reason
+/// and locale, and the invite used (`service::registrations`).
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub approval: &'static str,
+    pub reason: Option<String>,
+    pub invite_id: Option<i64>,
+    pub locale: Option<String>,
+}
+
+impl Registration {
+    /// An account made by the admin: approved.
+    pub fn approved() -> Registration {
+        Registration {
+            approval: "approved",
+            reason: None,
+            invite_id: None,
+            locale: None,
+        }
+    }
+}
+
+/// Checks what [`create_user`] would refuse before anything is written: username and email
+/// form, role, and that neither is taken.
+pub async fn check_new_user(db: &Db, new: &NewUser) -> AppResult<()> {
+    let username = new.username.trim();
+    validate_username(username)?;
+    let email = new.email.trim().to_lowercase();
+    validate_email(&email)?;
+    if db::actors::find_local(&db.read, username).await?.is_some() {
+        return Err(AppError::Conflict(format!("username {username} is taken")));
+    }
+    if db::users::find_by_email(&db.read, &email).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "email {email} is already registered"
+        )));
+    }
+    Ok(())
 }
 
 /// Creates a local user with its actor and key pair.
@@ -198,6 +240,18 @@ pub async fn create_user(
     urls: &Urls,
     domain: &str,
     new: NewUser,
+) -> AppResult<(local_user::Model, actor::Model)> {
+    create_user_as(db, ids, urls, domain, new, Registration::approved()).await
+}
+
+/// Creates a local user as [`create_user`] does, in the given registration state.
+pub async fn create_user_as(
+    db: &Db,
+    ids: &IdGenerator,
+    urls: &Urls,
+    domain: &str,
+    new: NewUser,
+    registration: Registration,
 ) -> AppResult<(local_user::Model, actor::Model)> {
     let username = new.username.trim().to_string();
     validate_username(&username)?;
@@ -233,7 +287,7 @@ pub async fn create_user(
             email: Set(email),
             password_hash: Set(password_hash),
             role: Set(new.role),
-            locale: Set(None),
+            locale: Set(registration.locale),
             must_change_password: Set(false),
             created_at: Set(Utc::now()),
             note_source: Set(None),
@@ -241,6 +295,10 @@ pub async fn create_user(
             default_sensitive: Set(false),
             default_language: Set(None),
             default_license: Set(None),
+            approval: Set(registration.approval.to_string()),
+            registration_reason: Set(registration.reason),
+            invite_id: Set(registration.invite_id),
+            disabled: Set(false),
         },
     )
     .await?;
@@ -248,14 +306,17 @@ pub async fn create_user(
     Ok((user, actor))
 }
 
-/// Signs up a new local account (the registration path): creates it as [`create_user`] does,
-/// then tells the node's admins and moderators (`admin.sign_up`, streamed to them too).
+/// Signs up a new local account (the registration path, after `service::registrations` checked
+/// the node's rules): creates it as [`create_user_as`] does, then tells the node's admins and
+/// moderators (`admin.sign_up`, streamed to them too).
 pub async fn sign_up(
     data: &Data<AppState>,
     new: NewUser,
+    registration: Registration,
 ) -> AppResult<(local_user::Model, actor::Model)> {
     let domain = &data.config.instance.domain;
-    let (user, actor) = create_user(&data.db, &data.ids, &data.urls, domain, new).await?;
+    let (user, actor) =
+        create_user_as(&data.db, &data.ids, &data.urls, domain, new, registration).await?;
     let txn = data.db.write.begin().await?;
     crate::service::notifications::admin_sign_up(&txn, data, actor.id).await?;
     crate::service::commit(data, txn).await?;

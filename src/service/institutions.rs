@@ -301,6 +301,8 @@ fn organization_row(
         deleted_at: Set(None),
         fields: Set("[]".into()),
         bot: Set(false),
+        silenced_at: Set(None),
+        suspended_at: Set(None),
     }
 }
 

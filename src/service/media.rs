@@ -257,7 +257,9 @@ pub async fn upload(
     };
     match sniffed {
         Sniffed::Image(format) => {
-            let limit = data.config.media.max_image_bytes;
+            // The node's setting (`service::settings`, first from `media.max_image_bytes`).
+            let settings = crate::service::settings::current(&data.db.read, &data.config).await?;
+            let limit = usize::try_from(settings.max_image_bytes).unwrap_or(usize::MAX);
             if upload.bytes.len() > limit {
                 return Err(AppError::Invalid(format!(
                     "file size must be less than {} MB",

@@ -128,15 +128,22 @@ async fn render(data: &Data<AppState>, source: &str) -> AppResult<Rendered> {
     })
 }
 
-fn validate(new: &NewPost, has_media_or_poll: bool) -> AppResult<()> {
+/// The node's character limit for a status (text and content warning together).
+async fn max_chars(data: &Data<AppState>) -> AppResult<usize> {
+    let settings = crate::service::settings::current(&data.db.read, &data.config).await?;
+    Ok(usize::try_from(settings.max_characters).unwrap_or(MAX_CHARS))
+}
+
+/// Checks a status's text and visibility; `max_chars` is the node's limit (`service::settings`).
+fn validate(new: &NewPost, has_media_or_poll: bool, max_chars: usize) -> AppResult<()> {
     let length =
         new.text.chars().count() + new.spoiler_text.as_deref().map_or(0, |s| s.chars().count());
     if new.text.trim().is_empty() && !has_media_or_poll {
         return Err(AppError::Invalid("text can't be blank".into()));
     }
-    if length > MAX_CHARS {
+    if length > max_chars {
         return Err(AppError::Invalid(format!(
-            "text is longer than {MAX_CHARS} characters"
+            "text is longer than {max_chars} characters"
         )));
     }
     if !VISIBILITIES.contains(&new.visibility.as_str()) {
@@ -192,10 +199,17 @@ pub async fn check_media(
             unique.push(*id);
         }
     }
-    if unique.len() > MAX_MEDIA {
-        return Err(AppError::Invalid(format!(
-            "a status has at most {MAX_MEDIA} media attachments"
-        )));
+    if !unique.is_empty() {
+        // The node's limit (`service::settings`), never above what the schema allows.
+        let settings = crate::service::settings::current(&data.db.read, &data.config).await?;
+        let max = usize::try_from(settings.max_media_attachments)
+            .unwrap_or(MAX_MEDIA)
+            .min(MAX_MEDIA);
+        if unique.len() > max {
+            return Err(AppError::Invalid(format!(
+                "a status has at most {max} media attachments"
+            )));
+        }
     }
     for id in &unique {
         let media = db::media::get(&data.db.read, *id).await.ok();
@@ -302,7 +316,11 @@ pub async fn check_new_status(
         }
     }
     let media_ids = check_media(data, author, &extras.media_ids, None).await?;
-    validate(new, !media_ids.is_empty() || extras.poll.is_some())?;
+    validate(
+        new,
+        !media_ids.is_empty() || extras.poll.is_some(),
+        max_chars(data).await?,
+    )?;
     let parent = match new.in_reply_to_id {
         Some(id) => {
             let parent = db::posts::get_by_id(&data.db.read, id).await?;
@@ -440,7 +458,7 @@ pub async fn edit_status(
             "a status cannot have both media and a poll".into(),
         ));
     }
-    validate(&new, has_media || has_poll)?;
+    validate(&new, has_media || has_poll, max_chars(data).await?)?;
     let rendered = render(data, &new.text).await?;
     let mut row: post::ActiveModel = existing.clone().into();
     row.content = Set(rendered.html);

@@ -499,6 +499,8 @@ mod tests {
             deleted_at: None,
             fields: "[]".into(),
             bot: false,
+            silenced_at: None,
+            suspended_at: None,
         };
         let fr = facet_fields(&actor, "fr");
         let pairs: Vec<(&str, &str, &str)> = fr

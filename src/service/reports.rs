@@ -91,6 +91,9 @@ pub async fn create(
             forwarded: Set(forwarded),
             action_taken_at: Set(None),
             created_at: Set(Utc::now()),
+            assigned_id: Set(None),
+            action_taken_by_id: Set(None),
+            updated_at: Set(None),
         },
     )
     .await?;
@@ -163,6 +166,9 @@ pub async fn receive_flag(
             forwarded: Set(false),
             action_taken_at: Set(None),
             created_at: Set(Utc::now()),
+            assigned_id: Set(None),
+            action_taken_by_id: Set(None),
+            updated_at: Set(None),
         },
     )
     .await;

@@ -734,6 +734,7 @@ async fn staff_hear_of_reports_local_and_remote_and_of_sign_ups() {
             password: PASSWORD.into(),
             role: "user".into(),
         },
+        accounts::Registration::approved(),
     )
     .await
     .unwrap();

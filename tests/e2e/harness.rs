@@ -137,6 +137,7 @@ pub fn test_config(port: u16, db_url: &str) -> Config {
         &mut limits.login_per_ip,
         &mut limits.failed_logins_per_username,
         &mut limits.sign_ups_per_ip,
+        &mut limits.statuses_per_account,
     ] {
         limit.limit = 1_000_000;
     }

@@ -40,7 +40,6 @@ pub fn routes() -> Router {
             "/api/v1/accounts/update_credentials",
             patch(update_credentials).put(update_credentials),
         )
-        .route("/api/v1/accounts", post(register))
         .route("/api/v1/accounts/lookup", get(lookup))
         .route("/api/v1/accounts/relationships", get(relationships))
         .route("/api/v1/accounts/search", get(search))
@@ -65,16 +64,6 @@ pub fn routes() -> Router {
         .route("/api/v1/accounts/{id}/lists", get(empty_list))
         .route("/api/v1/accounts/{id}/featured_tags", get(empty_list))
         .route("/api/v1/accounts/{id}/identity_proofs", get(empty_list))
-}
-
-/// `POST /api/v1/accounts`: sign-up through an app. Registration rules (open, approval,
-/// invites) come with the admin work; until then a node is closed, as its instance document
-/// says (`registrations: false`), and accounts are created by the admin (`halqa admin
-/// create-user`).
-async fn register() -> AppResult<Json<serde_json::Value>> {
-    Err(AppError::Forbidden(
-        "Registrations are closed on this node; ask its admin for an account".into(),
-    ))
 }
 
 /// Accounts per page of a list (Mastodon: 40 by default, at most 80).

@@ -3,7 +3,11 @@
 //! and the small `/api/v1/instance/*` documents (rules, peers, weekly activity, descriptions,
 //! domain blocks, languages). Both instance documents carry the node's institution under `pln`.
 use crate::{
-    AppState, api::mastodon::entities::account, db, error::AppResult, service::posts::MAX_CHARS,
+    AppState,
+    api::mastodon::entities::account,
+    db,
+    error::AppResult,
+    service::settings::{self, NodeSettings},
 };
 use activitypub_federation::config::Data;
 use axum::{Json, Router, routing::get};
@@ -58,22 +62,27 @@ fn thumbnail_url(data: &Data<AppState>) -> String {
     format!("{}/static/thumbnail.png", data.urls.base())
 }
 
-fn languages_of(data: &Data<AppState>) -> Vec<String> {
-    vec![data.config.instance.default_language.clone()]
+fn languages_of(settings: &NodeSettings) -> Vec<String> {
+    vec![settings.default_language.clone()]
 }
 
-fn statuses_config() -> Value {
+fn statuses_config(settings: &NodeSettings) -> Value {
     json!({
-        "max_characters": MAX_CHARS,
-        "max_media_attachments": MAX_MEDIA_ATTACHMENTS,
+        "max_characters": settings.max_characters,
+        "max_media_attachments": settings.max_media_attachments,
         "characters_reserved_per_url": 23,
     })
 }
 
-fn media_config(data: &Data<AppState>, v2: bool) -> Value {
+/// The rules as Mastodon's Rule entities.
+fn rules_of(settings: &NodeSettings) -> Value {
+    json!(settings.rules)
+}
+
+fn media_config(data: &Data<AppState>, settings: &NodeSettings, v2: bool) -> Value {
     let mut media = json!({
         "supported_mime_types": SUPPORTED_MIME_TYPES,
-        "image_size_limit": data.config.media.max_image_bytes,
+        "image_size_limit": settings.max_image_bytes,
         "image_matrix_limit": IMAGE_MATRIX_LIMIT,
         "video_size_limit": data.config.media.max_video_bytes,
         "video_frame_rate_limit": 60,
@@ -123,12 +132,12 @@ async fn pln_part(data: &Data<AppState>) -> AppResult<Value> {
 }
 
 async fn v1(data: Data<AppState>) -> AppResult<Json<Value>> {
-    let config = &data.config.instance;
+    let config = settings::current(&data.db.read, &data.config).await?;
     let user_count = db::users::count(&data.db.read).await?;
     let status_count = db::posts::count_local(&data.db.read).await?;
     let domain_count = db::instance::peers(&data.db.read).await?.len();
     Ok(Json(json!({
-        "uri": config.domain,
+        "uri": data.config.instance.domain,
         "title": config.name,
         "short_description": config.description,
         "description": config.description,
@@ -141,33 +150,33 @@ async fn v1(data: Data<AppState>) -> AppResult<Json<Value>> {
             "domain_count": domain_count,
         },
         "thumbnail": thumbnail_url(&data),
-        "languages": languages_of(&data),
-        "registrations": false,
-        "approval_required": false,
-        "invites_enabled": false,
+        "languages": languages_of(&config),
+        "registrations": config.registrations_enabled(),
+        "approval_required": config.approval_required(),
+        "invites_enabled": config.registrations_mode == "invite",
         "configuration": {
             "accounts": accounts_config(),
-            "statuses": statuses_config(),
-            "media_attachments": media_config(&data, false),
+            "statuses": statuses_config(&config),
+            "media_attachments": media_config(&data, &config, false),
             "polls": polls_config(),
             "translation": {"enabled": false},
         },
         "contact_account": contact_account(&data).await?,
-        "rules": [],
+        "rules": rules_of(&config),
         "pln": pln_part(&data).await?,
     })))
 }
 
 async fn v2(data: Data<AppState>) -> AppResult<Json<Value>> {
-    let config = &data.config.instance;
+    let config = settings::current(&data.db.read, &data.config).await?;
     let active_month =
         db::instance::active_users_since(&data.db.read, Utc::now() - Duration::days(30)).await?;
     let thumbnail = thumbnail_url(&data);
     Ok(Json(json!({
-        "domain": config.domain,
+        "domain": data.config.instance.domain,
         "title": config.name,
         "version": version(),
-        "source_url": config.source_url,
+        "source_url": data.config.instance.source_url,
         "description": config.description,
         "usage": {"users": {"active_month": active_month}},
         "thumbnail": {
@@ -176,20 +185,20 @@ async fn v2(data: Data<AppState>) -> AppResult<Json<Value>> {
             "versions": {"@1x": thumbnail, "@2x": thumbnail},
         },
         "icon": [],
-        "languages": languages_of(&data),
+        "languages": languages_of(&config),
         "configuration": {
             "urls": {"streaming": data.urls.streaming()},
             "vapid": {"public_key": ""},
             "accounts": accounts_config(),
-            "statuses": statuses_config(),
-            "media_attachments": media_config(&data, true),
+            "statuses": statuses_config(&config),
+            "media_attachments": media_config(&data, &config, true),
             "polls": polls_config(),
             "translation": {"enabled": false},
         },
         "registrations": {
-            "enabled": false,
-            "approval_required": false,
-            "message": null,
+            "enabled": config.registrations_enabled(),
+            "approval_required": config.approval_required(),
+            "message": config.registrations_message,
             "url": null,
         },
         "api_versions": {"mastodon": 1, "pln": 1},
@@ -197,13 +206,16 @@ async fn v2(data: Data<AppState>) -> AppResult<Json<Value>> {
             "email": config.contact_email,
             "account": contact_account(&data).await?,
         },
-        "rules": [],
+        "rules": rules_of(&config),
+        // Halqa's non-evaluative default: clients that read it hide like/boost/follower counts.
+        "hide_counts": config.hide_counts,
         "pln": pln_part(&data).await?,
     })))
 }
 
-async fn rules() -> Json<Value> {
-    Json(json!([]))
+async fn rules(data: Data<AppState>) -> AppResult<Json<Value>> {
+    let config = settings::current(&data.db.read, &data.config).await?;
+    Ok(Json(rules_of(&config)))
 }
 
 async fn peers(data: Data<AppState>) -> AppResult<Json<Vec<String>>> {

@@ -1,6 +1,7 @@
 //! The Mastodon client API (`/api/v1`, `/api/v2`): one module per group of the Mastodon docs'
 //! methods, with the JSON entities in `entities`.
 pub mod accounts;
+pub mod admin;
 pub mod blocks;
 pub mod bookmarks;
 pub mod endorsements;
@@ -15,6 +16,7 @@ pub mod media;
 pub mod misc;
 pub mod notifications;
 pub mod polls;
+pub mod registrations;
 pub mod reports;
 pub mod scheduled_statuses;
 pub mod search;
@@ -29,6 +31,7 @@ use axum::Router;
 pub fn routes() -> Router {
     Router::new()
         .merge(accounts::routes())
+        .merge(admin::routes())
         .merge(blocks::routes())
         .merge(follow_requests::routes())
         .merge(statuses::routes())
@@ -41,6 +44,7 @@ pub fn routes() -> Router {
         .merge(instance::routes())
         .merge(lists::routes())
         .merge(misc::routes())
+        .merge(registrations::routes())
         .merge(reports::routes())
         .merge(search::routes())
         .merge(tags::routes())

@@ -194,6 +194,15 @@ async fn create(
     form: ApiForm<StatusParams>,
 ) -> AppResult<Response> {
     auth.require("write:statuses")?;
+    // Per account (all its tokens together), as Mastodon's 300 statuses per 3 hours.
+    let limiter = &data.rate_limits;
+    let verdict = limiter.hit(
+        crate::api::rate_limit::Rule::StatusesPerAccount,
+        &format!("actor:{}", auth.actor.id),
+    );
+    if limiter.enabled() && verdict.exceeded {
+        return Ok(crate::api::rate_limit::Throttled(verdict).into_response());
+    }
     let p = form.params;
     let at = scheduled_at(p.scheduled_at.as_deref())?;
     let visibility = p

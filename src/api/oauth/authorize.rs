@@ -176,6 +176,17 @@ pub async fn submit(
             );
             return Ok(response);
         }
+        // Pending approval, rejected or disabled: the form again with the reason (not
+        // translated yet: Mastodon's English wording).
+        Err(LoginRefused::NotAllowed(why)) => {
+            return page.consent(
+                &request,
+                &grant,
+                &params,
+                Some(why.to_string()),
+                StatusCode::FORBIDDEN,
+            );
+        }
     };
     let code = random_token(32);
     let now = Utc::now();

@@ -212,6 +212,7 @@ async fn password(
             ));
         }
         Err(LoginRefused::Throttled(throttled)) => return Err(OAuthError::throttled(throttled)),
+        Err(LoginRefused::NotAllowed(why)) => return Err(OAuthError::invalid_grant(why)),
     };
     Ok(issue_token(&data.db.write, data, app.id, Some(user.id), scopes, None).await?)
 }

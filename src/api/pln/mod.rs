@@ -1,6 +1,7 @@
 //! The PLN API at `/api/v1/pln/…` (advertised as `api_versions.pln`): profiles and institutions,
 //! mentorship, resources and document uploads, search across nodes, and later collections and
 //! circles. One module per concept; each exposes its own `routes()`, merged here.
+pub mod admin;
 pub mod circles;
 pub mod collections;
 pub mod institutions;
@@ -18,6 +19,7 @@ pub fn routes() -> Router {
     Router::new()
         .merge(collections::routes())
         .merge(circles::routes())
+        .merge(admin::routes())
         .merge(institutions::routes())
         .merge(mentorship::routes())
         .merge(profile::routes())

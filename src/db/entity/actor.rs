@@ -50,6 +50,10 @@ pub struct Model {
     pub fields: String,
     /// Automated account (`Service`/`Application`).
     pub bot: bool,
+    /// Moderators limited the account (Mastodon's silence): kept off public timelines.
+    pub silenced_at: Option<DateTime<Utc>>,
+    /// Moderators suspended the account (permanent: see `service::moderation`).
+    pub suspended_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,14 @@ pub struct Model {
     pub default_language: Option<String>,
     /// Licence id given to new resources when none is chosen (`service::resources::licenses`).
     pub default_license: Option<String>,
+    /// Registration state: approved, pending (waiting for staff) or rejected.
+    pub approval: String,
+    /// What the applicant wrote when registrations need approval.
+    pub registration_reason: Option<String>,
+    /// The invite the account signed up with.
+    pub invite_id: Option<i64>,
+    /// Staff turned its logins off (Mastodon's `disable`); reversible.
+    pub disabled: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

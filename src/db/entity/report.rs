@@ -21,6 +21,11 @@ pub struct Model {
     pub forwarded: bool,
     pub action_taken_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The staff member's actor handling it.
+    pub assigned_id: Option<i64>,
+    /// The staff member's actor who resolved it.
+    pub action_taken_by_id: Option<i64>,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -88,6 +88,8 @@ mod tests {
             deleted_at: None,
             fields: r#"[{"name":"Institution type","value":"CRMEF","verified_at":null}]"#.into(),
             bot: false,
+            silenced_at: None,
+            suspended_at: None,
         }
     }
 

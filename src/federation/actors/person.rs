@@ -569,6 +569,8 @@ mod tests {
             deleted_at: None,
             fields: r#"[{"name":"Blog","value":"b","verified_at":null}]"#.into(),
             bot: false,
+            silenced_at: None,
+            suspended_at: None,
         };
         let json = serde_json::to_value(Person::from_model(&model, "en").unwrap()).unwrap();
         assert_eq!(json["stage"], "novice");

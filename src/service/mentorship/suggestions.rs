@@ -232,6 +232,8 @@ mod tests {
             deleted_at: None,
             fields: "[]".into(),
             bot: false,
+            silenced_at: None,
+            suspended_at: None,
         }
     }
 

@@ -1,0 +1,13 @@
+//! The `halqa admin` subcommand groups for registration and moderation (users, reports,
+//! invites, settings); each acts as the node's owner (`Moderator::Cli`) through the same service
+//! functions as the admin API, and prints a table or, with `--json`, JSON for scripts.
+pub mod invites;
+pub mod reports;
+pub mod settings;
+pub mod users;
+
+/// Prints `value` as pretty JSON.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! `halqa admin users {create, approve, reject, suspend, role, reset-password, list}`.
+use activitypub_federation::config::Data;
+use clap::Subcommand;
+use halqa::{
+    AppState,
+    db::admin_accounts::AccountFilter,
+    service::{
+        accounts,
+        moderation::{
+            Moderator,
+            accounts::{self as actions, AccountAction},
+        },
+    },
+};
+use serde_json::json;
+
+#[derive(Subcommand)]
+pub enum UsersCommand {
+    /// Create a local account (approved at once).
+    Create {
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "user", value_parser = ["admin", "moderator", "user"])]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a pending sign-up.
+    Approve { username: String },
+    /// Reject a pending sign-up.
+    Reject {
+        username: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Suspend an account for good (other servers are told to delete it; tokens revoked).
+    Suspend {
+        username: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Change a local account's role.
+    Role {
+        username: String,
+        #[arg(value_parser = ["admin", "moderator", "user"])]
+        role: String,
+    },
+    /// Give an account a new random password (printed once); its tokens are revoked.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List local accounts (`--pending`: those waiting for approval).
+    List {
+        #[arg(long)]
+        pending: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+async fn actor_id(data: &Data<AppState>, username: &str) -> anyhow::Result<i64> {
+    let (_, actor) = accounts::local_user_by_username(&data.db, username).await?;
+    Ok(actor.id)
+}
+
+pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result<()> {
+    let by = Moderator::Cli;
+    match command {
+        UsersCommand::Create {
+            username,
+            email,
+            password,
+            role,
+            json,
+        } => {
+            let (user, actor) = accounts::create_user(
+                &data.db,
+                &data.ids,
+                &data.urls,
+                &data.config.instance.domain,
+                accounts::NewUser {
+                    username,
+                    email,
+                    password,
+                    role,
+                },
+            )
+            .await?;
+            if json {
+                super::print_json(
+                    &json!({"id": actor.id.to_string(), "username": actor.username, "role": user.role, "url": actor.ap_id}),
+                )?;
+            } else {
+                println!(
+                    "created @{} ({}) — {}",
+                    actor.handle(),
+                    user.role,
+                    actor.ap_id
+                );
+            }
+        }
+        UsersCommand::Approve { username } => {
+            actions::approve(data, by, actor_id(data, &username).await?).await?;
+            println!("@{username} approved");
+        }
+        UsersCommand::Reject { username, note } => {
+            actions::reject(data, by, actor_id(data, &username).await?, &note).await?;
+            println!("@{username} rejected");
+        }
+        UsersCommand::Suspend { username, note } => {
+            let id = actor_id(data, &username).await?;
+            actions::act(data, by, id, AccountAction::Suspend, &note, None).await?;
+            println!("@{username} suspended; other servers are told when the node next runs");
+        }
+        UsersCommand::Role { username, role } => {
+            let user = actions::set_role(data, by, actor_id(data, &username).await?, &role).await?;
+            println!("@{username} is now {}", user.role);
+        }
+        UsersCommand::ResetPassword { username, json } => {
+            let password =
+                actions::reset_password(data, by, actor_id(data, &username).await?).await?;
+            if json {
+                super::print_json(&json!({"username": username, "password": password}))?;
+            } else {
+                println!("new password for @{username}: {password}");
+            }
+        }
+        UsersCommand::List { pending, json } => {
+            let filter = AccountFilter {
+                local: Some(true),
+                status: pending.then(|| "pending".to_string()),
+                limit: 10_000,
+                ..Default::default()
+            };
+            let rows = actions::list(data, by, &filter).await?;
+            let rows: Vec<_> = rows
+                .into_iter()
+                .filter_map(|(actor, user)| user.map(|u| (actor, u)))
+                .collect();
+            if json {
+                let list: Vec<_> = rows
+                    .iter()
+                    .map(|(a, u)| {
+                        json!({
+                            "id": a.id.to_string(), "username": a.username, "email": u.email,
+                            "role": u.role, "approval": u.approval, "disabled": u.disabled,
+                            "silenced": a.silenced_at.is_some(), "suspended": a.suspended_at.is_some(),
+                            "reason": u.registration_reason, "created_at": u.created_at.to_rfc3339(),
+                        })
+                    })
+                    .collect();
+                super::print_json(&list)?;
+            } else {
+                println!(
+                    "{:<24} {:<32} {:<10} {:<10} created",
+                    "username", "email", "role", "state"
+                );
+                for (actor, user) in rows {
+                    let state = if actor.suspended_at.is_some() {
+                        "suspended"
+                    } else if user.disabled {
+                        "disabled"
+                    } else {
+                        user.approval.as_str()
+                    };
+                    println!(
+                        "{:<24} {:<32} {:<10} {:<10} {}",
+                        actor.username,
+                        user.email,
+                        user.role,
+                        state,
+                        user.created_at.format("%Y-%m-%d")
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
