@@ -60,6 +60,14 @@ pub struct FederationConfig {
     pub debug: bool,
     pub authorized_fetch: bool,
     pub blocked_domains: Vec<String>,
+    /// `open` (blocklist) or `allowlist`; the initial mode until an admin changes it.
+    pub mode: String,
+    /// How often each process re-reads the policy from the database (changes made elsewhere).
+    pub policy_reload_secs: u64,
+    /// How often domain-list subscriptions are fetched.
+    pub subscription_refresh_secs: u64,
+    /// Largest published list accepted from a subscription.
+    pub subscription_max_bytes: usize,
     pub delivery_concurrency: usize,
     pub delivery_concurrency_per_host: usize,
     pub request_timeout_secs: u64,
@@ -241,6 +249,15 @@ impl Config {
             return bad(
                 "instance.domain",
                 format!("{domain:?} is not a domain like example.org or localhost:8080"),
+            );
+        }
+        if !matches!(self.federation.mode.as_str(), "open" | "allowlist") {
+            return bad(
+                "federation.mode",
+                format!(
+                    "{:?} must be \"open\" or \"allowlist\"",
+                    self.federation.mode
+                ),
             );
         }
         let url = &self.database.url;

@@ -3,6 +3,7 @@
 pub mod actors;
 pub mod credentials;
 pub mod deliveries;
+pub mod domain_policy;
 pub mod entity;
 pub mod filters;
 pub mod follows;

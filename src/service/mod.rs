@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod documents;
 pub mod endorsements;
 pub mod events;
+pub mod federation_policy;
 pub mod filters;
 pub mod follows;
 pub mod institutions;

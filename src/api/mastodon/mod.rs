@@ -1,6 +1,7 @@
 //! The Mastodon client API (`/api/v1`, `/api/v2`): one module per group of the Mastodon docs'
 //! methods, with the JSON entities in `entities`.
 pub mod accounts;
+pub mod admin;
 pub mod blocks;
 pub mod bookmarks;
 pub mod endorsements;
@@ -48,4 +49,5 @@ pub fn routes() -> Router {
         .merge(notifications::routes())
         .merge(markers::routes())
         .merge(streaming::routes())
+        .merge(admin::routes())
 }
