@@ -1,5 +1,7 @@
 //! The `halqa` command: parse arguments, load the configuration, set up logging, and run
 //! `serve`, `migrate` or an `admin` subcommand.
+mod cli;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use halqa::{Config, app, db::Db, service::accounts};
@@ -91,6 +93,14 @@ enum AdminCommand {
         open_to_mentor: bool,
         #[arg(long)]
         seeking_mentor: bool,
+    },
+    /// Federation policy: domain blocks and allows, mode, list subscriptions.
+    Domains {
+        /// Print JSON (for scripts).
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        command: cli::domains::DomainsCommand,
     },
 }
 
@@ -258,6 +268,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             println!("facets of @{} updated", actor.username);
         }
         AdminCommand::Institution { command } => institution(&data, command).await?,
+        AdminCommand::Domains { json, command } => cli::domains::run(&data, command, json).await?,
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)
                 .await

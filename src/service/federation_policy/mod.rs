@@ -208,6 +208,26 @@ pub fn suspended_domains(state: &AppState) -> HashSet<String> {
         .collect()
 }
 
+/// Ids of remote accounts on limited (silenced) domains, kept out of public timelines.
+pub async fn limited_account_ids(state: &AppState) -> AppResult<Vec<i64>> {
+    let snapshot = state.domain_policy.snapshot();
+    let mut ids = Vec::new();
+    for rule in snapshot
+        .blocks
+        .iter()
+        .filter(|r| r.severity == Severity::Silence)
+    {
+        ids.extend(
+            db::domain_policy::remote_actors_near(&state.db.read, &rule.domain)
+                .await?
+                .into_iter()
+                .filter(|a| state.domain_policy.is_limited(&a.domain))
+                .map(|a| a.id),
+        );
+    }
+    Ok(ids)
+}
+
 /// Replaces letters of `domain` with `*` the way Mastodon obfuscates public block lists.
 pub fn obfuscated(domain: &str) -> String {
     let chars: Vec<char> = domain.chars().collect();

@@ -1,0 +1,2 @@
+//! `halqa admin …` subcommands that have grown their own files: `domains` (federation policy).
+pub mod domains;
