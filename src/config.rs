@@ -25,6 +25,7 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub institution: InstitutionConfig,
     pub rate_limits: RateLimitsConfig,
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -81,6 +82,13 @@ pub struct FederationConfig {
 #[serde(deny_unknown_fields)]
 pub struct OauthConfig {
     pub allow_password_grant: bool,
+}
+
+/// Prometheus `/metrics`: served only with `Authorization: Bearer <token>`; off when empty.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -102,6 +102,11 @@ enum AdminCommand {
         #[command(subcommand)]
         command: cli::domains::DomainsCommand,
     },
+    /// The admin dashboard's figures (aggregates only).
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -269,6 +274,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
         }
         AdminCommand::Institution { command } => institution(&data, command).await?,
         AdminCommand::Domains { json, command } => cli::domains::run(&data, command, json).await?,
+        AdminCommand::Stats { json } => cli::stats::run(&data, json).await?,
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)
                 .await

@@ -2,6 +2,7 @@
 //! pool), migrating, and the query modules. All sea-orm code lives under `db/`.
 pub mod actors;
 pub mod credentials;
+pub mod dashboard;
 pub mod deliveries;
 pub mod domain_policy;
 pub mod entity;

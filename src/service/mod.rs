@@ -2,6 +2,7 @@
 //! these functions, so local and remote changes obey the same rules. Services reach the network
 //! only through `federation::outbox`.
 pub mod accounts;
+pub mod dashboard;
 pub mod documents;
 pub mod endorsements;
 pub mod events;

@@ -520,3 +520,53 @@ async fn bad_subscription_payloads_answer_clear_errors_and_keep_entries() {
     assert!(policy.is_blocked("new.example"));
     assert!(!policy.is_blocked("loud.example") && !policy.is_limited("loud.example"));
 }
+
+#[tokio::test]
+async fn the_dashboard_and_metrics_show_aggregates_to_staff_and_token_holders_only() {
+    let a = TestNode::spawn_with(|c| c.metrics.token = "metrics-s3cret".into()).await;
+    let admin = with_role(&a, "admin_a", "admin").await;
+    let user = ApiClient::new(&a, "alice").await;
+    post_status(&user, "a post for the figures").await;
+    let figures = admin.ok("/api/v1/pln/admin/dashboard").await;
+    assert_eq!(figures["local_posts"], 1, "{figures}");
+    for key in [
+        "active_users_week",
+        "active_users_month",
+        "sign_ups_week",
+        "mentorships_active",
+        "resources_shared",
+        "nodes_by_kind",
+        "deliveries_by_state",
+        "failing_hosts",
+    ] {
+        assert!(!figures[key].is_null(), "{key} in {figures}");
+    }
+    assert!(!figures.to_string().contains("alice"), "aggregates only");
+    assert_eq!(user.get("/api/v1/pln/admin/dashboard").await.0, 403);
+
+    let http = reqwest::Client::new();
+    let url = format!("{}/metrics", a.base);
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 401);
+    let wrong = http.get(&url).bearer_auth("guess").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let ok = http
+        .get(&url)
+        .bearer_auth("metrics-s3cret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let text = ok.text().await.unwrap();
+    assert!(text.contains("# TYPE halqa_active_users gauge"), "{text}");
+    assert!(text.contains("halqa_local_posts 1"), "{text}");
+
+    let closed = TestNode::spawn().await;
+    let status = http
+        .get(format!("{}/metrics", closed.base))
+        .bearer_auth("")
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 404, "no token configured: no metrics");
+}

@@ -1,6 +1,7 @@
 //! The PLN API at `/api/v1/pln/…` (advertised as `api_versions.pln`): profiles and institutions,
 //! mentorship, resources and document uploads, search across nodes, and later collections and
 //! circles. One module per concept; each exposes its own `routes()`, merged here.
+pub mod dashboard;
 pub mod federation;
 pub mod institutions;
 pub mod mentorship;
@@ -15,6 +16,7 @@ use axum::Router;
 /// Every PLN API route.
 pub fn routes() -> Router {
     Router::new()
+        .merge(dashboard::routes())
         .merge(federation::routes())
         .merge(institutions::routes())
         .merge(mentorship::routes())
