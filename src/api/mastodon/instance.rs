@@ -274,10 +274,7 @@ async fn domain_blocks(data: Data<AppState>) -> AppResult<Json<Vec<Value>>> {
         blocks
             .into_iter()
             .map(|b| {
-                let digest: String = openssl::sha::sha256(b.domain.as_bytes())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
+                let digest = b.digest;
                 json!({"domain": b.domain, "digest": digest, "severity": b.severity.as_str(), "comment": b.comment})
             })
             .collect(),

@@ -52,6 +52,8 @@ pub async fn own_list(state: &AppState, kind: &str) -> AppResult<Vec<ListedDomai
 #[derive(Debug, Clone)]
 pub struct PublicBlock {
     pub domain: String,
+    /// SHA-256 (hex) of the real domain, so an obfuscated entry can still be checked.
+    pub digest: String,
     pub severity: Severity,
     pub comment: Option<String>,
 }
@@ -81,6 +83,10 @@ pub async fn instance_blocks(state: &AppState) -> AppResult<Vec<PublicBlock>> {
                 } else {
                     r.domain.clone()
                 },
+                digest: openssl::sha::sha256(r.domain.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
                 severity: r.severity,
                 comment: entry
                     .map(|e| e.public_comment.clone())
