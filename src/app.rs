@@ -36,6 +36,8 @@ pub struct StateInner {
     pub instance_actor: actor::Model,
     /// Request counters for the client API's rate limits.
     pub rate_limits: crate::api::rate_limit::RateLimiter,
+    /// The federation policy in force (mode and domain rules), reloaded from the database.
+    pub domain_policy: federation::DomainPolicy,
 }
 
 impl Deref for AppState {
@@ -69,12 +71,18 @@ pub async fn build(config: Config) -> anyhow::Result<Federation> {
     let rate_limits = crate::api::rate_limit::RateLimiter::new(&config.rate_limits)
         .map_err(anyhow::Error::msg)?;
     let events = service::events::EventBus::for_database(&db);
+    let domain_policy = federation::DomainPolicy::new(
+        &config.instance.domain,
+        &config.federation.blocked_domains,
+        config.federation.mode == "allowlist",
+    );
     let state = AppState(Arc::new(StateInner {
         public_keys: signatures::PublicKeyCache::new(config.federation.public_key_cache_size),
         private_keys: signatures::PrivateKeyCache::new(1024),
         delivery: DeliveryQueue::default(),
         events,
         rate_limits,
+        domain_policy,
         config,
         db,
         ids,
@@ -82,6 +90,7 @@ pub async fn build(config: Config) -> anyhow::Result<Federation> {
         http,
         instance_actor,
     }));
+    service::federation_policy::reload(&state).await?;
     federation::federation_config(state).await
 }
 
@@ -161,8 +170,9 @@ pub async fn start(federation: Federation, listener: TcpListener) -> anyhow::Res
     let jobs = crate::jobs::run(state.clone(), shutdown.subscribe());
     let relay = service::events::relay(state.clone(), shutdown.subscribe());
     let institutions = crate::jobs::institutions::run(federation.clone(), shutdown.subscribe());
+    let policy = crate::jobs::federation_policy::run(state.clone(), shutdown.subscribe());
     let workers = tokio::spawn(async move {
-        tokio::join!(deliveries, jobs, relay, institutions);
+        tokio::join!(deliveries, jobs, relay, institutions, policy);
     });
     let app = build_router(federation.clone());
     let server = tokio::spawn(async move {

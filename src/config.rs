@@ -26,6 +26,7 @@ pub struct Config {
     pub institution: InstitutionConfig,
     pub rate_limits: RateLimitsConfig,
     pub registration: RegistrationConfig,
+    pub metrics: MetricsConfig,
 }
 
 /// The first registration rules; the admin changes them at runtime (`service::settings`).
@@ -71,6 +72,14 @@ pub struct FederationConfig {
     pub debug: bool,
     pub authorized_fetch: bool,
     pub blocked_domains: Vec<String>,
+    /// `open` (blocklist) or `allowlist`; the initial mode until an admin changes it.
+    pub mode: String,
+    /// How often each process re-reads the policy from the database (changes made elsewhere).
+    pub policy_reload_secs: u64,
+    /// How often domain-list subscriptions are fetched.
+    pub subscription_refresh_secs: u64,
+    /// Largest published list accepted from a subscription.
+    pub subscription_max_bytes: usize,
     pub delivery_concurrency: usize,
     pub delivery_concurrency_per_host: usize,
     pub request_timeout_secs: u64,
@@ -84,6 +93,13 @@ pub struct FederationConfig {
 #[serde(deny_unknown_fields)]
 pub struct OauthConfig {
     pub allow_password_grant: bool,
+}
+
+/// Prometheus `/metrics`: served only with `Authorization: Bearer <token>`; off when empty.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -270,6 +286,15 @@ impl Config {
             return bad(
                 "instance.domain",
                 format!("{domain:?} is not a domain like example.org or localhost:8080"),
+            );
+        }
+        if !matches!(self.federation.mode.as_str(), "open" | "allowlist") {
+            return bad(
+                "federation.mode",
+                format!(
+                    "{:?} must be \"open\" or \"allowlist\"",
+                    self.federation.mode
+                ),
             );
         }
         let url = &self.database.url;

@@ -114,6 +114,19 @@ enum AdminCommand {
         #[arg(long)]
         seeking_mentor: bool,
     },
+    /// Federation policy: domain blocks and allows, mode, list subscriptions.
+    Domains {
+        /// Print JSON (for scripts).
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        command: cli::domains::DomainsCommand,
+    },
+    /// The admin dashboard's figures (aggregates only).
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -284,6 +297,8 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
         AdminCommand::Reports { command } => cli::reports::run(&data, command).await?,
         AdminCommand::Invites { command } => cli::invites::run(&data, command).await?,
         AdminCommand::Settings { command } => cli::settings::run(&data, command).await?,
+        AdminCommand::Domains { json, command } => cli::domains::run(&data, command, json).await?,
+        AdminCommand::Stats { json } => cli::stats::run(&data, json).await?,
         AdminCommand::ListUsers => {
             let users = halqa::db::users::list_with_actors(&state.db.read)
                 .await

@@ -1,9 +1,12 @@
-//! The `halqa admin` subcommand groups for registration and moderation (users, reports,
-//! invites, settings); each acts as the node's owner (`Moderator::Cli`) through the same service
-//! functions as the admin API, and prints a table or, with `--json`, JSON for scripts.
+//! The `halqa admin` subcommand groups: registration and moderation (users, reports, invites,
+//! settings; each acts as the node's owner, `Moderator::Cli`), the federation policy (`domains`)
+//! and the dashboard's figures (`stats`) — through the same service functions as the admin API,
+//! printing a table or, with `--json`, JSON for scripts.
+pub mod domains;
 pub mod invites;
 pub mod reports;
 pub mod settings;
+pub mod stats;
 pub mod users;
 
 /// Prints `value` as pretty JSON.

@@ -418,6 +418,19 @@ async fn claim_batch(
 async fn deliver(state: &AppState, row: delivery::Model) -> Outcome {
     let attempts = row.attempts + 1;
     let now = Utc::now();
+    if state.domain_policy.is_blocked(&row.host) {
+        // Queued before the federation policy refused the host (or by another process that
+        // has not reloaded it yet): never sent.
+        return Outcome {
+            delivery_id: row.id,
+            host: row.host.clone(),
+            attempts: row.attempts,
+            state: delivery::state::SKIPPED,
+            next_attempt_at: None,
+            error: Some("refused by the federation policy".into()),
+            host_reachable: true,
+        };
+    }
     let result = send_signed(state, &row).await;
     let retry = |error: String, reachable: bool| {
         let first = row.created_at;

@@ -7,7 +7,7 @@ use crate::{
     db::{self, entity::actor},
     error::{AppError, AppResult},
     federation::{
-        DomainPolicy, activities,
+        activities,
         actors::person::DbActor,
         signatures::{self, RequestVerification, SignatureHeader},
         urls::host_of,
@@ -195,7 +195,7 @@ pub async fn receive(
     };
     let actor_host =
         host_of(&actor_url).ok_or_else(|| AppError::BadRequest("actor has no host".into()))?;
-    if DomainPolicy::new(&limits.federation.blocked_domains).is_blocked(&actor_host) {
+    if data.domain_policy.is_blocked(&actor_host) {
         return Err(AppError::Forbidden(
             "this server does not federate with your domain".into(),
         ));
@@ -255,7 +255,7 @@ pub async fn verify_signed_get(
     let mut actor_url = Url::parse(&sig.key_id).map_err(|_| unauthorized("keyId is not a URL"))?;
     actor_url.set_fragment(None);
     let host = host_of(&actor_url).ok_or_else(|| unauthorized("keyId has no host"))?;
-    if DomainPolicy::new(&data.config.federation.blocked_domains).is_blocked(&host) {
+    if data.domain_policy.is_blocked(&host) {
         return Err(AppError::Forbidden(
             "this server does not federate with your domain".into(),
         ));

@@ -1,5 +1,6 @@
 //! Downloading a remote media file for the local cache: http(s) only (http in debug or
-//! plain-http setups), blocked domains refused on every hop, at most a few redirects, through the
+//! plain-http setups), domains the federation policy refuses or rejects media from refused on
+//! every hop, at most a few redirects, through the
 //! node's HTTP client (timeouts; private and loopback addresses refused at connect time outside
 //! debug mode), and never more than `limit` bytes read.
 use crate::federation::DomainPolicy;
@@ -14,7 +15,7 @@ const MAX_REDIRECTS: usize = 3;
 pub enum DownloadError {
     #[error("not a usable URL: {0}")]
     BadUrl(String),
-    #[error("the domain is blocked")]
+    #[error("the federation policy refuses media from this domain")]
     Blocked,
     #[error("request failed: {0}")]
     Request(#[from] reqwest::Error),
@@ -82,10 +83,12 @@ fn check_url(url: &Url, policy: &DomainPolicy, allow_http: bool) -> Result<(), D
         "http" if allow_http => {}
         other => return Err(DownloadError::BadUrl(format!("scheme {other}"))),
     }
-    let host = url
-        .host_str()
-        .ok_or_else(|| DownloadError::BadUrl("no host".into()))?;
-    if policy.is_blocked(host) {
+    let host = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => return Err(DownloadError::BadUrl("no host".into())),
+    };
+    if policy.is_blocked(&host) || policy.rejects_media(&host) {
         return Err(DownloadError::Blocked);
     }
     Ok(())
@@ -97,7 +100,7 @@ mod tests {
 
     #[test]
     fn only_web_urls_on_allowed_domains_pass() {
-        let policy = DomainPolicy::new(&["spam.example".to_string()]);
+        let policy = DomainPolicy::new("halqa.example", &["spam.example".to_string()], false);
         let check =
             |raw: &str, allow_http| check_url(&Url::parse(raw).unwrap(), &policy, allow_http);
         assert!(check("https://media.example/a.png", false).is_ok());

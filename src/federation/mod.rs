@@ -9,21 +9,18 @@ pub mod inbox;
 pub mod media_fetch;
 pub mod objects;
 pub mod outbox;
+pub mod policy;
 pub mod routes;
 pub mod signatures;
 pub mod urls;
 pub mod wire;
 
+pub use policy::DomainPolicy;
+
 use crate::{AppState, app::Federation, config::Config};
-use activitypub_federation::{
-    config::{FederationConfig, UrlVerifier},
-    error::Error as FedError,
-    resolver::ValidatingDnsResolver,
-};
+use activitypub_federation::{config::FederationConfig, resolver::ValidatingDnsResolver};
 use anyhow::Context;
-use async_trait::async_trait;
 use std::{sync::Arc, time::Duration};
-use url::Url;
 
 /// The user agent of every outgoing request.
 pub fn user_agent() -> String {
@@ -51,45 +48,6 @@ pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
         .context("building the HTTP client")
 }
 
-/// Refuses URLs on blocked domains (and their subdomains) for every fetch and inbound activity.
-#[derive(Clone)]
-pub struct DomainPolicy {
-    blocked: Arc<Vec<String>>,
-}
-
-impl DomainPolicy {
-    pub fn new(blocked: &[String]) -> Self {
-        DomainPolicy {
-            blocked: Arc::new(blocked.iter().map(|d| d.trim().to_lowercase()).collect()),
-        }
-    }
-
-    /// Whether `host` (with or without port) is blocked.
-    pub fn is_blocked(&self, host: &str) -> bool {
-        let host = host
-            .split(':')
-            .next()
-            .unwrap_or(host)
-            .trim_end_matches('.')
-            .to_lowercase();
-        self.blocked
-            .iter()
-            .any(|b| !b.is_empty() && (host == *b || host.ends_with(&format!(".{b}"))))
-    }
-}
-
-#[async_trait]
-impl UrlVerifier for DomainPolicy {
-    async fn verify(&self, url: &Url) -> Result<(), FedError> {
-        match url.host_str() {
-            Some(host) if self.is_blocked(host) => {
-                Err(FedError::UrlVerificationError("domain is blocked"))
-            }
-            _ => Ok(()),
-        }
-    }
-}
-
 /// The library's HTTP client: ours, with [`signatures::SignedFetch`] signing every GET as the
 /// instance actor through OpenSSL (the library's own signing, with the `rsa` crate, is not used).
 pub fn fetch_client(state: &AppState) -> anyhow::Result<reqwest_middleware::ClientWithMiddleware> {
@@ -115,29 +73,11 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<Federation> {
         .request_timeout(Duration::from_secs(
             state.config.federation.request_timeout_secs,
         ))
-        .url_verifier(Box::new(DomainPolicy::new(
-            &state.config.federation.blocked_domains,
-        )))
+        .url_verifier(Box::new(state.domain_policy.clone()))
         .http_fetch_limit(50)
         .app_data(state)
         .build()
         .await
         .context("building the federation config")?;
     Ok(config)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn blocks_domain_and_subdomains_only() {
-        let policy = DomainPolicy::new(&["spam.example".to_string()]);
-        assert!(policy.is_blocked("spam.example"));
-        assert!(policy.is_blocked("a.spam.example"));
-        assert!(policy.is_blocked("SPAM.example:8443"));
-        assert!(policy.is_blocked("spam.example."));
-        assert!(!policy.is_blocked("notspam.example"));
-        assert!(!policy.is_blocked("spam.example.org"));
-    }
 }

@@ -4,6 +4,7 @@
 //! every `jobs.status_interval_secs`, the status jobs ([`statuses`]).
 //! Every process of a node may run the jobs; they are idempotent (several processes on one
 //! PostgreSQL just share the deletes).
+pub mod federation_policy;
 pub mod home_feed;
 pub mod institutions;
 pub mod media;

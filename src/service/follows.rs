@@ -144,7 +144,9 @@ pub async fn receive_follow(
         outbox::reject_follow(&txn, data, target, follower, ap_id).await?;
         return commit(data, txn).await;
     }
-    let accepted = !target.manually_approves_followers;
+    // Accounts on limited (silenced) domains always need approval.
+    let accepted =
+        !target.manually_approves_followers && !data.domain_policy.is_limited(&follower.domain);
     let txn = data.db.write.begin().await?;
     let row = match db::follows::find(&txn, follower.id, target.id).await? {
         // A repeated Follow (e.g. the remote side lost its state): answer again.

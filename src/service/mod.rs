@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod circles;
 pub mod collections;
+pub mod dashboard;
 pub mod documents;
 pub mod endorsements;
 pub mod events;
+pub mod federation_policy;
 pub mod filters;
 pub mod follows;
 pub mod institutions;

@@ -9,7 +9,7 @@ use crate::{
     AppState,
     db::{self, entity::media_attachment, remote_media::LocalCopy},
     error::AppResult,
-    federation::{DomainPolicy, media_fetch},
+    federation::media_fetch,
     service::media::{self, Sniffed},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -50,10 +50,10 @@ async fn cache_one(
         return Ok(false);
     }
     let config = &state.config;
-    let policy = DomainPolicy::new(&config.federation.blocked_domains);
+    let policy = &state.domain_policy;
     let allow_http = config.federation.debug || !config.use_https();
     let limit = config.media.max_image_bytes;
-    let bytes = match media_fetch::download(&state.http, &policy, allow_http, url, limit).await {
+    let bytes = match media_fetch::download(&state.http, policy, allow_http, url, limit).await {
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::info!(media = media.id, url, error = %e, "remote media not cached");

@@ -219,7 +219,9 @@ async fn rules(data: Data<AppState>) -> AppResult<Json<Value>> {
 }
 
 async fn peers(data: Data<AppState>) -> AppResult<Json<Vec<String>>> {
-    Ok(Json(db::instance::peers(&data.db.read).await?))
+    let mut peers = db::instance::peers(&data.db.read).await?;
+    peers.retain(|host| !data.domain_policy.is_blocked(host));
+    Ok(Json(peers))
 }
 
 /// The last 12 weeks (current first), each from Monday 00:00 UTC, numbers as strings.
@@ -278,21 +280,17 @@ async fn terms_of_service(data: Data<AppState>) -> Json<Value> {
     }))
 }
 
-async fn domain_blocks(data: Data<AppState>) -> Json<Vec<Value>> {
-    Json(
-        data.config
-            .federation
-            .blocked_domains
-            .iter()
-            .map(|domain| {
-                let digest: String = openssl::sha::sha256(domain.as_bytes())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                json!({"domain": domain, "digest": digest, "severity": "suspend", "comment": null})
+async fn domain_blocks(data: Data<AppState>) -> AppResult<Json<Vec<Value>>> {
+    let blocks = crate::service::federation_policy::published::instance_blocks(&data).await?;
+    Ok(Json(
+        blocks
+            .into_iter()
+            .map(|b| {
+                let digest = b.digest;
+                json!({"domain": b.domain, "digest": digest, "severity": b.severity.as_str(), "comment": b.comment})
             })
             .collect(),
-    )
+    ))
 }
 
 async fn translation_languages() -> Json<Value> {

@@ -130,6 +130,13 @@ async fn excluded(data: &Data<AppState>, viewer: Option<i64>) -> AppResult<Vec<i
     }
 }
 
+/// [`excluded`] plus the accounts of limited (silenced) domains, kept out of public timelines.
+async fn excluded_from_public(data: &Data<AppState>, viewer: Option<i64>) -> AppResult<Vec<i64>> {
+    let mut ids = excluded(data, viewer).await?;
+    ids.extend(crate::service::federation_policy::limited_account_ids(data).await?);
+    Ok(ids)
+}
+
 async fn home(
     data: Data<AppState>,
     auth: Auth,
@@ -155,7 +162,7 @@ async fn public(
         auth.require("read:statuses")?;
     }
     let viewer = auth.actor_id();
-    let excluded = excluded(&data, viewer).await?;
+    let excluded = excluded_from_public(&data, viewer).await?;
     let posts = db::timelines::public_page(
         &data.db.read,
         params.public_filter(),
@@ -191,7 +198,7 @@ async fn tag(
         all: params.all.iter().map(|t| tag_name(t)).collect(),
         none: params.none.iter().map(|t| tag_name(t)).collect(),
     };
-    let excluded = excluded(&data, viewer).await?;
+    let excluded = excluded_from_public(&data, viewer).await?;
     let posts = db::timelines::tag_page(
         &data.db.read,
         &query,

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod circles;
 pub mod collections;
+pub mod dashboard;
+pub mod federation;
 pub mod institutions;
 pub mod mentorship;
 pub mod profile;
@@ -20,6 +22,8 @@ pub fn routes() -> Router {
         .merge(collections::routes())
         .merge(circles::routes())
         .merge(admin::routes())
+        .merge(dashboard::routes())
+        .merge(federation::routes())
         .merge(institutions::routes())
         .merge(mentorship::routes())
         .merge(profile::routes())

@@ -571,6 +571,16 @@ impl Object for DbPost {
             .in_reply_to
             .as_ref()
             .and_then(|v| wire::first_url(Some(v)));
+        let mut attachments = json.remote_media();
+        if data.domain_policy.rejects_media(&author.model.domain) {
+            // Federation policy `reject_media`: no media rows, only links in the text.
+            for media in attachments.drain(..) {
+                let href = text::escape_html(&media.url);
+                content.push_str(&format!(
+                    "<p><a href=\"{href}\" rel=\"nofollow noopener\">{href}</a></p>"
+                ));
+            }
+        }
         let remote = db::posts::RemotePost {
             ap_id: json.id.inner().to_string(),
             author_id: author.model.id,
@@ -589,7 +599,7 @@ impl Object for DbPost {
             updated: json.updated,
             mention_ap_ids: json.mention_hrefs(),
             hashtags: json.hashtags(),
-            attachments: json.remote_media(),
+            attachments,
             poll: json.remote_poll(),
         };
         // A Halqa offer's readable Note names its offer, on the same host.

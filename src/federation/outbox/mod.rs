@@ -21,7 +21,7 @@ use crate::{
     AppState,
     db::{self, entity::actor},
     error::AppResult,
-    federation::{DomainPolicy, context::default_context, urls::host_of},
+    federation::{context::default_context, urls::host_of},
 };
 use activitypub_federation::{config::Data, protocol::context::WithContext};
 use sea_orm::DatabaseTransaction;
@@ -50,7 +50,7 @@ async fn enqueue<T: Serialize>(
     let Envelope { id, kind, public } = envelope;
     let body = serde_json::to_string(&WithContext::new(activity, default_context()))
         .map_err(|e| anyhow::anyhow!("serialising {kind}: {e}"))?;
-    let policy = DomainPolicy::new(&data.config.federation.blocked_domains);
+    let policy = &data.domain_policy;
     let unavailable: BTreeSet<String> = db::deliveries::unavailable_hosts(txn)
         .await?
         .into_iter()

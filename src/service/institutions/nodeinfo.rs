@@ -6,7 +6,7 @@ use crate::{
     AppState,
     db::institutions::{NodeRecord, Profile},
     error::{AppError, AppResult},
-    federation::{DomainPolicy, urls::host_of},
+    federation::urls::host_of,
     service::vocabulary::{self, INSTITUTION_KINDS},
     text,
 };
@@ -171,7 +171,7 @@ async fn get_limited(data: &Data<AppState>, url: &Url) -> AppResult<Vec<u8>> {
 /// Fetches and reads the NodeInfo of `domain` (`host[:port]`). Blocked domains are refused;
 /// private addresses are refused by the HTTP client's resolver outside debug mode.
 pub async fn fetch(data: &Data<AppState>, domain: &str) -> AppResult<NodeRecord> {
-    if DomainPolicy::new(&data.config.federation.blocked_domains).is_blocked(domain) {
+    if data.domain_policy.is_blocked(domain) {
         return Err(AppError::Forbidden(format!("{domain} is blocked")));
     }
     // Test and trial peers (debug mode) speak plain http; real ones https.

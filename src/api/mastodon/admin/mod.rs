@@ -1,8 +1,9 @@
 //! The Mastodon admin API (`/api/v1/admin/…`, `/api/v2/admin/accounts`) for accounts and
 //! reports, so existing admin tools work: the Admin::Account and Admin::Report entities in
-//! `entities`, the handlers in `accounts` and `reports`. Every call needs an `admin:*` scope and
+//! `entities`, the handlers in `accounts` and `reports`; domain blocks and allows in `domains`. Every call needs an `admin:*` scope and
 //! a staff role; anyone else gets 403 `{"error"}` and the attempt is logged.
 pub mod accounts;
+pub mod domains;
 pub mod entities;
 pub mod reports;
 
@@ -13,6 +14,7 @@ use axum::Router;
 pub fn routes() -> Router {
     Router::new()
         .merge(accounts::routes())
+        .merge(domains::routes())
         .merge(reports::routes())
 }
 
