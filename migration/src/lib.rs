@@ -13,6 +13,7 @@ mod m20261122_000007_institutions;
 mod m20261122_000008_mentorship;
 mod m20261122_000009_resources;
 mod m20261122_000010_pln_search;
+mod m20261123_000015_web_sessions;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_mentorship::Migration),
             Box::new(m20261122_000009_resources::Migration),
             Box::new(m20261122_000010_pln_search::Migration),
+            Box::new(m20261123_000015_web_sessions::Migration),
         ]
     }
 }

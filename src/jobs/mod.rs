@@ -87,6 +87,11 @@ async fn run_once(state: &AppState, shutdown: &watch::Receiver<bool>) {
         0 => {}
         files => tracing::info!(files, "removed half-written uploads"),
     }
+    match crate::service::web_sessions::prune(db).await {
+        Ok(0) => {}
+        Ok(sessions) => tracing::info!(sessions, "removed ended web sessions"),
+        Err(e) => tracing::warn!(error = %e, "removing ended web sessions"),
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod scheduled;
 pub mod search;
 pub mod timelines;
 pub mod vocabulary;
+pub mod web_sessions;
 
 use crate::{AppState, error::AppResult};
 use activitypub_federation::config::Data;

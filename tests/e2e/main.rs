@@ -24,3 +24,4 @@ mod pln_mentorship;
 mod pln_resources;
 mod pln_search;
 mod security;
+mod web_pages;

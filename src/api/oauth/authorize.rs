@@ -351,7 +351,7 @@ impl Page {
             node_name => self.node_name.clone(),
             lang => self.lang,
             dir,
-            t => self.all_strings(),
+            s => self.all_strings(),
             ..ctx
         };
         let mut response = render(template, ctx)?;
