@@ -108,8 +108,11 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_function("t", translate);
     env.add_filter("date", date);
     // Every page links the stylesheet and script by their fingerprinted URLs.
-    env.add_global("css", super::assets::CSS_URL.as_str());
-    env.add_global("js", super::assets::JS_URL.as_str());
+    env.add_global(
+        "css",
+        Value::from_safe_string(super::assets::CSS_URL.clone()),
+    );
+    env.add_global("js", Value::from_safe_string(super::assets::JS_URL.clone()));
     for (name, source) in TEMPLATE_SOURCES {
         if let Err(e) = env.add_template(name, source) {
             tracing::error!(template = name, error = %e, "template does not compile");

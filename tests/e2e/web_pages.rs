@@ -203,7 +203,7 @@ async fn web_pages_language_direction_assets_and_error_pages() {
     assert_eq!(missing.status, 404);
     assert!(missing.header("content-type").starts_with("text/html"));
     assert!(
-        missing.body.contains("Cette page n'existe pas"),
+        missing.body.contains("Cette page n&#x27;existe pas"),
         "{}",
         missing.body
     );
@@ -638,7 +638,7 @@ async fn web_pages_follow_across_nodes_notifications_and_settings() {
             ("csrf", &csrf),
             ("display_name", "Amal B."),
             ("note", "Professeure de SVT"),
-            ("subjects[]", "svt"),
+            ("subjects[]", "life_earth_sciences"),
             ("languages", "ar, fr"),
             ("region", "Souss-Massa"),
             ("open_to_mentor", "1"),

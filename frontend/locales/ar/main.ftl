@@ -141,3 +141,6 @@ month-9 = شتنبر
 month-10 = أكتوبر
 month-11 = نونبر
 month-12 = دجنبر
+
+## تفويض OAuth
+oauth-signed-in-as = أنت متصل باسم @{ $handle }.

@@ -141,3 +141,6 @@ month-9 = Sep
 month-10 = Oct
 month-11 = Nov
 month-12 = Dec
+
+## OAuth consent
+oauth-signed-in-as = Signed in as @{ $handle }.

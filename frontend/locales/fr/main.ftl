@@ -141,3 +141,6 @@ month-9 = sept.
 month-10 = oct.
 month-11 = nov.
 month-12 = déc.
+
+## Autorisation OAuth
+oauth-signed-in-as = Connecté·e en tant que @{ $handle }.
