@@ -744,3 +744,64 @@ async fn assets_size(http: &Client, node: &TestNode, path: &str) -> usize {
     assert_eq!(response.headers()["content-encoding"], "gzip", "{path}");
     response.bytes().await.unwrap().len()
 }
+
+#[tokio::test]
+async fn web_pages_oauth_consent_reuses_the_login_session() {
+    let [node] = cluster::<1>().await;
+    node.create_user("hind").await;
+    let http = browser();
+    let session = log_in(&http, &node, "hind").await;
+    let app: serde_json::Value = http
+        .post(format!("{}/api/v1/apps", node.base))
+        .json(&serde_json::json!({"client_name": "phone", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let client_id = app["client_id"].as_str().unwrap();
+    let query = format!(
+        "/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob&scope=read"
+    );
+    let consent = get(&http, &node, &query, &session, "en").await;
+    assert_eq!(consent.status, 200, "{}", consent.body);
+    assert!(
+        consent.body.contains("Signed in as @hind@"),
+        "{}",
+        consent.body
+    );
+    assert!(!consent.body.contains("type=\"password\""));
+    let fields = |csrf: &str| {
+        vec![
+            ("response_type".to_string(), "code".to_string()),
+            ("client_id".to_string(), client_id.to_string()),
+            (
+                "redirect_uri".to_string(),
+                "urn:ietf:wg:oauth:2.0:oob".to_string(),
+            ),
+            ("scope".to_string(), "read".to_string()),
+            ("approve".to_string(), "1".to_string()),
+            ("csrf".to_string(), csrf.to_string()),
+        ]
+    };
+    // A forged approval (no session token) is a failed login: no code.
+    let forged: Vec<(String, String)> = fields("wrong");
+    let pairs: Vec<(&str, &str)> = forged
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = post(&http, &node, "/oauth/authorize", &session, &pairs).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(!refused.body.contains("id=\"oauth-code\""));
+    // With the session's token: the code, no password typed.
+    let good = fields(&consent.csrf());
+    let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let approved = post(&http, &node, "/oauth/authorize", &session, &pairs).await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert!(
+        approved.body.contains("id=\"oauth-code\""),
+        "{}",
+        approved.body
+    );
+}
