@@ -96,9 +96,8 @@ pub async fn html_responses(request: Request, next: Next) -> Response {
         .await
         .ok();
     let response = next.run(Request::from_parts(parts, body)).await;
-    let mut response = if html_wanted && response.status().is_client_error()
-        || html_wanted && response.status().is_server_error()
-    {
+    let failed = response.status().is_client_error() || response.status().is_server_error();
+    let mut response = if html_wanted && failed {
         if is_json(&response) {
             match data {
                 Some(data) => to_html_error(&data, &headers, response).await,

@@ -102,6 +102,8 @@ impl Page {
     }
 
     /// The signed-in user, or a redirect to the login page.
+    // The error is the answer to send as it is (a redirect): boxing it would only add noise.
+    #[allow(clippy::result_large_err)]
     pub fn me(&self) -> Result<&Me, Response> {
         self.me
             .as_ref()
@@ -109,6 +111,7 @@ impl Page {
     }
 
     /// Refuses a form whose `csrf` field is not this visitor's token (translated 403).
+    #[allow(clippy::result_large_err)]
     pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
         if same_token(sent, &self.csrf) && self.new_csrf_cookie.is_none() {
             Ok(())

@@ -150,11 +150,11 @@ mod tests {
 
     #[test]
     fn templates_have_no_inline_style_or_script() {
+        let handler = regex::Regex::new(r#"\son[a-z]+="#).unwrap();
         for (name, source) in TEMPLATE_SOURCES {
             assert!(!source.contains("<style"), "{name} has a <style> element");
             assert!(!source.contains("style=\""), "{name} has a style attribute");
             assert!(!source.contains("<script>"), "{name} has an inline script");
-            let handler = regex::Regex::new(r#"\son[a-z]+="#).unwrap();
             assert!(
                 !handler.is_match(source),
                 "{name} has an inline event handler"
