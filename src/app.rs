@@ -112,6 +112,11 @@ pub fn build_router(federation: Federation) -> Router {
         .merge(crate::web::routes())
         .fallback(crate::api::not_found)
         .method_not_allowed_fallback(crate::api::method_not_allowed)
+        // Browsers get translated HTML error pages and every page its CSP (needs the
+        // federation data, so inside the federation middleware).
+        .layer(axum::middleware::from_fn(
+            crate::web::errors::html_responses,
+        ))
         .layer(FederationMiddleware::new(federation))
         // Inside CORS, so a 429 still carries the CORS headers browser clients need to read it.
         .layer(axum::middleware::from_fn_with_state(
@@ -119,6 +124,7 @@ pub fn build_router(federation: Federation) -> Router {
             crate::api::rate_limit::limit,
         ))
         .layer(crate::api::cors())
+        .layer(crate::web::assets::compression())
         .layer(TraceLayer::new_for_http());
     Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
 }

@@ -17,6 +17,7 @@ mod m20261123_000011_collections;
 mod m20261123_000012_circles;
 mod m20261123_000013_registration_moderation;
 mod m20261123_000014_federation_policy;
+mod m20261123_000015_web_sessions;
 mod m20261123_000016_remote_media_cache;
 
 /// Every migration, in order.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_circles::Migration),
             Box::new(m20261123_000013_registration_moderation::Migration),
             Box::new(m20261123_000014_federation_policy::Migration),
+            Box::new(m20261123_000015_web_sessions::Migration),
             Box::new(m20261123_000016_remote_media_cache::Migration),
         ]
     }

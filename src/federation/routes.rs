@@ -273,7 +273,7 @@ async fn get_actor(
         return Ok(response);
     }
     if !wants_as2(&headers) {
-        return web::profile_page(&data, &actor).await;
+        return web::profile_page(&data, &headers, &actor).await;
     }
     // Actor documents are served unsigned even in authorized-fetch mode: peers need our keys.
     let lang = &data.config.instance.default_language;
@@ -516,7 +516,7 @@ async fn get_note(
         return Err(AppError::not_found("post not found"));
     }
     if !as2_wanted {
-        return web::post_page(&data, &author, &post).await;
+        return web::post_page(&data, &headers, &author, &post).await;
     }
     Ok(as2(to_value(
         note_for_post(&data, &data.db.read, &post).await?,
@@ -553,7 +553,7 @@ async fn get_offer(
     }
     let author = db::actors::get_by_id(&data.db.read, offer.author_id).await?;
     if !wants_as2(&headers) {
-        return web::mentorship::offer_page(&data, &author, &offer).await;
+        return web::mentorship::offer_page(&data, &headers, &author, &offer).await;
     }
     signed_fetcher(&data, &uri, &headers).await?;
     let proposal =
@@ -651,7 +651,7 @@ async fn get_resource(
         return Err(AppError::Gone("this resource was deleted".into()));
     }
     if !wants_as2(&headers) {
-        return web::resources::resource_page(&data, &resource).await;
+        return web::resources::resource_page(&data, &headers, &resource).await;
     }
     signed_fetcher(&data, &uri, &headers).await?;
     let page = crate::federation::objects::resource_page::page_of(&data, &resource).await?;

@@ -93,6 +93,11 @@ async fn run_once(state: &AppState, shutdown: &watch::Receiver<bool>) {
         Ok(copies) => tracing::info!(copies, "released cached remote media"),
         Err(e) => tracing::warn!(error = %e, "releasing cached remote media"),
     }
+    match crate::service::web_sessions::prune(db).await {
+        Ok(0) => {}
+        Ok(sessions) => tracing::info!(sessions, "removed ended web sessions"),
+        Err(e) => tracing::warn!(error = %e, "removing ended web sessions"),
+    }
 }
 
 #[cfg(test)]

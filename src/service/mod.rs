@@ -31,6 +31,7 @@ pub mod search;
 pub mod settings;
 pub mod timelines;
 pub mod vocabulary;
+pub mod web_sessions;
 
 use crate::{AppState, error::AppResult};
 use activitypub_federation::config::Data;

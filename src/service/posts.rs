@@ -5,6 +5,7 @@
 pub mod boosts;
 pub mod favourites;
 pub mod pins;
+pub mod thread;
 
 pub use boosts::{reblog, reblog_as, receive_announce, receive_undo_announce, unreblog};
 pub use favourites::{

@@ -1,7 +1,7 @@
 //! The web page of a mentorship offer (what a browser gets at the offer's URL): title, mentor,
 //! facets, places and description. The full mentorship pages (directory, requests, the space)
-//! come with the web frontend.
-use super::render;
+//! come later.
+use super::page::Page;
 use crate::{
     AppState,
     db::entity::{actor, mentorship_offer as offer},
@@ -10,17 +10,18 @@ use crate::{
     text,
 };
 use activitypub_federation::config::Data;
-use axum::response::Response;
+use axum::{http::HeaderMap, response::Response};
 use minijinja::context;
 
-/// The page of `o` by `author`, in the node's language.
+/// The page of `o` by `author`, in the visitor's language.
 pub async fn offer_page(
     data: &Data<AppState>,
+    headers: &HeaderMap,
     author: &actor::Model,
     o: &offer::Model,
 ) -> AppResult<Response> {
-    let lang = data.config.instance.default_language.clone();
-    let dir = if lang == "ar" { "rtl" } else { "ltr" };
+    let page = Page::from_headers(data, headers).await?;
+    let lang = page.lang;
     let display_name = if author.display_name.is_empty() {
         author.username.clone()
     } else {
@@ -30,14 +31,13 @@ pub async fn offer_page(
     let content = format!(
         "<h1 dir=\"auto\">{}</h1><p class=\"meta\" dir=\"auto\">{}</p>{description}",
         text::escape_html(&o.title),
-        text::escape_html(&notes::facets_line(o, &lang)),
+        text::escape_html(&notes::facets_line(o, lang)),
     );
     let excerpt: String = o.title.chars().take(140).collect();
-    render::render(
-        "pages/post.html",
+    page.render(
+        "pages/object.html",
         context! {
-            node_name => data.config.instance.name.clone(),
-            lang, dir, display_name, excerpt, content,
+            display_name, excerpt, content,
             handle => author.handle(),
             profile_url => author.url.clone(),
             ap_id => o.ap_id.clone(),

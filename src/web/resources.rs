@@ -1,7 +1,7 @@
 //! The web page of a teaching resource (what a browser gets at the resource's URL): title,
 //! author, facets, description, body, files, links, prerequisites and the licence with a ready
-//! attribution line. The browse and edit pages come with the web frontend.
-use super::render;
+//! attribution line, in the visitor's language. The browse and edit pages come later.
+use super::page::Page;
 use crate::{
     AppState,
     db::{self, entity::resource, mentorship::codes_of},
@@ -10,18 +10,22 @@ use crate::{
     text::{self, escape_html},
 };
 use activitypub_federation::config::Data;
-use axum::response::Response;
+use axum::{http::HeaderMap, response::Response};
 use minijinja::context;
 
 /// The page of `r`, in the node's language.
-pub async fn resource_page(data: &Data<AppState>, r: &resource::Model) -> AppResult<Response> {
+pub async fn resource_page(
+    data: &Data<AppState>,
+    headers: &HeaderMap,
+    r: &resource::Model,
+) -> AppResult<Response> {
+    let page = Page::from_headers(data, headers).await?;
     let author = db::actors::get_by_id(&data.db.read, r.author_id).await?;
     let files = db::resources::attachments_of(&data.db.read, &[r.id])
         .await?
         .remove(&r.id)
         .unwrap_or_default();
-    let lang = data.config.instance.default_language.clone();
-    let dir = if lang == "ar" { "rtl" } else { "ltr" };
+    let lang = page.lang;
     let display_name = if author.display_name.is_empty() {
         author.username.clone()
     } else {
@@ -30,7 +34,7 @@ pub async fn resource_page(data: &Data<AppState>, r: &resource::Model) -> AppRes
     let mut content = format!(
         "<h1 dir=\"auto\">{}</h1><p class=\"meta\" dir=\"auto\">{}</p>",
         escape_html(&r.title),
-        escape_html(&notes::facets_line(r, &lang)),
+        escape_html(&notes::facets_line(r, lang)),
     );
     if !r.description.is_empty() {
         content.push_str(&text::render_local_status(
@@ -73,14 +77,14 @@ pub async fn resource_page(data: &Data<AppState>, r: &resource::Model) -> AppRes
         }
         content.push_str("</ul>");
     }
-    let page = r.url.clone().unwrap_or_else(|| r.ap_id.clone());
+    let page_url = r.url.clone().unwrap_or_else(|| r.ap_id.clone());
     let (license_name, license_url) = licenses::find(&r.license)
         .map(|l| (l.name, l.url))
         .unwrap_or((r.license.as_str(), ""));
     // TASL: title, author, source, licence.
     content.push_str(&format!(
         "<p class=\"license\" dir=\"auto\">“<a href=\"{}\">{}</a>” — {} (@{}), <a rel=\"license\" href=\"{}\">{}</a>",
-        escape_html(&page),
+        escape_html(&page_url),
         escape_html(&r.title),
         escape_html(&display_name),
         escape_html(&author.handle()),
@@ -96,11 +100,10 @@ pub async fn resource_page(data: &Data<AppState>, r: &resource::Model) -> AppRes
     }
     content.push_str("</p>");
     let excerpt: String = r.title.chars().take(140).collect();
-    render::render(
-        "pages/post.html",
+    page.render(
+        "pages/object.html",
         context! {
-            node_name => data.config.instance.name.clone(),
-            lang, dir, display_name, excerpt, content,
+            display_name, excerpt, content,
             handle => author.handle(),
             profile_url => author.url.clone(),
             ap_id => r.ap_id.clone(),

@@ -31,3 +31,4 @@ mod pln_resources;
 mod pln_search;
 mod remote_media;
 mod security;
+mod web_pages;

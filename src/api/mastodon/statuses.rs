@@ -41,7 +41,6 @@ use axum::{
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// The status routes.
 pub fn routes() -> Router {
@@ -299,10 +298,6 @@ struct Context {
     descendants: Vec<Status>,
 }
 
-/// How far up a thread the ancestors go, and how many descendants are read.
-const MAX_ANCESTORS: usize = 40;
-const MAX_DESCENDANTS: usize = 4096;
-
 async fn context(
     data: Data<AppState>,
     auth: MaybeAuth,
@@ -311,55 +306,7 @@ async fn context(
     require_read(&auth)?;
     let post = visible(&data, viewer(&auth), &id).await?;
     let post = content_post(&data, post).await?;
-    // Ancestors: up the reply chain, shown oldest first.
-    let mut ancestors = Vec::new();
-    let mut parent = post.in_reply_to_id;
-    while let Some(parent_id) = parent {
-        if ancestors.len() >= MAX_ANCESTORS {
-            break;
-        }
-        let Ok(p) = db::posts::get_by_id(&data.db.read, parent_id).await else {
-            break;
-        };
-        parent = p.in_reply_to_id;
-        if can_see(&data, viewer(&auth), &p).await? {
-            ancestors.push(p);
-        }
-    }
-    ancestors.reverse();
-    // Descendants: read level by level, then ordered depth-first (each reply after its parent,
-    // siblings oldest first), as threads read.
-    let mut children: HashMap<i64, Vec<post::Model>> = HashMap::new();
-    let mut frontier = vec![post.id];
-    let mut total = 0;
-    while !frontier.is_empty() && total < MAX_DESCENDANTS {
-        let replies = db::posts::replies_to(&data.db.read, &frontier).await?;
-        frontier = Vec::new();
-        for r in replies {
-            if r.id == post.id || total >= MAX_DESCENDANTS {
-                continue;
-            }
-            total += 1;
-            frontier.push(r.id);
-            if let Some(parent) = r.in_reply_to_id {
-                children.entry(parent).or_default().push(r);
-            }
-        }
-    }
-    let mut ordered = Vec::new();
-    let mut stack: Vec<post::Model> = children.remove(&post.id).unwrap_or_default();
-    stack.reverse();
-    while let Some(next) = stack.pop() {
-        // A reply we may not see hides its branch too.
-        if !can_see(&data, viewer(&auth), &next).await? {
-            continue;
-        }
-        if let Some(mut kids) = children.remove(&next.id) {
-            kids.reverse();
-            stack.extend(kids);
-        }
-        ordered.push(next);
-    }
+    let (ancestors, ordered) = posts::thread::thread(&data, viewer(&auth), &post).await?;
     Ok(Json(Context {
         ancestors: status::statuses(&data, auth.actor_id(), ancestors).await?,
         descendants: status::statuses(&data, auth.actor_id(), ordered).await?,

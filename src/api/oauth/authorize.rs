@@ -21,7 +21,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     service::accounts::{random_token, token_hash},
-    web::render::render,
+    web::{page::Page as WebPage, render::render},
 };
 use activitypub_federation::config::Data;
 use axum::{
@@ -66,6 +66,9 @@ pub struct AuthorizeParams {
     password: Option<String>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     approve: Option<bool>,
+    /// The web session's CSRF token, when approving as the signed-in user (no password).
+    #[serde(default, deserialize_with = "de::opt_string")]
+    csrf: Option<String>,
 }
 
 /// A checked request: the app, where to send the answer, and what to grant.
@@ -91,7 +94,8 @@ pub async fn show(
         Ok(ApiQuery(params)) => params,
         Err(e) => return page.fatal(&e.to_string()),
     };
-    let page = Page::new(&data, &headers, params.lang.as_deref());
+    let mut page = Page::new(&data, &headers, params.lang.as_deref());
+    page.web = Some(WebPage::from_headers(&data, &headers).await?);
     let request = match check_client(&data, &params).await? {
         Ok(request) => request,
         Err(message) => return page.fatal(&message),
@@ -121,7 +125,8 @@ pub async fn submit(
         Ok(form) => form.params,
         Err(e) => return page.fatal(&e.to_string()),
     };
-    let page = Page::new(&data, &headers, params.lang.as_deref());
+    let mut page = Page::new(&data, &headers, params.lang.as_deref());
+    page.web = Some(WebPage::from_headers(&data, &headers).await?);
     let request = match check_client(&data, &params).await? {
         Ok(request) => request,
         Err(message) => return page.fatal(&message),
@@ -146,7 +151,19 @@ pub async fn submit(
     };
     let login = params.username.clone().unwrap_or_default();
     let password = params.password.clone().unwrap_or_default();
-    let user = match check_login(&data, &login, &password).await? {
+    // Signed in on the web: the session and its CSRF token stand for the password.
+    let session_user = page.web.as_ref().and_then(|web| {
+        let me = web.me.as_ref()?;
+        let sent = params.csrf.as_deref()?;
+        (password.is_empty() && web.check_csrf(sent).is_ok()).then(|| me.user.clone())
+    });
+    let login_result = match session_user {
+        Some(user) => Ok((user, ())),
+        None => check_login(&data, &login, &password)
+            .await?
+            .map(|(user, _)| (user, ())),
+    };
+    let user = match login_result {
         Ok((user, _)) => user,
         Err(LoginRefused::Wrong) => {
             let message = page.t("wrong_login");
@@ -299,10 +316,11 @@ fn redirect(location: &str) -> AppResult<Response> {
     Ok(response)
 }
 
-/// The language and strings of the pages.
+/// The language and strings of the pages, and the web session if the visitor is signed in.
 struct Page {
     node_name: String,
     lang: &'static str,
+    web: Option<WebPage>,
 }
 
 impl Page {
@@ -336,6 +354,7 @@ impl Page {
         Page {
             node_name: data.config.instance.name.clone(),
             lang,
+            web: None,
         }
     }
 
@@ -362,7 +381,7 @@ impl Page {
             node_name => self.node_name.clone(),
             lang => self.lang,
             dir,
-            t => self.all_strings(),
+            s => self.all_strings(),
             ..ctx
         };
         let mut response = render(template, ctx)?;
@@ -473,6 +492,8 @@ impl Page {
                 hidden,
                 redirect_display,
                 login => params.username.clone().unwrap_or_default(),
+                signed_in => self.web.as_ref().and_then(|w| w.me.as_ref()).map(|m| m.actor.handle()),
+                csrf => self.web.as_ref().map(|w| w.csrf.clone()),
             },
         )
     }

@@ -57,3 +57,4 @@ pub mod resource_attachment;
 pub mod scheduled_status;
 pub mod status_pin;
 pub mod user_list;
+pub mod web_session;
