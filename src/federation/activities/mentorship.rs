@@ -341,7 +341,7 @@ mod tests {
 
     fn fixture(name: &str) -> Option<Value> {
         let path = format!(
-            "{}/../shared/fixtures/fep/{name}",
+            "{}/tests/fixtures/activitypub/fep/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(path).ok()?;

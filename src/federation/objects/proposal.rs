@@ -311,12 +311,12 @@ mod tests {
 
     fn fixture(name: &str) -> Value {
         let path = format!(
-            "{}/../shared/fixtures/fep/{name}",
+            "{}/tests/fixtures/activitypub/fep/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).unwrap(),
-            // The shared fixtures live next to the repository; the same payload inline.
+            // The in-repository copy of the FEP fixture; the same payload inline if it is gone.
             Err(_) => json!({
                 "type": "Proposal",
                 "id": "https://market.example/proposals/ddde9d6f-6f3b-4770-a966-3a18ef006930",
