@@ -2,7 +2,7 @@
 //! owner, subjects and levels, description, and the resources in order with the curator's
 //! notes — for an approval-required collection, only the count (its items are for approved
 //! followers).
-use super::render;
+use super::page::Page;
 use crate::{
     AppState,
     db::{self, entity::collection},
@@ -11,14 +11,18 @@ use crate::{
     text::{self, escape_html},
 };
 use activitypub_federation::config::Data;
-use axum::response::Response;
+use axum::{http::HeaderMap, response::Response};
 use minijinja::context;
 
-/// The page of `c`, in the node's language.
-pub async fn collection_page(data: &Data<AppState>, c: &collection::Model) -> AppResult<Response> {
+/// The page of `c`, in the visitor's language.
+pub async fn collection_page(
+    data: &Data<AppState>,
+    headers: &HeaderMap,
+    c: &collection::Model,
+) -> AppResult<Response> {
+    let page = Page::from_headers(data, headers).await?;
     let owner = db::actors::get_by_id(&data.db.read, c.owner_id).await?;
-    let lang = data.config.instance.default_language.clone();
-    let dir = if lang == "ar" { "rtl" } else { "ltr" };
+    let lang = page.lang;
     let display_name = if owner.display_name.is_empty() {
         owner.username.clone()
     } else {
@@ -27,7 +31,7 @@ pub async fn collection_page(data: &Data<AppState>, c: &collection::Model) -> Ap
     let mut content = format!(
         "<h1 dir=\"auto\">{}</h1><p class=\"meta\" dir=\"auto\">{}</p>",
         escape_html(&c.title),
-        escape_html(&notes::facets_line(c, &lang)),
+        escape_html(&notes::facets_line(c, lang)),
     );
     if !c.description.is_empty() {
         content.push_str(&text::render_local_status(
@@ -67,11 +71,10 @@ pub async fn collection_page(data: &Data<AppState>, c: &collection::Model) -> Ap
         ));
     }
     let excerpt: String = c.title.chars().take(140).collect();
-    render::render(
-        "pages/post.html",
+    page.render(
+        "pages/object.html",
         context! {
-            node_name => data.config.instance.name.clone(),
-            lang, dir, display_name, excerpt, content,
+            display_name, excerpt, content,
             handle => owner.handle(),
             profile_url => owner.url.clone(),
             ap_id => c.ap_id.clone(),
