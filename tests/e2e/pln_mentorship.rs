@@ -189,11 +189,19 @@ async fn a_mentorship_runs_across_three_nodes() {
     assert_eq!(req["state"], "pending");
 
     // Bob sees both requests, and a direct message from Amina (a Mastodon mention).
+    let (amina_acct, driss_acct) = (format!("amina@{}", a.domain), format!("driss@{}", c.domain));
     let pending = bob
         .wait_for(
             "both requests on B",
             "/api/v1/pln/mentorship/requests?role=mentor&state=pending",
-            |l| l.as_array().is_some_and(|a| a.len() == 2),
+            |l| {
+                l.as_array().is_some_and(|a| {
+                    a.len() == 2
+                        && [&amina_acct, &driss_acct]
+                            .iter()
+                            .all(|acct| a.iter().any(|r| r["mentee"]["acct"] == acct.as_str()))
+                })
+            },
         )
         .await;
     let b_req = first(&pending, |r| {
