@@ -5,6 +5,7 @@ pub mod activities;
 pub mod actors;
 pub mod context;
 pub mod delivery;
+pub mod featured;
 pub mod inbox;
 pub mod media_fetch;
 pub mod objects;

@@ -3,15 +3,14 @@
 //! and the cross-node helpers built on it (`follow_across`, `wait_for`).
 #![allow(dead_code)]
 
-use crate::harness::{TestNode, eventually};
+use crate::harness::{DEADLINE, TestNode, eventually};
 use halqa::{
     db::{self, entity::actor},
     federation::signatures,
     service::{accounts, follows},
 };
 use reqwest::{Method, header::HeaderMap};
-use serde_json::Value;
-use std::sync::{Arc, Mutex};
+use serde_json::{Value, json};
 
 /// Scopes of the token every test user gets: everything a Mastodon app asks for.
 pub const FULL_SCOPES: &str = "read write follow push";
@@ -264,21 +263,30 @@ impl ApiClient {
 
     /// GETs `path` until `check` holds on a 200 body; returns that body.
     pub async fn wait_for(&self, what: &str, path: &str, check: impl Fn(&Value) -> bool) -> Value {
-        let found = Arc::new(Mutex::new(Value::Null));
-        eventually(what, || {
-            let found = found.clone();
-            let check = &check;
-            async move {
-                let (status, body) = self.get(path).await;
-                let ok = status == 200 && check(&body);
-                if ok {
-                    *found.lock().unwrap() = body;
-                }
-                ok
+        match self.try_wait_for(path, check).await {
+            Ok(found) => found,
+            Err(last) => panic!("timed out waiting for: {what}; last answer: {last}"),
+        }
+    }
+
+    /// GETs `path` until `check` holds on a 200 body (that body) or [`DEADLINE`] passes (the
+    /// last answer, as `Err`), for tests that explain a timeout themselves.
+    pub async fn try_wait_for(
+        &self,
+        path: &str,
+        check: impl Fn(&Value) -> bool,
+    ) -> Result<Value, Value> {
+        let deadline = std::time::Instant::now() + DEADLINE;
+        loop {
+            let (status, body) = self.get(path).await;
+            if status == 200 && check(&body) {
+                return Ok(body);
             }
-        })
-        .await;
-        found.lock().unwrap().clone()
+            if std::time::Instant::now() >= deadline {
+                return Err(json!({"status": status, "body": body}));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
     }
 }
 

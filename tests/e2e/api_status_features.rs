@@ -1,6 +1,6 @@
 //! The status-side features of the client API end to end: private (self-)boosts and their
 //! addressing, pins (limit, `pinned`, the profile's pinned list, the `featured` collection),
-//! muted conversations, account notes and endorsements, edit history with each revision's own
+//! remote accounts' pins (read from `featured`, kept current by Add/Remove), muted conversations, account notes and endorsements, edit history with each revision's own
 //! media and poll, poll closing (notifications, one coalesced update, the final update) and
 //! scheduled statuses (CRUD, published once by the job, across nodes and restarts).
 use crate::api_client::{ApiClient, follow_across};
@@ -286,6 +286,80 @@ async fn pins_are_limited_shown_listed_and_featured() {
         )
         .await;
     assert_eq!(status, 200, "a slot is free again");
+}
+
+/// The `uri`s of the pinned statuses `viewer` sees on account `account_id`, in order.
+fn uris(list: &Value) -> Vec<String> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s["uri"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn remote_pins_are_read_from_featured_and_follow_add_and_remove() {
+    let [a, b] = crate::harness::cluster::<2>().await;
+    let alice = ApiClient::new(&a, "alice").await;
+    let carol = ApiClient::new(&a, "carol").await;
+    let bob = ApiClient::new(&b, "bob").await;
+    let first = alice.post_status(json!({"status": "Ma séquence"})).await;
+    let second = alice.post_status(json!({"status": "Mon atelier"})).await;
+    let carols = carol.post_status(json!({"status": "La mienne"})).await;
+    let (status, _) = alice
+        .post(&format!("/api/v1/statuses/{}/pin", id(&first)), json!({}))
+        .await;
+    assert_eq!(status, 200);
+
+    // B meets alice (a follow): her profile's pins are read from her `featured` collection.
+    let alice_on_b = follow_across(&b, bob.actor(), &a, "alice").await;
+    let pinned_path = format!("/api/v1/accounts/{}/statuses?pinned=true", alice_on_b.id);
+    let uri = |s: &Value| s["uri"].as_str().unwrap().to_string();
+    bob.wait_for("alice's pin read on B", &pinned_path, |l| {
+        uris(l) == [uri(&first)]
+    })
+    .await;
+
+    // A new pin arrives as an Add, an unpin as a Remove.
+    let (status, _) = alice
+        .post(&format!("/api/v1/statuses/{}/pin", id(&second)), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    bob.wait_for("the Add on B", &pinned_path, |l| {
+        uris(l) == [uri(&second), uri(&first)]
+    })
+    .await;
+    let (status, _) = alice
+        .post(&format!("/api/v1/statuses/{}/unpin", id(&first)), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    bob.wait_for("the Remove on B", &pinned_path, |l| {
+        uris(l) == [uri(&second)]
+    })
+    .await;
+
+    // Forged pins change nothing: carol pinning on alice's collection, alice pinning carol's.
+    let featured = format!("{}/collections/featured", alice.actor().ap_id);
+    let inbox = format!("{}/inbox", b.base);
+    for (signer, object) in [(carol.actor(), uri(&first)), (alice.actor(), uri(&carols))] {
+        let (status, body) = crate::api_client::post_signed(
+            &inbox,
+            signer,
+            &json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{}#forged-{}", signer.ap_id, object.len()),
+                "type": "Add",
+                "actor": signer.ap_id,
+                "object": object,
+                "target": featured,
+            }),
+        )
+        .await;
+        assert!(status == 202 || status == 400, "{status} {body}");
+    }
+    assert_eq!(uris(&bob.ok(&pinned_path).await), [uri(&second)]);
 }
 
 #[tokio::test]

@@ -255,6 +255,35 @@ pub async fn cluster<const N: usize>() -> [TestNode; N] {
     }
 }
 
+impl TestNode {
+    /// This node's deliveries that did not go through at the first attempt (state, attempts,
+    /// last error), one per line: what a test prints when something never arrived.
+    pub async fn troubled_deliveries(&self) -> String {
+        use halqa::db::entity::delivery;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let rows = delivery::Entity::find()
+            .filter(delivery::Column::Attempts.gt(0))
+            .all(&self.data().db.read)
+            .await
+            .unwrap_or_default();
+        let lines: Vec<String> = rows
+            .iter()
+            .filter(|d| d.state != delivery::state::DONE || d.last_error.is_some())
+            .map(|d| {
+                format!(
+                    "{} → {}: {} after {} attempts, next {}, error {:?}",
+                    self.domain, d.inbox, d.state, d.attempts, d.next_attempt_at, d.last_error
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            format!("{}: every delivery went through at once", self.domain)
+        } else {
+            lines.join("\n")
+        }
+    }
+}
+
 /// How long a test waits for something to happen across nodes before failing: generous, since
 /// CI runs two test threads of several nodes each on two cores (a pass never waits this long).
 pub const DEADLINE: Duration = Duration::from_secs(30);

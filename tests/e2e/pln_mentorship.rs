@@ -190,9 +190,8 @@ async fn a_mentorship_runs_across_three_nodes() {
 
     // Bob sees both requests, and a direct message from Amina (a Mastodon mention).
     let (amina_acct, driss_acct) = (format!("amina@{}", a.domain), format!("driss@{}", c.domain));
-    let pending = bob
-        .wait_for(
-            "both requests on B",
+    let both_requests = bob
+        .try_wait_for(
             "/api/v1/pln/mentorship/requests?role=mentor&state=pending",
             |l| {
                 l.as_array().is_some_and(|a| {
@@ -204,6 +203,15 @@ async fn a_mentorship_runs_across_three_nodes() {
             },
         )
         .await;
+    let pending = match both_requests {
+        Ok(pending) => pending,
+        // An intermittent failure on PostgreSQL in CI: say what the senders' queues saw.
+        Err(last) => panic!(
+            "both requests never listed on B; last answer {last}\n{}\n{}",
+            a.troubled_deliveries().await,
+            c.troubled_deliveries().await
+        ),
+    };
     let b_req = first(&pending, |r| {
         r["mentee"]["acct"] == format!("amina@{}", a.domain)
     })

@@ -460,6 +460,8 @@ async fn statuses(
     };
     // The pinned ones (a handful, most recently pinned first, one page without links).
     if params.pinned {
+        // A remote account's pins are read from its server when stale (shown next time).
+        crate::federation::featured::refresh_in_background(&data, &author).await?;
         let pinned: Vec<_> = db::posts::pins::pinned_posts(&data.db.read, author.id)
             .await?
             .into_iter()

@@ -50,6 +50,7 @@ pub mod post_edit;
 pub mod post_mention;
 pub mod post_tag;
 pub mod received_activity;
+pub mod remote_featured;
 pub mod remote_host;
 pub mod report;
 pub mod resource;

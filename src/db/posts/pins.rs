@@ -1,10 +1,10 @@
 //! Queries on pinned statuses (`status_pin`): pin, unpin, count, and the pinned posts of an
 //! account, most recently pinned first.
 use crate::{
-    db::entity::{post, status_pin},
+    db::entity::{post, remote_featured, status_pin},
     error::AppResult,
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -74,4 +74,90 @@ pub async fn pinned_posts(db: &impl ConnectionTrait, actor_id: i64) -> AppResult
         .filter(|p| p.deleted_at.is_none() && p.author_id == actor_id)
         .cloned()
         .collect())
+}
+
+/// Remembers that remote actor `actor_id` publishes its pins at `collection_url` (kept when it
+/// is unchanged, so its sync time survives a profile refresh).
+pub async fn set_featured_url(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    collection_url: &str,
+) -> AppResult<()> {
+    match remote_featured::Entity::find_by_id(actor_id)
+        .one(db)
+        .await?
+    {
+        Some(row) if row.collection_url == collection_url => {}
+        Some(row) => {
+            let mut row: remote_featured::ActiveModel = row.into();
+            row.collection_url = Set(collection_url.to_owned());
+            row.synced_at = Set(None);
+            row.update(db).await?;
+        }
+        None => {
+            remote_featured::ActiveModel {
+                actor_id: Set(actor_id),
+                collection_url: Set(collection_url.to_owned()),
+                synced_at: Set(None),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The `featured` collection of remote actor `actor_id`, if it published one.
+pub async fn featured_of(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+) -> AppResult<Option<remote_featured::Model>> {
+    Ok(remote_featured::Entity::find_by_id(actor_id)
+        .one(db)
+        .await?)
+}
+
+/// Claims a sync of `actor_id`'s pins: true (and the sync time set to now) when it was never
+/// synced or last synced before `stale_before`, false when another sync is recent. One
+/// conditional UPDATE, so two concurrent profile views start one fetch.
+pub async fn claim_featured_sync(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    stale_before: DateTime<Utc>,
+) -> AppResult<bool> {
+    let claimed = remote_featured::Entity::update_many()
+        .col_expr(
+            remote_featured::Column::SyncedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(remote_featured::Column::ActorId.eq(actor_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(remote_featured::Column::SyncedAt.is_null())
+                .add(remote_featured::Column::SyncedAt.lt(stale_before)),
+        )
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected > 0)
+}
+
+/// Makes `post_ids` (most recently pinned first) the pins of `actor_id`: others are removed,
+/// new ones added, kept ones keep their order. `new_id` gives ids to new rows.
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_ids: &[i64],
+    mut new_id: impl FnMut() -> i64,
+) -> AppResult<()> {
+    status_pin::Entity::delete_many()
+        .filter(status_pin::Column::ActorId.eq(actor_id))
+        .filter(status_pin::Column::PostId.is_not_in(post_ids.iter().copied()))
+        .exec(db)
+        .await?;
+    // Pins list newest first by row id: insert from the oldest.
+    for post_id in post_ids.iter().rev() {
+        let id = new_id();
+        insert(db, id, actor_id, *post_id).await?;
+    }
+    Ok(())
 }

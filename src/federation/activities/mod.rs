@@ -60,6 +60,11 @@ pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppRes
     if collections::claims(kind, &value, data).await? {
         return collections::dispatch(kind, value, data).await;
     }
+    // Pins: Add/Remove of a status on its author's `featured` collection.
+    if matches!(kind, "Add" | "Remove") && crate::federation::featured::claims(&value, data).await?
+    {
+        return crate::federation::featured::receive(kind, &value, data).await;
+    }
     match kind {
         "Follow" => run::<Follow>(value, data).await,
         "Accept" => run::<AcceptFollow>(value, data).await,

@@ -98,7 +98,7 @@ pub struct Person {
         skip_serializing_if = "Option::is_none"
     )]
     pub endpoints: Option<Endpoints>,
-    /// Pinned statuses (`toot:featured`), for local people.
+    /// Pinned statuses (`toot:featured`): served for local people, read for remote ones.
     #[serde(
         default,
         deserialize_with = "lenient",
@@ -415,10 +415,18 @@ impl Object for DbActor {
     async fn from_json(json: Person, data: &Data<AppState>) -> AppResult<Self> {
         // A renamed older row and the upsert land together.
         let fields = property_values(&json.attachment);
+        // Pinned statuses live on the actor's own server only.
+        let featured = json.featured.clone().filter(|f| {
+            crate::federation::urls::host_of(f) == crate::federation::urls::host_of(json.id.inner())
+                && f.scheme() == json.id.inner().scheme()
+        });
         let txn = data.db.write.begin().await?;
         let mut model =
             db::actors::upsert_remote(&txn, &data.ids, remote_actor_fields(json)?).await?;
         model.fields = db::actors::set_fields(&txn, model.id, &fields).await?;
+        if let Some(featured) = featured {
+            db::posts::pins::set_featured_url(&txn, model.id, featured.as_str()).await?;
+        }
         txn.commit().await?;
         // A host met for the first time gets its NodeInfo read (is it a Halqa node?).
         crate::service::institutions::host_seen(data, &model).await;
