@@ -112,6 +112,14 @@ pub struct TestNode {
     pub port: u16,
     pub domain: String,
     pub base: String,
+    /// The node's media folder (uploads, cached remote media), removed with the node.
+    pub media_dir: std::path::PathBuf,
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.media_dir);
+    }
 }
 
 /// The configuration of a test node on `port`.
@@ -158,11 +166,13 @@ impl TestNode {
         let db = TestDb::new().await;
         let mut config = test_config(port, &db.url);
         tweak(&mut config);
+        let media_dir = std::path::PathBuf::from(&config.media.dir);
         let node = start(config, listener).await;
         TestNode {
             node: Some(node),
             db,
             port,
+            media_dir,
             domain: format!("localhost:{port}"),
             base: format!("http://localhost:{port}"),
         }
