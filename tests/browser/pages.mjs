@@ -22,6 +22,6 @@ export const PAGES = [
   { who: "b", name: "mentorship-offer", url: (ctx) => ctx.offerUrl },
   { who: "a", name: "resource", url: (ctx) => ctx.resourceUrl },
   { who: "a", name: "collection", url: (ctx) => ctx.collectionUrl },
-  { who: "a", name: "circle", url: (ctx) => ctx.circleUrl, optional: true },
+  { who: "a", name: "circle", url: (ctx) => ctx.circleUrl },
   { who: "a", name: "institutions", url: "/institutions", optional: true },
 ];
