@@ -67,11 +67,12 @@ pub fn routes() -> Router {
 async fn post_by_handle(
     data: Data<AppState>,
     headers: HeaderMap,
-    Path((handle, id)): Path<(String, i64)>,
+    Path((handle, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let name = handle
-        .strip_prefix('@')
-        .ok_or_else(|| AppError::not_found("page not found"))?;
+    // Any two-segment path lands here: a non-numeric id is a missing page, not a bad request.
+    let (Some(name), Ok(id)) = (handle.strip_prefix('@'), id.parse::<i64>()) else {
+        return Err(AppError::not_found("page not found"));
+    };
     let actor = db::actors::find_local(&data.db.read, name)
         .await?
         .ok_or_else(|| AppError::not_found("no such account"))?;

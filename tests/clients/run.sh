@@ -53,12 +53,15 @@ for s in "${SCENARIOS[@]}"; do
   [ -f "$ROOT/tests/clients/${s}_scenario.py" ] || { echo "unknown scenario: $s (mastodon_py, toot)" >&2; exit 2; }
 done
 
-say() { printf '\n--- %s\n' "$*"; }
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    echo "need root to run: $*" >&2; return 1; fi
-}
+# The two nodes: build, ports, temp dir, start, readiness, cleanup (shared with tests/browser).
+NODES_LABEL=clients
+NODES_RELEASE="${HALQA_CLIENTS_RELEASE:-0}"
+NODES_LOG_FILTER="${HALQA_CLIENTS_LOG:-info}"
+NODES_KEEP="${HALQA_CLIENTS_KEEP:-0}"
+NODES_READY_DEADLINE="$READY_DEADLINE"
+NODES_LOG_LINES="$LOG_LINES"
+# shellcheck source=../nodes.sh
+. "$ROOT/tests/nodes.sh"
 
 # --- 1. the clients' venv -------------------------------------------------------------------
 ensure_venv() {
@@ -83,117 +86,16 @@ ensure_venv
 "$VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(mastodon.py|toot) '
 
 # --- 2. the binary --------------------------------------------------------------------------
-if [ -n "${HALQA_BIN:-}" ]; then
-  BIN="$HALQA_BIN"
-elif [ "${HALQA_CLIENTS_RELEASE:-0}" = 1 ]; then
-  say "cargo build --release --bin halqa"
-  cargo build --release --bin halqa
-  BIN="$CARGO_TARGET_DIR/release/halqa"
-else
-  say "cargo build --bin halqa"
-  cargo build --bin halqa
-  BIN="$CARGO_TARGET_DIR/debug/halqa"
-fi
-[ -x "$BIN" ] || { echo "no halqa binary at $BIN" >&2; exit 1; }
+nodes_build
 
 # --- 3. two nodes ---------------------------------------------------------------------------
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/halqa-clients.XXXXXX")"
-PIDS=()
-STATUS=1
-
-cleanup() {
-  local rc=$?
-  [ "$STATUS" = 0 ] && [ "$rc" = 0 ] || STATUS=1
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$STATUS" != 0 ]; then
-    for n in a b; do
-      if [ -f "$TMP/$n.log" ]; then
-        say "node ${n^^} log (last $LOG_LINES lines of $TMP/$n.log)"
-        tail -n "$LOG_LINES" "$TMP/$n.log"
-      fi
-    done
-  fi
-  if [ "${HALQA_CLIENTS_KEEP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
-  exit "$STATUS"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-read -r PORT_A PORT_B < <(python3 - <<'EOF'
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))
-EOF
-)
-
-# Sets NODE_ENV to node $1's configuration (a or b).
-node_env() {
-  local name="$1" port
-  if [ "$name" = a ]; then port="$PORT_A"; else port="$PORT_B"; fi
-  NODE_ENV=(
-    HALQA__SERVER__BIND="127.0.0.1:$port"
-    HALQA__INSTANCE__DOMAIN="localhost:$port"
-    HALQA__DATABASE__URL="sqlite://$TMP/$name.db"
-    HALQA__MEDIA__DIR="$TMP/$name-media"
-    HALQA__FEDERATION__DEBUG=true
-    HALQA__OAUTH__ALLOW_PASSWORD_GRANT=true
-    HALQA__ADMIN__PASSWORD="$ADMIN_PASSWORD"
-    HALQA__LOG__FILTER="${HALQA_CLIENTS_LOG:-info}"
-    NO_COLOR=1
-  )
-}
-# Runs a halqa command with node $1's configuration, its output appended to the node's log.
-node() {
-  local name="$1"
-  shift
-  node_env "$name"
-  env "${NODE_ENV[@]}" "$BIN" "$@" >>"$TMP/$name.log" 2>&1 || {
-    echo "halqa ${1:-} ${2:-} failed on node ${name^^}:" >&2; tail -n 20 "$TMP/$name.log" >&2; return 1; }
-}
-
-say "nodes: A on localhost:$PORT_A, B on localhost:$PORT_B (files in $TMP)"
-for n in a b; do node "$n" migrate; done
-node a admin create-user alice --email alice@example.org --password "$PASSWORD"
-node a admin create-user carol --email carol@example.org --password "$PASSWORD"
-node b admin create-user bob --email bob@example.org --password "$PASSWORD"
-node b admin create-user dave --email dave@example.org --password "$PASSWORD"
-
-# A simple command in the background, so $! is the node itself (env execs halqa).
-for n in a b; do
-  node_env "$n"
-  env "${NODE_ENV[@]}" "$BIN" serve >>"$TMP/$n.log" 2>&1 &
-  PIDS+=($!)
-done
-
-# Ready when /api/v1/instance (or, before the client API exists, NodeInfo) answers 200.
-wait_ready() {
-  local port="$1" pid="$2" deadline=$((SECONDS + READY_DEADLINE))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    kill -0 "$pid" 2>/dev/null || { echo "the node on port $port exited" >&2; return 1; }
-    if python3 - "$port" <<'EOF'
-import sys, urllib.request
-port = sys.argv[1]
-for path in ("/api/v1/instance", "/.well-known/nodeinfo"):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
-            if r.status == 200:
-                sys.exit(0)
-    except Exception:
-        pass
-sys.exit(1)
-EOF
-    then return 0; fi
-    sleep 0.2
-  done
-  echo "the node on port $port did not answer within ${READY_DEADLINE}s" >&2
-  return 1
-}
-wait_ready "$PORT_A" "${PIDS[0]}"
-wait_ready "$PORT_B" "${PIDS[1]}"
-echo "both nodes answer"
+nodes_init
+for n in a b; do halqa_on "$n" migrate; done
+halqa_on a admin create-user alice --email alice@example.org --password "$PASSWORD"
+halqa_on a admin create-user carol --email carol@example.org --password "$PASSWORD"
+halqa_on b admin create-user bob --email bob@example.org --password "$PASSWORD"
+halqa_on b admin create-user dave --email dave@example.org --password "$PASSWORD"
+nodes_start
 
 # --- 4. the scenarios -----------------------------------------------------------------------
 export HALQA_A_URL="http://localhost:$PORT_A" HALQA_B_URL="http://localhost:$PORT_B"
@@ -207,9 +109,7 @@ for s in "${SCENARIOS[@]}"; do
   if ! "$VENV/bin/python" "$ROOT/tests/clients/${s}_scenario.py"; then FAILED+=("$s"); fi
 done
 
-for i in 0 1; do
-  kill -0 "${PIDS[$i]}" 2>/dev/null || { echo "node $([ $i = 0 ] && echo A || echo B) died during the run" >&2; FAILED+=(node-died); }
-done
+nodes_alive || FAILED+=(node-died)
 
 if [ ${#FAILED[@]} -eq 0 ]; then
   say "real clients: all scenarios passed"

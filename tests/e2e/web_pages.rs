@@ -210,6 +210,14 @@ async fn web_pages_language_direction_assets_and_error_pages() {
     let missing_ar = get(&http, &node, "/no/such/page/here", "", "ar").await;
     assert_eq!(missing_ar.status, 404);
     assert!(missing_ar.body.contains("هذه الصفحة غير موجودة"));
+    // Any two-segment path that is not a post is missing, not a bad request.
+    for path in ["/mentorship/requests", "/@admin/not-a-number"] {
+        assert_eq!(
+            get(&http, &node, path, "", "en").await.status,
+            404,
+            "{path}"
+        );
+    }
     let api = get(&http, &node, "/api/v1/statuses/1", "", "fr").await;
     assert_eq!(api.status, 404);
     assert!(api.header("content-type").starts_with("application/json"));
@@ -650,6 +658,12 @@ async fn web_pages_follow_across_nodes_notifications_and_settings() {
     // Settings: a refused facet keeps what was typed and changes nothing.
     let settings = get(&http, &a, "/settings", &session, "en").await;
     assert_eq!(settings.status, 200);
+    // A facet never set shows as an empty field (saving the form must not store "none").
+    assert!(
+        settings.body.contains(r#"name="region" value="""#),
+        "{}",
+        settings.body
+    );
     let refused = post(
         &http,
         &a,
