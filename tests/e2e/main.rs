@@ -32,3 +32,4 @@ mod pln_search;
 mod remote_media;
 mod security;
 mod web_pages;
+mod web_pln;
