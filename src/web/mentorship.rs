@@ -100,7 +100,8 @@ pub async fn render_offer(
     // A visitor's own request that still stands, and its mentorship once accepted.
     let mut mine = None;
     if let Some(me) = page.me.as_ref().filter(|_| !own)
-        && let Some(r) = db::mentorship::find_open_request_of(&data.db.read, o.id, me.actor.id).await?
+        && let Some(r) =
+            db::mentorship::find_open_request_of(&data.db.read, o.id, me.actor.id).await?
     {
         let space = db::mentorship::agreement_ids_by_request(&data.db.read, &[r.id])
             .await?

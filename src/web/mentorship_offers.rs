@@ -192,7 +192,13 @@ pub async fn create_offer(page: Page, form: ApiForm<OfferForm>) -> AppResult<Res
         Ok(o) => Ok(see_other(&format!("/mentorship/offers/{}", o.id))),
         Err(e) if pln::is_refusal(&e) => {
             let error = FormError::of(&e, page.lang);
-            render(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, None, Some(error))
+            render(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                None,
+                Some(error),
+            )
         }
         Err(e) => Err(e),
     }
@@ -200,7 +206,9 @@ pub async fn create_offer(page: Page, form: ApiForm<OfferForm>) -> AppResult<Res
 
 /// The signed-in mentor's own local offer `id` (404 for anyone else's, as the service does).
 async fn own_offer(page: &Page, me: &Me, id: &str) -> AppResult<offer::Model> {
-    let id: i64 = id.parse().map_err(|_| AppError::not_found("offer not found"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::not_found("offer not found"))?;
     let o = db::mentorship::get_offer(&page.data.db.read, id).await?;
     if o.author_id != me.actor.id || !o.local {
         return Err(AppError::not_found("offer not found"));

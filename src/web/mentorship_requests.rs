@@ -140,8 +140,7 @@ pub async fn decline(
         return Ok(refused);
     }
     let reason = form.reason.unwrap_or_default();
-    match requests::decline_request(&page.data, &me.actor, parse_id(&id, "request")?, &reason)
-        .await
+    match requests::decline_request(&page.data, &me.actor, parse_id(&id, "request")?, &reason).await
     {
         Ok(_) => Ok(see_other(&pln::back_to(
             form.back.as_deref(),
@@ -215,7 +214,11 @@ async fn request_rows(
     Ok(rows
         .iter()
         .map(|r| {
-            let other = people.get(if as_mentor { &r.mentee_id } else { &r.mentor_id });
+            let other = people.get(if as_mentor {
+                &r.mentee_id
+            } else {
+                &r.mentor_id
+            });
             context! {
                 id => r.id.to_string(),
                 state => r.state.clone(),
@@ -234,7 +237,10 @@ async fn request_rows(
 }
 
 /// `GET /mentorship/requests`: requests received and sent, my mentorships and my offers.
-pub async fn requests_page(page: Page, Query(paging): Query<RequestsPaging>) -> AppResult<Response> {
+pub async fn requests_page(
+    page: Page,
+    Query(paging): Query<RequestsPaging>,
+) -> AppResult<Response> {
     let me = match page.me() {
         Ok(me) => me.clone(),
         Err(to_login) => return Ok(to_login),
@@ -249,7 +255,10 @@ pub async fn requests_page(page: Page, Query(paging): Query<RequestsPaging>) -> 
             .await?;
     let next = |rows: &[request::Model], name: &str| {
         (rows.len() as u64 >= pln::PAGE_SIZE)
-            .then(|| rows.last().map(|r| format!("/mentorship/requests?{name}={}", r.id)))
+            .then(|| {
+                rows.last()
+                    .map(|r| format!("/mentorship/requests?{name}={}", r.id))
+            })
             .flatten()
     };
     let received_next = next(&received_rows, "received_max_id");

@@ -226,11 +226,17 @@ pub async fn add_goal(
     Path(id): Path<String>,
     form: ApiForm<SpaceForm>,
 ) -> AppResult<Response> {
-    change(page, id, form.params, Which::Goal, |page, me, m, f| async move {
-        let title = f.title.unwrap_or_default();
-        let r = space::add_goal(&page.data, &me.actor, m, &title).await;
-        (page, r.map(|_| ()))
-    })
+    change(
+        page,
+        id,
+        form.params,
+        Which::Goal,
+        |page, me, m, f| async move {
+            let title = f.title.unwrap_or_default();
+            let r = space::add_goal(&page.data, &me.actor, m, &title).await;
+            (page, r.map(|_| ()))
+        },
+    )
     .await
 }
 
@@ -243,11 +249,17 @@ pub async fn set_goal(
     let goal_id: i64 = goal_id
         .parse()
         .map_err(|_| AppError::not_found("goal not found"))?;
-    change(page, id, form.params, Which::Goal, move |page, me, m, f| async move {
-        let done = f.done.unwrap_or(false);
-        let r = space::set_goal_done(&page.data, &me.actor, m, goal_id, done).await;
-        (page, r.map(|_| ()))
-    })
+    change(
+        page,
+        id,
+        form.params,
+        Which::Goal,
+        move |page, me, m, f| async move {
+            let done = f.done.unwrap_or(false);
+            let r = space::set_goal_done(&page.data, &me.actor, m, goal_id, done).await;
+            (page, r.map(|_| ()))
+        },
+    )
     .await
 }
 
@@ -257,15 +269,21 @@ pub async fn log_meeting(
     Path(id): Path<String>,
     form: ApiForm<SpaceForm>,
 ) -> AppResult<Response> {
-    change(page, id, form.params, Which::Meeting, |page, me, m, f| async move {
-        let input = MeetingInput {
-            date: f.date.unwrap_or_default(),
-            notes: f.notes.unwrap_or_default(),
-            next_steps: f.next_steps.unwrap_or_default(),
-        };
-        let r = space::log_meeting(&page.data, &me.actor, m, input).await;
-        (page, r.map(|_| ()))
-    })
+    change(
+        page,
+        id,
+        form.params,
+        Which::Meeting,
+        |page, me, m, f| async move {
+            let input = MeetingInput {
+                date: f.date.unwrap_or_default(),
+                notes: f.notes.unwrap_or_default(),
+                next_steps: f.next_steps.unwrap_or_default(),
+            };
+            let r = space::log_meeting(&page.data, &me.actor, m, input).await;
+            (page, r.map(|_| ()))
+        },
+    )
     .await
 }
 
@@ -275,11 +293,17 @@ pub async fn send_message(
     Path(id): Path<String>,
     form: ApiForm<SpaceForm>,
 ) -> AppResult<Response> {
-    change(page, id, form.params, Which::Message, |page, me, m, f| async move {
-        let content = f.content.unwrap_or_default();
-        let r = space::send_message(&page.data, &me.actor, m, &content).await;
-        (page, r.map(|_| ()))
-    })
+    change(
+        page,
+        id,
+        form.params,
+        Which::Message,
+        |page, me, m, f| async move {
+            let content = f.content.unwrap_or_default();
+            let r = space::send_message(&page.data, &me.actor, m, &content).await;
+            (page, r.map(|_| ()))
+        },
+    )
     .await
 }
 
@@ -289,10 +313,16 @@ pub async fn end(
     Path(id): Path<String>,
     form: ApiForm<SpaceForm>,
 ) -> AppResult<Response> {
-    change(page, id, form.params, Which::End, |page, me, m, f| async move {
-        let reflection = f.reflection.unwrap_or_default();
-        let r = space::end_mentorship(&page.data, &me.actor, m, &reflection).await;
-        (page, r.map(|_| ()))
-    })
+    change(
+        page,
+        id,
+        form.params,
+        Which::End,
+        |page, me, m, f| async move {
+            let reflection = f.reflection.unwrap_or_default();
+            let r = space::end_mentorship(&page.data, &me.actor, m, &reflection).await;
+            (page, r.map(|_| ()))
+        },
+    )
     .await
 }

@@ -1,7 +1,8 @@
 //! The server-rendered web frontend: pages in Arabic, French and English (Fluent), sessions
 //! and forms with CSRF tokens, timelines, threads and the composer, profiles and following,
-//! notifications and settings. Profiles, posts, offers and resources also answer browsers on
-//! their ActivityPub URLs (content negotiation in `federation::routes`).
+//! notifications and settings; the PLN pages (search, mentorship, the resource form). Profiles,
+//! posts, offers and resources also answer browsers on their ActivityPub URLs (content
+//! negotiation in `federation::routes`).
 pub mod assets;
 pub mod auth;
 pub mod collections;

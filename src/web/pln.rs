@@ -6,6 +6,7 @@ use super::{
     i18n::{tr, tr_args},
     page::display_name,
 };
+use crate::api::form::de;
 use crate::{
     db::{
         entity::{actor, collection, mentorship_offer as offer, resource},
@@ -15,7 +16,6 @@ use crate::{
     service::{collections, mentorship::notes as offer_notes, resources, vocabulary},
     text,
 };
-use crate::api::form::de;
 use fluent_templates::fluent_bundle::FluentValue;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -180,7 +180,11 @@ impl FormError {
         let message = match field {
             Some(f) => {
                 let label = tr(lang, &format!("pln-field-{}", f.replace('_', "-")));
-                tr_args(lang, "pln-error-field", &[("field", FluentValue::from(label))])
+                tr_args(
+                    lang,
+                    "pln-error-field",
+                    &[("field", FluentValue::from(label))],
+                )
             }
             None => tr(lang, "pln-error-form"),
         };
@@ -260,7 +264,10 @@ mod tests {
 
     #[test]
     fn going_back_stays_on_our_mentorship_pages() {
-        assert_eq!(back_to(Some("/mentorship/requests"), "/x"), "/mentorship/requests");
+        assert_eq!(
+            back_to(Some("/mentorship/requests"), "/x"),
+            "/mentorship/requests"
+        );
         assert_eq!(back_to(Some("https://evil.example/"), "/x"), "/x");
         assert_eq!(back_to(Some("/mentorship//evil.example"), "/x"), "/x");
         assert_eq!(back_to(Some("/settings"), "/x"), "/x");

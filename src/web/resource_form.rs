@@ -266,7 +266,15 @@ pub async fn create_resource(page: Page, multipart: Multipart) -> AppResult<Resp
         Ok(r) => Ok(see_other(&format!("/resources/{}", r.id))),
         Err(e) if pln::is_refusal(&e) => {
             let error = FormError::of(&e, page.lang);
-            render(&page, &me, StatusCode::UNPROCESSABLE_ENTITY, &form, None, Some(error)).await
+            render(
+                &page,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                None,
+                Some(error),
+            )
+            .await
         }
         Err(e) => Err(e),
     }

@@ -58,7 +58,11 @@ async fn text_field(mut field: Field<'_>, budget: &mut usize) -> AppResult<Strin
 }
 
 /// Reads the form. `Err(Ok(response))` is the 403 page of a missing or wrong CSRF token.
-pub async fn read(page: &Page, actor_id: i64, mut multipart: Multipart) -> Result<Sent, AppResult<Response>> {
+pub async fn read(
+    page: &Page,
+    actor_id: i64,
+    mut multipart: Multipart,
+) -> Result<Sent, AppResult<Response>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut uploaded = Vec::new();
     let mut file_error = None;
@@ -170,9 +174,10 @@ async fn store(
             .map(Some)
             .map_err(as_attachment_error);
     }
-    let chunks = stream::once(async move { Ok::<_, axum::extract::multipart::MultipartError>(first) })
-        .chain(field)
-        .map_err(multipart_error);
+    let chunks =
+        stream::once(async move { Ok::<_, axum::extract::multipart::MultipartError>(first) })
+            .chain(field)
+            .map_err(multipart_error);
     documents::upload_document(
         data,
         actor_id,

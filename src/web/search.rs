@@ -385,7 +385,11 @@ async fn pln(
                 .iter()
                 .map(|c| pln::collection_card(c, &people, lang))
                 .collect(),
-            more: more("collections", collections.len(), collections.last().map(|c| c.id)),
+            more: more(
+                "collections",
+                collections.len(),
+                collections.last().map(|c| c.id),
+            ),
             ..Default::default()
         });
     }

@@ -5,217 +5,14 @@
 //! open; the search page over people, posts, hashtags and PLN objects with facet filters; the
 //! resource form with a file upload, validation that keeps what was typed (translated), edit and
 //! delete with confirmation; CSRF refusals; Arabic pages right to left.
-use crate::harness::{TestNode, cluster, eventually};
+use crate::{
+    harness::{TestNode, cluster},
+    web_browser::Browser,
+};
 use halqa::{
     db,
     service::{institutions, resources},
 };
-use reqwest::{Client, header::HeaderMap, redirect::Policy};
-
-/// A signed-in (or anonymous) browser on one node: no redirects followed.
-struct Browser {
-    http: Client,
-    base: String,
-    cookies: String,
-}
-
-/// One answer: status, headers, body text.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> String {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    }
-
-    /// The CSRF token of the page's first form.
-    fn csrf(&self) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let at = self
-            .body
-            .find(marker)
-            .unwrap_or_else(|| panic!("no CSRF field in {}", self.body));
-        let rest = &self.body[at + marker.len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-
-    /// The `href` of the first link whose text starts with `text`.
-    fn link_to(&self, text: &str) -> String {
-        let at = self
-            .body
-            .find(&format!("\">{text}"))
-            .unwrap_or_else(|| panic!("no link {text:?} in {}", self.body));
-        let before = &self.body[..at];
-        let start = before.rfind("href=\"").unwrap() + "href=\"".len();
-        before[start..].to_string()
-    }
-
-    /// The id in the first `prefix{id}` of the page (ids are digits).
-    fn id_after(&self, prefix: &str) -> Option<String> {
-        let at = self.body.find(prefix)?;
-        let rest = &self.body[at + prefix.len()..];
-        let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        (!id.is_empty()).then_some(id)
-    }
-}
-
-async fn answer(response: reqwest::Response) -> Answer {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    // minijinja writes `/` in attribute values as `&#x2f;` (browsers read it as `/`).
-    let body = response.text().await.unwrap().replace("&#x2f;", "/");
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
-
-impl Browser {
-    fn anonymous(node: &TestNode) -> Browser {
-        Browser {
-            http: Client::builder().redirect(Policy::none()).build().unwrap(),
-            base: node.base.clone(),
-            cookies: String::new(),
-        }
-    }
-
-    /// Logs `username` in through the login form.
-    async fn log_in(node: &TestNode, username: &str) -> Browser {
-        let mut b = Browser::anonymous(node);
-        let form = b.get("/login").await;
-        let csrf_cookie = form
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix("halqa_csrf="))
-            .and_then(|c| c.split(';').next())
-            .unwrap()
-            .to_string();
-        b.cookies = format!("halqa_csrf={csrf_cookie}");
-        let done = b
-            .post(
-                "/login",
-                &[
-                    ("csrf", &form.csrf()),
-                    ("username", username),
-                    ("password", "correct horse battery"),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, 303, "{}", done.body);
-        let session = done
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix("halqa_session="))
-            .and_then(|c| c.split(';').next())
-            .unwrap()
-            .to_string();
-        b.cookies = format!("halqa_session={session}");
-        b
-    }
-
-    async fn get_in(&self, path: &str, lang: &str) -> Answer {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-            .header("accept-language", lang)
-            .header("cookie", &self.cookies)
-            .send()
-            .await
-            .unwrap();
-        answer(response).await
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        self.get_in(path, "en").await
-    }
-
-    async fn post_in(&self, path: &str, form: &[(&str, &str)], lang: &str) -> Answer {
-        let body: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .header("accept-language", lang)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", &self.cookies)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        answer(response).await
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Answer {
-        self.post_in(path, form, "en").await
-    }
-
-    /// A multipart form: text `fields` in order, then `files` as (field, file name, bytes).
-    async fn multipart(
-        &self,
-        path: &str,
-        fields: &[(&str, &str)],
-        files: &[(&str, &str, &[u8])],
-        lang: &str,
-    ) -> Answer {
-        let boundary = "halqa-web-boundary";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        for (name, file_name, bytes) in files {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .header("accept-language", lang)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header("cookie", &self.cookies)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        answer(response).await
-    }
-
-    /// GETs `path` until `check` holds on its 200 body.
-    async fn wait_for(&self, what: &str, path: &str, check: impl Fn(&str) -> bool) -> Answer {
-        eventually(what, || async {
-            let a = self.get(path).await;
-            a.status == 200 && check(&a.body)
-        })
-        .await;
-        self.get(path).await
-    }
-}
 
 /// Form pairs as the browser helpers take them.
 fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
@@ -247,7 +44,10 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
     // Bob publishes an offer through the form.
     let form = bob.get("/mentorship/offers/new").await;
     assert_eq!(form.status, 200, "{}", form.body);
-    assert!(form.body.contains("name=\"subjects[]\" value=\"mathematics\""));
+    assert!(
+        form.body
+            .contains("name=\"subjects[]\" value=\"mathematics\"")
+    );
     let csrf = form.csrf();
     let forged = bob
         .post(
@@ -270,16 +70,27 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("value=\"Titre gardé\""), "{}", refused.body);
+    assert!(
+        refused.body.contains("value=\"Titre gardé\""),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("Une description gardée"));
-    assert!(refused.body.contains("Vérifiez ce champ : Matières"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Vérifiez ce champ : Matières"),
+        "{}",
+        refused.body
+    );
     let created = bob
         .post(
             "/mentorship/offers/new",
             &[
                 ("csrf", &csrf),
                 ("title", OFFER_TITLE),
-                ("description", "Un appel par semaine pour préparer vos séquences."),
+                (
+                    "description",
+                    "Un appel par semaine pour préparer vos séquences.",
+                ),
                 ("subjects[]", "mathematics"),
                 ("levels[]", "secondary"),
                 ("languages[]", "fr"),
@@ -299,7 +110,11 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
     let own_page = bob.get(&b_offer_path).await;
     assert_eq!(own_page.status, 200);
     assert!(own_page.body.contains(OFFER_TITLE));
-    assert!(own_page.body.contains("Close the offer"), "{}", own_page.body);
+    assert!(
+        own_page.body.contains("Close the offer"),
+        "{}",
+        own_page.body
+    );
     assert!(own_page.body.contains("No request is waiting."));
     let offer_uri = db::mentorship::get_offer(&b.data().db.read, b_offer)
         .await
@@ -328,7 +143,11 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
     let offer_path = format!("/mentorship/offers/{a_offer}");
     let page = amina.get(&offer_path).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("Request this mentorship"), "{}", page.body);
+    assert!(
+        page.body.contains("Request this mentorship"),
+        "{}",
+        page.body
+    );
     // In Arabic, right to left.
     let ar = amina.get_in(&offer_path, "ar").await;
     assert!(ar.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
@@ -345,7 +164,11 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
         .await;
     assert_eq!(requested.status, 303, "{}", requested.body);
     let waiting = amina.get(&offer_path).await;
-    assert!(waiting.body.contains("waiting for the mentor"), "{}", waiting.body);
+    assert!(
+        waiting.body.contains("waiting for the mentor"),
+        "{}",
+        waiting.body
+    );
 
     // Bob sees the request on his offer's page and accepts it there.
     let with_request = bob
@@ -493,7 +316,8 @@ async fn search_and_the_resource_form() {
     assert_eq!(form.status, 200, "{}", form.body);
     assert!(form.body.contains("enctype=\"multipart/form-data\""));
     assert!(
-        form.body.contains("<option value=\"CC-BY-SA-4.0\" selected>"),
+        form.body
+            .contains("<option value=\"CC-BY-SA-4.0\" selected>"),
         "{}",
         form.body
     );
@@ -503,7 +327,10 @@ async fn search_and_the_resource_form() {
         vec![
             ("csrf", csrf.clone()),
             ("title", title.to_string()),
-            ("description", "Des exercices gradués sur les fractions.".to_string()),
+            (
+                "description",
+                "Des exercices gradués sur les fractions.".to_string(),
+            ),
             ("body", "## Consigne\n\nColorie **la moitié**.".to_string()),
             ("resource_type", kind.to_string()),
             ("license", "CC-BY-SA-4.0".to_string()),
@@ -511,8 +338,14 @@ async fn search_and_the_resource_form() {
             ("levels[]", "primary".to_string()),
             ("languages[]", "fr".to_string()),
             ("duration", "45".to_string()),
-            ("prerequisites", "Savoir partager\nLes nombres entiers".to_string()),
-            ("links", "https://example.org/fractions Fractions en images".to_string()),
+            (
+                "prerequisites",
+                "Savoir partager\nLes nombres entiers".to_string(),
+            ),
+            (
+                "links",
+                "https://example.org/fractions Fractions en images".to_string(),
+            ),
         ]
     };
     let file: &[u8] = b"Fiche 1 : colorie la moitie de chaque figure.\n";
@@ -527,9 +360,17 @@ async fn search_and_the_resource_form() {
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("value=\"Mon titre gardé\""), "{}", refused.body);
+    assert!(
+        refused.body.contains("value=\"Mon titre gardé\""),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("Colorie **la moitié**."));
-    assert!(refused.body.contains("Vérifiez ce champ : Type de ressource"));
+    assert!(
+        refused
+            .body
+            .contains("Vérifiez ce champ : Type de ressource")
+    );
     let kept = refused
         .id_after("name=\"media_ids[]\" value=\"")
         .expect("the uploaded file is kept");
@@ -565,7 +406,11 @@ async fn search_and_the_resource_form() {
 
     // Search finds it by words and by facets; people and hashtags by name.
     let by_words = yassine.get("/search?q=fractions&type=resources").await;
-    assert!(by_words.body.contains("Les fractions au CE2"), "{}", by_words.body);
+    assert!(
+        by_words.body.contains("Les fractions au CE2"),
+        "{}",
+        by_words.body
+    );
     let by_facet = yassine
         .get("/search?subject=mathematics&license=CC-BY-SA-4.0")
         .await;
@@ -583,7 +428,10 @@ async fn search_and_the_resource_form() {
     let edit = karima.get(&format!("{path}/edit")).await;
     assert_eq!(edit.status, 200, "{}", edit.body);
     assert!(edit.body.contains("value=\"Les fractions au CE2\""));
-    assert!(edit.body.contains("https://example.org/fractions Fractions en images"));
+    assert!(
+        edit.body
+            .contains("https://example.org/fractions Fractions en images")
+    );
     let mut changed = fields("Les fractions au CE3", "worksheet");
     changed[0].1 = edit.csrf();
     changed.push(("media_ids[]", kept));
