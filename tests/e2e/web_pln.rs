@@ -404,7 +404,34 @@ async fn search_and_the_resource_form() {
     assert!(!theirs.body.contains(&format!("{path}/edit")));
     assert_eq!(yassine.get(&format!("{path}/edit")).await.status, 403);
 
-    // Search finds it by words and by facets; people and hashtags by name.
+    // Search finds it by words and by facets; people, posts and hashtags too.
+    let posted = karima
+        .post(
+            "/compose",
+            &[
+                ("csrf", &csrf),
+                ("status", "Mes fiches de #fractions pour le CE2"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let everything = yassine.get("/search?q=fiches").await;
+    assert!(
+        everything.body.contains("Mes fiches de"),
+        "{}",
+        everything.body
+    );
+    assert!(
+        everything
+            .body
+            .contains("<h2 id=\"results-statuses\">Posts</h2>")
+    );
+    assert!(
+        everything
+            .body
+            .contains("<h2 id=\"results-resources\">Resources</h2>")
+    );
     let by_words = yassine.get("/search?q=fractions&type=resources").await;
     assert!(
         by_words.body.contains("Les fractions au CE2"),
