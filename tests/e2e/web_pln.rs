@@ -13,6 +13,7 @@ use halqa::{
     db,
     service::{institutions, resources},
 };
+use sea_orm::{ActiveModelTrait, Set};
 
 /// Form pairs as the browser helpers take them.
 fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
@@ -31,7 +32,13 @@ const OFFER_TITLE: &str = "Premiers pas en mathématiques";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mentorship_through_the_web_pages_of_two_nodes() {
     let [a, b] = cluster::<2>().await;
-    a.create_user("amina").await; // trainee on A
+    let amina_actor = a.create_user("amina").await; // trainee on A
+    // A trainee in mathematics: suggestions explain why an offer suits her.
+    let mut row: halqa::db::entity::actor::ActiveModel = amina_actor.into();
+    row.stage = Set(Some("trainee".into()));
+    row.subjects = Set(r#"["mathematics"]"#.into());
+    row.languages = Set(r#"["fr"]"#.into());
+    row.update(&a.data().db.write).await.unwrap();
     b.create_user("bob").await; // mentor on B
     b.create_user("eve").await; // bystander on B
     for (node, peer) in [(&a, &b), (&b, &a)] {
@@ -132,12 +139,27 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
         .id_after("href=\"/mentorship/offers/")
         .expect("a link to the offer's page here");
     // Now in A's directory too, filtered, with her request form on its page.
+    let suggested = amina.get("/mentorship").await;
+    assert!(
+        suggested.body.contains("Suggested for you"),
+        "{}",
+        suggested.body
+    );
+    assert!(
+        suggested.body.contains("Same subject: Mathematics"),
+        "{}",
+        suggested.body
+    );
     let directory = amina
         .get("/mentorship?subject=mathematics&open_only=1")
         .await;
     assert!(directory.body.contains(OFFER_TITLE), "{}", directory.body);
     let other = amina.get("/mentorship?subject=french").await;
-    assert!(!other.body.contains(OFFER_TITLE));
+    // (Suggestions come first on the page; the directory is after its heading.)
+    let listed =
+        |body: &str| body[body.find("id=\"directory-h\"").unwrap()..].contains(OFFER_TITLE);
+    assert!(listed(&directory.body));
+    assert!(!listed(&other.body));
     let wrong = amina.get("/mentorship?subject=astrology").await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
     let offer_path = format!("/mentorship/offers/{a_offer}");
@@ -292,6 +314,63 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
     let requests = bob.get("/mentorship/requests").await;
     assert!(requests.body.contains("You mentor"), "{}", requests.body);
     assert!(requests.body.contains(OFFER_TITLE));
+
+    // Eve (on B) requests too; Bob declines with a reason, which she reads on her page.
+    let eve_page = eve.get(&b_offer_path).await;
+    let eve_asks = eve
+        .post(
+            &format!("{b_offer_path}/request"),
+            &[("csrf", &eve_page.csrf()), ("message", "Moi aussi ?")],
+        )
+        .await;
+    assert_eq!(eve_asks.status, 303, "{}", eve_asks.body);
+    let pending = bob.get(&b_offer_path).await;
+    let eve_request = pending.id_after("action=\"/mentorship/requests/").unwrap();
+    let declined = bob
+        .post(
+            &format!("/mentorship/requests/{eve_request}/decline"),
+            &[
+                ("csrf", &pending.csrf()),
+                ("reason", "Plus de créneau ce trimestre"),
+                ("back", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(declined.status, 303, "{}", declined.body);
+    assert_eq!(declined.location(), "/mentorship/requests");
+    let hers = eve.get("/mentorship/requests").await;
+    assert!(hers.body.contains("Declined"), "{}", hers.body);
+    assert!(hers.body.contains("Plus de créneau ce trimestre"));
+
+    // Bob edits, then closes the offer: no request form any more.
+    let edit = bob.get(&format!("{b_offer_path}/edit")).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains(&format!("value=\"{OFFER_TITLE}\"")));
+    assert_eq!(eve.get(&format!("{b_offer_path}/edit")).await.status, 404);
+    let renamed = bob
+        .post(
+            &format!("{b_offer_path}/edit"),
+            &[
+                ("csrf", &edit.csrf()),
+                ("title", "Premiers pas, deuxième session"),
+                ("description", "Un appel par semaine."),
+                ("subjects[]", "mathematics"),
+                ("capacity", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let closed = bob
+        .post(&format!("{b_offer_path}/close"), &[("csrf", &edit.csrf())])
+        .await;
+    assert_eq!(closed.status, 303, "{}", closed.body);
+    let after = eve.get(&b_offer_path).await;
+    assert!(after.body.contains("Premiers pas, deuxième session"));
+    assert!(
+        after.body.contains("This offer is closed."),
+        "{}",
+        after.body
+    );
 }
 
 #[tokio::test]
