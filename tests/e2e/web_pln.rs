@@ -371,6 +371,25 @@ async fn a_mentorship_through_the_web_pages_of_two_nodes() {
         "{}",
         after.body
     );
+
+    // Amina ends the mentorship with a word for Bob; the space stays readable, without forms.
+    let her_space = amina.get(&a_space).await;
+    let ended = amina
+        .post(
+            &format!("{a_space}/end"),
+            &[
+                ("csrf", &her_space.csrf()),
+                ("reflection", "Merci, j'ai beaucoup appris."),
+            ],
+        )
+        .await;
+    assert_eq!(ended.status, 303, "{}", ended.body);
+    let his = bob
+        .wait_for("the end of the mentorship on B", &b_space, |body| {
+            body.contains("This mentorship has ended.")
+        })
+        .await;
+    assert!(!his.body.contains("/messages\""), "{}", his.body);
 }
 
 #[tokio::test]
