@@ -540,7 +540,8 @@ async fn get_activity(
     Ok(as2(value))
 }
 
-/// A local mentorship offer: its `Proposal` for ActivityPub clients, its page for browsers.
+/// A local mentorship offer: its `Proposal` for ActivityPub clients, its page for browsers
+/// (who also get the page of a remote offer this node knows, by its local id).
 async fn get_offer(
     data: Data<AppState>,
     Path(id): Path<i64>,
@@ -548,12 +549,13 @@ async fn get_offer(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let offer = db::mentorship::get_offer(&data.db.read, id).await?;
-    if !offer.local {
-        return Err(AppError::not_found("offer not found"));
-    }
     let author = db::actors::get_by_id(&data.db.read, offer.author_id).await?;
+    // Browsers get the page of any offer this node knows (a remote one's request form is here).
     if !wants_as2(&headers) {
         return web::mentorship::offer_page(&data, &headers, &author, &offer).await;
+    }
+    if !offer.local {
+        return Err(AppError::not_found("offer not found"));
     }
     signed_fetcher(&data, &uri, &headers).await?;
     let proposal =

@@ -145,8 +145,23 @@ mod tests {
         ("en", include_str!("../../frontend/locales/en/main.ftl")),
     ];
 
+    /// The other Fluent files of each language (fluent-templates loads every `.ftl` of a
+    /// locale folder), in the order of [`FILES`].
+    const MORE_FILES: [[&str; 1]; 3] = [
+        [include_str!("../../frontend/locales/ar/pln.ftl")],
+        [include_str!("../../frontend/locales/fr/pln.ftl")],
+        [include_str!("../../frontend/locales/en/pln.ftl")],
+    ];
+
+    /// The keys of one language: its main file and the others.
     fn keys(ftl: &str) -> BTreeSet<String> {
-        keys_of(ftl).into_iter().collect()
+        let mut all: BTreeSet<String> = keys_of(ftl).into_iter().collect();
+        if let Some(i) = FILES.iter().position(|(_, f)| *f == ftl) {
+            for more in MORE_FILES[i] {
+                all.extend(keys_of(more));
+            }
+        }
+        all
     }
 
     /// Every key used by a template (`t("…")`) or by the Rust code (`tr(…, "…")`).
@@ -175,6 +190,19 @@ mod tests {
         // Built in templates from a value: `"visibility-" ~ v`.
         for v in ["public", "unlisted", "private", "direct"] {
             used.insert(format!("visibility-{v}"));
+        }
+        // The PLN pages build these from a value (`"pln-kind-" ~ k`, `format!("pln-field-{f}")`).
+        for k in crate::web::search::KINDS {
+            used.insert(format!("pln-kind-{k}"));
+        }
+        for s in crate::service::mentorship::requests::STATES {
+            used.insert(format!("request-state-{s}"));
+        }
+        for l in crate::web::pln::TEACHING_LANGUAGES {
+            used.insert(format!("pln-lang-{l}"));
+        }
+        for f in crate::web::pln::FIELDS {
+            used.insert(format!("pln-field-{}", f.replace('_', "-")));
         }
         used
     }
@@ -217,6 +245,7 @@ mod tests {
                         ("month", FluentValue::from("m")),
                         ("year", FluentValue::from("2026")),
                         ("time", FluentValue::from("10:00")),
+                        ("field", FluentValue::from("x")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

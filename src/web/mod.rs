@@ -1,19 +1,27 @@
 //! The server-rendered web frontend: pages in Arabic, French and English (Fluent), sessions
 //! and forms with CSRF tokens, timelines, threads and the composer, profiles and following,
-//! notifications and settings. Profiles, posts, offers and resources also answer browsers on
-//! their ActivityPub URLs (content negotiation in `federation::routes`).
+//! notifications and settings; the PLN pages (search, mentorship, the resource form). Profiles,
+//! posts, offers and resources also answer browsers on their ActivityPub URLs (content
+//! negotiation in `federation::routes`).
 pub mod assets;
 pub mod auth;
 pub mod collections;
 pub mod errors;
 pub mod i18n;
 pub mod mentorship;
+pub mod mentorship_offers;
+pub mod mentorship_requests;
+pub mod mentorship_space;
 pub mod notifications;
 pub mod page;
+pub mod pln;
 pub mod posts;
 pub mod profiles;
 pub mod render;
+pub mod resource_form;
+pub mod resource_upload;
 pub mod resources;
+pub mod search;
 pub mod settings;
 pub mod timelines;
 
@@ -52,6 +60,7 @@ pub fn routes() -> Router {
             get(settings::settings_page).post(settings::save),
         )
         .route("/web/statuses/{id}", get(posts::status_by_id))
+        .merge(pln_routes())
         .route("/{handle}", get(profiles::profile_by_handle))
         .route("/{handle}/follow", post(profiles::follow))
         .route("/{handle}/unfollow", post(profiles::unfollow))
@@ -61,6 +70,80 @@ pub fn routes() -> Router {
         .route("/avatars/original/missing.png", get(assets::default_avatar))
         .route("/headers/original/missing.png", get(assets::default_header))
         .route("/static/thumbnail.png", get(assets::thumbnail))
+}
+
+/// The PLN pages: search, mentorship (directory, offers, requests, each mentorship's space)
+/// and the resource form. An offer's and a resource's own page are their ActivityPub URLs
+/// (`federation::routes`, content negotiation).
+fn pln_routes() -> Router {
+    use axum::extract::DefaultBodyLimit;
+    Router::new()
+        .route("/search", get(search::search_page))
+        .route("/mentorship", get(mentorship::directory))
+        .route(
+            "/mentorship/offers/new",
+            get(mentorship_offers::new_offer).post(mentorship_offers::create_offer),
+        )
+        .route(
+            "/mentorship/offers/{id}/edit",
+            get(mentorship_offers::edit_offer).post(mentorship_offers::update_offer),
+        )
+        .route(
+            "/mentorship/offers/{id}/close",
+            post(mentorship_offers::close_offer),
+        )
+        .route(
+            "/mentorship/offers/{id}/request",
+            post(mentorship_requests::request_offer),
+        )
+        .route(
+            "/mentorship/requests",
+            get(mentorship_requests::requests_page),
+        )
+        .route(
+            "/mentorship/requests/{id}/accept",
+            post(mentorship_requests::accept),
+        )
+        .route(
+            "/mentorship/requests/{id}/decline",
+            post(mentorship_requests::decline),
+        )
+        .route(
+            "/mentorship/requests/{id}/withdraw",
+            post(mentorship_requests::withdraw),
+        )
+        .route("/mentorship/{id}", get(mentorship_space::space_page))
+        .route("/mentorship/{id}/goals", post(mentorship_space::add_goal))
+        .route(
+            "/mentorship/{id}/goals/{goal_id}",
+            post(mentorship_space::set_goal),
+        )
+        .route(
+            "/mentorship/{id}/meetings",
+            post(mentorship_space::log_meeting),
+        )
+        .route(
+            "/mentorship/{id}/messages",
+            post(mentorship_space::send_message),
+        )
+        .route("/mentorship/{id}/end", post(mentorship_space::end))
+        // Files stream through the upload services, which enforce their own limits.
+        .route(
+            "/resources/new",
+            get(resource_form::new_resource)
+                .post(resource_form::create_resource)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/resources/{id}/edit",
+            get(resource_form::edit_resource)
+                .post(resource_form::update_resource)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/resources/{id}/delete",
+            get(resource_form::confirm_delete).post(resource_form::delete_resource),
+        )
 }
 
 /// `GET /@name/{id}`: a local post's page.
@@ -89,6 +172,13 @@ pub(crate) const SOURCES: &[&str] = &[
     include_str!("auth.rs"),
     include_str!("errors.rs"),
     include_str!("mentorship.rs"),
+    include_str!("mentorship_offers.rs"),
+    include_str!("mentorship_requests.rs"),
+    include_str!("mentorship_space.rs"),
+    include_str!("pln.rs"),
+    include_str!("resource_form.rs"),
+    include_str!("resource_upload.rs"),
+    include_str!("search.rs"),
     include_str!("notifications.rs"),
     include_str!("page.rs"),
     include_str!("posts.rs"),

@@ -69,6 +69,42 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         "pages/oauth_code.html",
         include_str!("../../frontend/templates/pages/oauth_code.html"),
     ),
+    (
+        "pln/macros.html",
+        include_str!("../../frontend/templates/pln/macros.html"),
+    ),
+    (
+        "pages/search.html",
+        include_str!("../../frontend/templates/pages/search.html"),
+    ),
+    (
+        "pages/mentorship.html",
+        include_str!("../../frontend/templates/pages/mentorship.html"),
+    ),
+    (
+        "pages/offer.html",
+        include_str!("../../frontend/templates/pages/offer.html"),
+    ),
+    (
+        "pages/offer_form.html",
+        include_str!("../../frontend/templates/pages/offer_form.html"),
+    ),
+    (
+        "pages/mentorship_requests.html",
+        include_str!("../../frontend/templates/pages/mentorship_requests.html"),
+    ),
+    (
+        "pages/mentorship_space.html",
+        include_str!("../../frontend/templates/pages/mentorship_space.html"),
+    ),
+    (
+        "pages/resource_form.html",
+        include_str!("../../frontend/templates/pages/resource_form.html"),
+    ),
+    (
+        "pages/resource_delete.html",
+        include_str!("../../frontend/templates/pages/resource_delete.html"),
+    ),
 ];
 
 /// The page language of a render (the `lang` variable), English when absent.

@@ -1,6 +1,7 @@
 //! The web page of a teaching resource (what a browser gets at the resource's URL): title,
 //! author, facets, description, body, files, links, prerequisites and the licence with a ready
-//! attribution line, in the visitor's language. The browse and edit pages come later.
+//! attribution line, in the visitor's language; its author also gets Edit and Delete links
+//! (the form is in `resource_form`).
 use super::page::Page;
 use crate::{
     AppState,
@@ -100,10 +101,17 @@ pub async fn resource_page(
     }
     content.push_str("</p>");
     let excerpt: String = r.title.chars().take(140).collect();
+    let own = r.local && page.me.as_ref().is_some_and(|m| m.actor.id == r.author_id);
+    let actions = own.then(|| {
+        context! {
+            edit => format!("/resources/{}/edit", r.id),
+            delete => format!("/resources/{}/delete", r.id),
+        }
+    });
     page.render(
         "pages/object.html",
         context! {
-            display_name, excerpt, content,
+            display_name, excerpt, content, actions,
             handle => author.handle(),
             profile_url => author.url.clone(),
             ap_id => r.ap_id.clone(),

@@ -31,4 +31,6 @@ mod pln_resources;
 mod pln_search;
 mod remote_media;
 mod security;
+mod web_browser;
 mod web_pages;
+mod web_pln;
