@@ -139,14 +139,39 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    const FILES: [(&str, &str); 3] = [
-        ("ar", include_str!("../../frontend/locales/ar/main.ftl")),
-        ("fr", include_str!("../../frontend/locales/fr/main.ftl")),
-        ("en", include_str!("../../frontend/locales/en/main.ftl")),
+    /// Every Fluent file of each language (fluent-templates loads them all).
+    const FILES: [(&str, &[&str]); 3] = [
+        (
+            "ar",
+            &[
+                include_str!("../../frontend/locales/ar/main.ftl"),
+                include_str!("../../frontend/locales/ar/community.ftl"),
+            ],
+        ),
+        (
+            "fr",
+            &[
+                include_str!("../../frontend/locales/fr/main.ftl"),
+                include_str!("../../frontend/locales/fr/community.ftl"),
+            ],
+        ),
+        (
+            "en",
+            &[
+                include_str!("../../frontend/locales/en/main.ftl"),
+                include_str!("../../frontend/locales/en/community.ftl"),
+            ],
+        ),
     ];
 
-    fn keys(ftl: &str) -> BTreeSet<String> {
-        keys_of(ftl).into_iter().collect()
+    fn keys(files: &[&str]) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for ftl in files {
+            for key in keys_of(ftl) {
+                assert!(out.insert(key.clone()), "{key} is defined twice");
+            }
+        }
+        out
     }
 
     /// Every key used by a template (`t("…")`) or by the Rust code (`tr(…, "…")`).
@@ -175,6 +200,9 @@ mod tests {
         // Built in templates from a value: `"visibility-" ~ v`.
         for v in ["public", "unlisted", "private", "direct"] {
             used.insert(format!("visibility-{v}"));
+        }
+        for v in ["public", "approval", "private"] {
+            used.insert(format!("collection-visibility-{v}"));
         }
         used
     }
@@ -217,6 +245,8 @@ mod tests {
                         ("month", FluentValue::from("m")),
                         ("year", FluentValue::from("2026")),
                         ("time", FluentValue::from("10:00")),
+                        ("n", FluentValue::from(1)),
+                        ("title", FluentValue::from("t")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");
