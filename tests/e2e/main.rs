@@ -31,4 +31,5 @@ mod pln_resources;
 mod pln_search;
 mod remote_media;
 mod security;
+mod web_community;
 mod web_pages;
