@@ -26,7 +26,10 @@ pub const SUBSCRIBE_REL: &str = "http://ostatus.org/schema/1.0/subscribe";
 /// `uri` with a follow button. A handle of this node answers this node's own page.
 pub async fn subscribe_url(data: &Data<AppState>, visitor: &str, uri: &str) -> AppResult<Url> {
     let (user, host) = search::as_handle(visitor).ok_or_else(|| {
-        AppError::Invalid(format!("{:?} is not an address like user@host", visitor.trim()))
+        AppError::Invalid(format!(
+            "{:?} is not an address like user@host",
+            visitor.trim()
+        ))
     })?;
     if host.eq_ignore_ascii_case(&data.config.instance.domain) {
         let own = format!("{}/authorize_interaction?uri={{uri}}", data.urls.base());

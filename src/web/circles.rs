@@ -46,7 +46,11 @@ pub(super) fn form_user(page: &Page, csrf: Option<&str>) -> Result<Me, Response>
 }
 
 /// `page`'s view of circle `group` (a `Group` actor): the circle page.
-pub async fn circle_page(page: &Page, group: &actor::Model, paging: &Paging) -> AppResult<Response> {
+pub async fn circle_page(
+    page: &Page,
+    group: &actor::Model,
+    paging: &Paging,
+) -> AppResult<Response> {
     let data = &page.data;
     let view = circles::get(data, group.id).await?;
     let viewer = page.me.as_ref().map(|m| &m.actor);
@@ -136,7 +140,8 @@ pub async fn list(page: Page, Query(query): Query<ListQuery>) -> AppResult<Respo
     if local_only {
         path.push_str("&local=1");
     }
-    let next = next_link(&path, &views, |v| v.actor.id).map(|n| n.replacen("?max_id", "&max_id", 1));
+    let next =
+        next_link(&path, &views, |v| v.actor.id).map(|n| n.replacen("?max_id", "&max_id", 1));
     let viewer = page.me.as_ref().map(|m| &m.actor);
     let list = entities::circles(data, viewer, views).await?;
     let circles: Vec<Value> = list.iter().map(|c| Value::from(Serde(c))).collect();

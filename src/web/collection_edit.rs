@@ -326,7 +326,9 @@ mod tests {
             resource: Some(" https://b.example/resources/1 ".into()),
             ..Default::default()
         };
-        assert!(matches!(item_ref(&by_url), Ok(ItemRef::Url(u)) if u == "https://b.example/resources/1"));
+        assert!(
+            matches!(item_ref(&by_url), Ok(ItemRef::Url(u)) if u == "https://b.example/resources/1")
+        );
         let by_id = AddItemForm {
             resource_id: Some("42".into()),
             ..Default::default()

@@ -31,9 +31,10 @@ pub async fn collection_page(
     render_collection(&page, c).await
 }
 
-/// Where the page of collection `c` is for browsers of this node.
+/// Where the page of collection `c` is for browsers of this node: its own URL when it is local
+/// and not private (a private one's URL answers 404 to everyone, so its owner reads it here).
 pub fn page_path(c: &collection::Model) -> String {
-    if c.local {
+    if c.local && Visibility::of(c) != Visibility::Private {
         format!("/collections/{}", c.id)
     } else {
         format!("/web/collections/{}", c.id)

@@ -61,8 +61,7 @@ fn card(row: &institution::Model, lang: &str) -> Value {
 /// `GET /institutions`.
 pub async fn directory(page: Page, Query(query): Query<DirectoryQuery>) -> AppResult<Response> {
     // An unknown kind is ignored rather than refused: it came from a link or a hand-typed URL.
-    let kind =
-        non_empty(&query.kind).filter(|k| vocabulary::find(INSTITUTION_KINDS, k).is_some());
+    let kind = non_empty(&query.kind).filter(|k| vocabulary::find(INSTITUTION_KINDS, k).is_some());
     let filter = DirectoryFilter {
         kind: kind.clone(),
         region: non_empty(&query.region),
@@ -76,7 +75,11 @@ pub async fn directory(page: Page, Query(query): Query<DirectoryQuery>) -> AppRe
     let rows = institutions::directory(&page.data, &filter, offset, PER_PAGE).await?;
     let link = |offset: u64| {
         let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("kind", &filter.kind), ("region", &filter.region), ("q", &filter.q)] {
+        for (k, v) in [
+            ("kind", &filter.kind),
+            ("region", &filter.region),
+            ("q", &filter.q),
+        ] {
             if let Some(v) = v {
                 q.append_pair(k, v);
             }

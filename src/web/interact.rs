@@ -3,12 +3,7 @@
 //! follow) and this node's `/authorize_interaction?uri=` (Mastodon's), which for a signed-in
 //! user finds the account, post, collection or resource and shows its page, with the follow
 //! button. The lookups are `service::remote_interaction`.
-use super::{
-    collections::page_path,
-    i18n::tr,
-    page::Page,
-    timelines::see_other,
-};
+use super::{collections::page_path, i18n::tr, page::Page, timelines::see_other};
 use crate::{
     api::form::{ApiForm, de},
     error::AppResult,
@@ -77,7 +72,11 @@ pub async fn authorize_interaction(
     let found = match remote_interaction::resolve(&page.data, &uri).await {
         Ok(found) => found,
         Err(e) if e.status().is_client_error() => {
-            let detail = format!("{} ({})", tr(page.lang, "interaction-not-found"), uri.trim());
+            let detail = format!(
+                "{} ({})",
+                tr(page.lang, "interaction-not-found"),
+                uri.trim()
+            );
             return Ok(page.error(StatusCode::NOT_FOUND, &detail));
         }
         Err(e) => return Err(e),

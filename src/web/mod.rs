@@ -81,7 +81,10 @@ pub fn routes() -> Router {
             "/collections",
             get(collection_edit::mine).post(collection_edit::create),
         )
-        .route("/collections/items", post(collection_edit::add_from_resource))
+        .route(
+            "/collections/items",
+            post(collection_edit::add_from_resource),
+        )
         .route("/web/collections/{id}", get(collections::by_id))
         .route("/collections/{id}/follow", post(collections::follow))
         .route("/collections/{id}/unfollow", post(collections::unfollow))
@@ -96,9 +99,15 @@ pub fn routes() -> Router {
             post(collection_edit::item_action),
         )
         .route("/institutions", get(institutions::directory))
-        .route("/institutions/{domain}", get(institutions::institution_page))
+        .route(
+            "/institutions/{domain}",
+            get(institutions::institution_page),
+        )
         .route("/remote_follow", post(interact::remote_follow))
-        .route("/authorize_interaction", get(interact::authorize_interaction))
+        .route(
+            "/authorize_interaction",
+            get(interact::authorize_interaction),
+        )
         .route("/{handle}", get(profiles::profile_by_handle))
         .route("/{handle}/follow", post(profiles::follow))
         .route("/{handle}/unfollow", post(profiles::unfollow))

@@ -167,7 +167,10 @@ pub async fn compose(page: Page, form: ApiForm<ComposeForm>) -> AppResult<Respon
         Ok(me) => me.clone(),
         Err(to_login) => return Ok(to_login),
     };
-    let ApiForm { params: form, files } = form;
+    let ApiForm {
+        params: form,
+        files,
+    } = form;
     if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
         return Ok(refused);
     }
@@ -215,7 +218,11 @@ mod tests {
 
     #[test]
     fn composer_images_are_numbered_and_empty_inputs_skipped() {
-        let files = [file("image2", b"x"), file("image1", b"y"), file("image3", b"")];
+        let files = [
+            file("image2", b"x"),
+            file("image1", b"y"),
+            file("image3", b""),
+        ];
         let chosen = chosen_images(&files).unwrap_or_default();
         let numbers: Vec<usize> = chosen.iter().map(|(n, _)| *n).collect();
         assert_eq!(numbers, [1, 2]);

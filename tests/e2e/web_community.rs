@@ -133,8 +133,10 @@ async fn post_multipart(
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
         );
     }
     for (name, bytes) in files {
@@ -229,7 +231,11 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
         &a,
         "/circles",
         &amina,
-        &[("csrf", &csrf), ("name", "Bad Name!"), ("display_name", "Maths au collège")],
+        &[
+            ("csrf", &csrf),
+            ("name", "Bad Name!"),
+            ("display_name", "Maths au collège"),
+        ],
     )
     .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
@@ -243,7 +249,10 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
             ("csrf", &csrf),
             ("name", "maths"),
             ("display_name", "Maths au collège"),
-            ("description", "Entraide entre enseignants de mathématiques."),
+            (
+                "description",
+                "Entraide entre enseignants de mathématiques.",
+            ),
             ("subjects[]", "mathematics"),
             ("visibility", "approval"),
             ("rules", "Bienveillance."),
@@ -463,7 +472,11 @@ async fn web_community_collection_built_on_one_node_and_followed_from_another() 
 
     // "Add to collection" on the resource's page, then a second resource by its URL.
     let r1_page = get(&http, &b, r1["url"].as_str().unwrap(), &bob, "en").await;
-    assert!(r1_page.body.contains("Add to a collection"), "{}", r1_page.body);
+    assert!(
+        r1_page.body.contains("Add to a collection"),
+        "{}",
+        r1_page.body
+    );
     assert!(r1_page.body.contains(&format!("<option value=\"{cid}\"")));
     let added = post(
         &http,
@@ -563,7 +576,11 @@ async fn web_community_collection_built_on_one_node_and_followed_from_another() 
     .await;
     assert_eq!(followed.status, 303, "{}", followed.body);
     let pending = get(&http, &a, &on_a, &amina, "en").await;
-    assert!(pending.body.contains("waiting for the curator"), "{}", pending.body);
+    assert!(
+        pending.body.contains("waiting for the curator"),
+        "{}",
+        pending.body
+    );
 
     // Bob sees the request on B and accepts it (not without the token).
     let with_request = wait_for_page(&b, &coll_path, &bob, "amina's follow request", |p| {
@@ -636,6 +653,29 @@ async fn web_community_collection_built_on_one_node_and_followed_from_another() 
     assert!(ar.body.contains("dir=\"rtl\"") && ar.body.contains("متابعون يقبلهم المنسّق"));
     let mine = get(&http, &b, "/collections", &bob, "en").await;
     assert!(mine.body.contains("Fractions (collège)"));
+    // A private collection is its owner's alone: its page under /web/collections/, 404 to others.
+    let private = post(
+        &http,
+        &b,
+        "/collections",
+        &bob,
+        &[
+            ("csrf", &csrf),
+            ("title", "Brouillons"),
+            ("visibility", "private"),
+        ],
+    )
+    .await;
+    assert_eq!(private.status, 303, "{}", private.body);
+    let private_path = private.location();
+    assert!(
+        private_path.starts_with("/web/collections/"),
+        "{private_path}"
+    );
+    let own = get(&http, &b, &private_path, &bob, "en").await;
+    assert!(own.body.contains("Brouillons") && !own.body.contains("Follow this collection"));
+    let other = get(&http, &b, &private_path, &carol, "en").await;
+    assert_eq!(other.status, 404);
 }
 
 #[tokio::test]
@@ -669,10 +709,16 @@ async fn web_community_composer_images_institutions_and_remote_follow() {
     .await;
     assert_eq!(posted.status, 303, "{}", posted.body);
     let thread = get(&http, &a, &posted.location(), &amina, "en").await;
-    let at = thread.body.find("alt=\"Une carte du Maroc\"").expect("the alt text");
+    let at = thread
+        .body
+        .find("alt=\"Une carte du Maroc\"")
+        .expect("the alt text");
     let tag_start = thread.body[..at].rfind("<img").unwrap();
     let tag = &thread.body[tag_start..at + thread.body[at..].find('>').unwrap()];
-    assert!(tag.contains("width=\"400\"") && tag.contains("height=\""), "{tag}");
+    assert!(
+        tag.contains("width=\"400\"") && tag.contains("height=\""),
+        "{tag}"
+    );
     assert!(tag.contains("loading=\"lazy\""), "{tag}");
     let src_at = tag.find("src=\"").unwrap() + 5;
     // minijinja escapes `/` in attributes.
@@ -754,7 +800,11 @@ async fn web_community_composer_images_institutions_and_remote_follow() {
         &a,
         "/remote_follow",
         &visitor,
-        &[("csrf", &profile.csrf()), ("acct", "not a handle"), ("uri", &amina_uri)],
+        &[
+            ("csrf", &profile.csrf()),
+            ("acct", "not a handle"),
+            ("uri", &amina_uri),
+        ],
     )
     .await;
     assert_eq!(bad.status, 422);
@@ -768,7 +818,11 @@ async fn web_community_composer_images_institutions_and_remote_follow() {
     assert_eq!(shown.status, 303, "{}", shown.body);
     assert_eq!(shown.location(), format!("/@{}", a.handle("amina")));
     let profile_on_b = get(&http, &b, &shown.location(), &bilal, "en").await;
-    assert!(profile_on_b.body.contains(&format!("/@{}/follow", a.handle("amina"))));
+    assert!(
+        profile_on_b
+            .body
+            .contains(&format!("/@{}/follow", a.handle("amina")))
+    );
     let nothing = get(
         &http,
         &b,
