@@ -31,5 +31,6 @@ mod pln_resources;
 mod pln_search;
 mod remote_media;
 mod security;
+mod web_browser;
 mod web_community;
 mod web_pages;

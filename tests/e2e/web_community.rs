@@ -7,207 +7,12 @@
 //! Arabic pages right to left and CSRF refusals.
 use crate::{
     api_client::ApiClient,
-    harness::{TestNode, cluster, eventually},
+    harness::cluster,
     images::noise_png,
+    web_browser::{Answer, browser, get, log_in, post, post_multipart, wait_for_page},
 };
 use halqa::service::institutions;
-use reqwest::{Client, header::HeaderMap, redirect::Policy};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
-
-fn browser() -> Client {
-    Client::builder().redirect(Policy::none()).build().unwrap()
-}
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with(&format!("{name}=")))
-            .and_then(|c| c.split(';').next())
-            .and_then(|pair| pair.split_once('='))
-            .map(|(_, v)| v.to_string())
-    }
-
-    fn location(&self) -> String {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    }
-
-    /// The CSRF token of the page's forms.
-    fn csrf(&self) -> String {
-        let key = "name=\"csrf\" value=\"";
-        let at = self
-            .body
-            .find(key)
-            .unwrap_or_else(|| panic!("no CSRF field in {}", self.body));
-        let rest = &self.body[at + key.len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-
-    /// The number right after the first `prefix` in the page (an id in a form's action).
-    fn id_after(&self, prefix: &str) -> String {
-        let at = self
-            .body
-            .find(prefix)
-            .unwrap_or_else(|| panic!("no {prefix} in {}", self.body));
-        self.body[at + prefix.len()..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect()
-    }
-}
-
-async fn answer(response: reqwest::Response) -> Answer {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.unwrap();
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
-
-async fn get(http: &Client, node: &TestNode, path: &str, cookies: &str, lang: &str) -> Answer {
-    let url = if path.starts_with("http") {
-        path.to_string()
-    } else {
-        format!("{}{path}", node.base)
-    };
-    let response = http
-        .get(url)
-        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-        .header("accept-language", lang)
-        .header("cookie", cookies)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-async fn post(
-    http: &Client,
-    node: &TestNode,
-    path: &str,
-    cookies: &str,
-    form: &[(&str, &str)],
-) -> Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response = http
-        .post(format!("{}{path}", node.base))
-        .header("accept", "text/html")
-        .header("accept-language", "en")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookies)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-/// A multipart form: text `fields` and `(field, bytes)` files.
-async fn post_multipart(
-    http: &Client,
-    node: &TestNode,
-    path: &str,
-    cookies: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &[u8])],
-) -> Answer {
-    let boundary = "halqa-web-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.png\"\r\nContent-Type: image/png\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let response = http
-        .post(format!("{}{path}", node.base))
-        .header("accept", "text/html")
-        .header("accept-language", "en")
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("cookie", cookies)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-/// Logs `username` in through the form; returns the session cookie header.
-async fn log_in(http: &Client, node: &TestNode, username: &str) -> String {
-    let form = get(http, node, "/login", "", "en").await;
-    let anon = format!("halqa_csrf={}", form.cookie("halqa_csrf").unwrap());
-    let done = post(
-        http,
-        node,
-        "/login",
-        &anon,
-        &[
-            ("csrf", &form.csrf()),
-            ("username", username),
-            ("password", "correct horse battery"),
-        ],
-    )
-    .await;
-    assert_eq!(done.status, 303, "{}", done.body);
-    format!("halqa_session={}", done.cookie("halqa_session").unwrap())
-}
-
-/// GETs `path` until its page satisfies `check`; returns that page.
-async fn wait_for_page(
-    node: &TestNode,
-    path: &str,
-    cookies: &str,
-    what: &str,
-    check: impl Fn(&str) -> bool,
-) -> String {
-    let found = Arc::new(Mutex::new(String::new()));
-    eventually(what, || {
-        let found = found.clone();
-        let check = &check;
-        async move {
-            let page = get(&browser(), node, path, cookies, "en").await;
-            let ok = page.status == 200 && check(&page.body);
-            if ok {
-                *found.lock().unwrap() = page.body;
-            }
-            ok
-        }
-    })
-    .await;
-    found.lock().unwrap().clone()
-}
 
 #[tokio::test]
 async fn web_community_circle_joined_from_another_node_and_moderated() {
@@ -324,11 +129,7 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
         p.contains(&format!("@{}", b.handle("bilal")))
     })
     .await;
-    let request = Answer {
-        status: 200,
-        headers: HeaderMap::new(),
-        body: with_request,
-    };
+    let request = Answer::page(with_request);
     let bilal_on_a = request.id_after(&format!("/circles/{circle_id}/requests/"));
     let carol_page = get(&http, &a, &circle_path, &carol, "en").await;
     assert!(!carol_page.body.contains("Join requests"));
@@ -373,11 +174,7 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
         p.contains("Bonjour le cercle")
     })
     .await;
-    let shared = Answer {
-        status: 200,
-        headers: HeaderMap::new(),
-        body: shared,
-    };
+    let shared = Answer::page(shared);
     let post_id = shared.id_after(&format!("/circles/{circle_id}/statuses/"));
     let not_moderator = post(
         &http,
@@ -587,11 +384,7 @@ async fn web_community_collection_built_on_one_node_and_followed_from_another() 
         p.contains(&format!("@{}", a.handle("amina")))
     })
     .await;
-    let with_request = Answer {
-        status: 200,
-        headers: HeaderMap::new(),
-        body: with_request,
-    };
+    let with_request = Answer::page(with_request);
     let amina_on_b = with_request.id_after(&format!("/collections/{cid}/requests/"));
     let forged = post(
         &http,
