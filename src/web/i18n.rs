@@ -1,4 +1,4 @@
-//! Interface languages: the Fluent files `frontend/locales/{ar,fr,en}/main.ftl` compiled into the
+//! Interface languages: the Fluent files `frontend/locales/{ar,fr,en}/*.ftl` compiled into the
 //! binary (fluent-templates), choosing a page's language (the user's setting, then the
 //! `halqa_lang` cookie, then `Accept-Language`, then the node's default), its direction, and
 //! localised dates.
