@@ -23,6 +23,7 @@ pub mod posts;
 pub mod profiles;
 pub mod registrations;
 pub mod relationships;
+pub mod remote_interaction;
 pub mod remote_media;
 pub mod reports;
 pub mod resources;

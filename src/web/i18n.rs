@@ -1,4 +1,4 @@
-//! Interface languages: the Fluent files `frontend/locales/{ar,fr,en}/main.ftl` compiled into the
+//! Interface languages: the Fluent files `frontend/locales/{ar,fr,en}/*.ftl` compiled into the
 //! binary (fluent-templates), choosing a page's language (the user's setting, then the
 //! `halqa_lang` cookie, then `Accept-Language`, then the node's default), its direction, and
 //! localised dates.
@@ -139,29 +139,42 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    const FILES: [(&str, &str); 3] = [
-        ("ar", include_str!("../../frontend/locales/ar/main.ftl")),
-        ("fr", include_str!("../../frontend/locales/fr/main.ftl")),
-        ("en", include_str!("../../frontend/locales/en/main.ftl")),
+    /// Every Fluent file of each language (fluent-templates loads them all).
+    const FILES: [(&str, &[&str]); 3] = [
+        (
+            "ar",
+            &[
+                include_str!("../../frontend/locales/ar/main.ftl"),
+                include_str!("../../frontend/locales/ar/community.ftl"),
+                include_str!("../../frontend/locales/ar/pln.ftl"),
+            ],
+        ),
+        (
+            "fr",
+            &[
+                include_str!("../../frontend/locales/fr/main.ftl"),
+                include_str!("../../frontend/locales/fr/community.ftl"),
+                include_str!("../../frontend/locales/fr/pln.ftl"),
+            ],
+        ),
+        (
+            "en",
+            &[
+                include_str!("../../frontend/locales/en/main.ftl"),
+                include_str!("../../frontend/locales/en/community.ftl"),
+                include_str!("../../frontend/locales/en/pln.ftl"),
+            ],
+        ),
     ];
 
-    /// The other Fluent files of each language (fluent-templates loads every `.ftl` of a
-    /// locale folder), in the order of [`FILES`].
-    const MORE_FILES: [[&str; 1]; 3] = [
-        [include_str!("../../frontend/locales/ar/pln.ftl")],
-        [include_str!("../../frontend/locales/fr/pln.ftl")],
-        [include_str!("../../frontend/locales/en/pln.ftl")],
-    ];
-
-    /// The keys of one language: its main file and the others.
-    fn keys(ftl: &str) -> BTreeSet<String> {
-        let mut all: BTreeSet<String> = keys_of(ftl).into_iter().collect();
-        if let Some(i) = FILES.iter().position(|(_, f)| *f == ftl) {
-            for more in MORE_FILES[i] {
-                all.extend(keys_of(more));
+    fn keys(files: &[&str]) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for ftl in files {
+            for key in keys_of(ftl) {
+                assert!(out.insert(key.clone()), "{key} is defined twice");
             }
         }
-        all
+        out
     }
 
     /// Every key used by a template (`t("…")`) or by the Rust code (`tr(…, "…")`).
@@ -203,6 +216,9 @@ mod tests {
         }
         for f in crate::web::pln::FIELDS {
             used.insert(format!("pln-field-{}", f.replace('_', "-")));
+        }
+        for v in ["public", "approval", "private"] {
+            used.insert(format!("collection-visibility-{v}"));
         }
         used
     }
@@ -246,6 +262,8 @@ mod tests {
                         ("year", FluentValue::from("2026")),
                         ("time", FluentValue::from("10:00")),
                         ("field", FluentValue::from("x")),
+                        ("n", FluentValue::from(1)),
+                        ("title", FluentValue::from("t")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

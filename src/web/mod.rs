@@ -5,9 +5,13 @@
 //! negotiation in `federation::routes`).
 pub mod assets;
 pub mod auth;
+pub mod circles;
+pub mod collection_edit;
 pub mod collections;
 pub mod errors;
 pub mod i18n;
+pub mod institutions;
+pub mod interact;
 pub mod mentorship;
 pub mod mentorship_offers;
 pub mod mentorship_requests;
@@ -36,7 +40,7 @@ use crate::{
 use activitypub_federation::config::Data;
 use axum::{
     Router,
-    extract::Path,
+    extract::{DefaultBodyLimit, Path},
     http::HeaderMap,
     response::Response,
     routing::{get, post},
@@ -52,7 +56,10 @@ pub fn routes() -> Router {
         .route("/logout", post(auth::logout))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/lang", post(auth::set_language))
-        .route("/compose", post(posts::compose))
+        .route(
+            "/compose",
+            post(posts::compose).layer(DefaultBodyLimit::max(posts::COMPOSE_BODY_LIMIT)),
+        )
         .route("/follow", post(profiles::follow_handle))
         .route("/notifications", get(notifications::notifications))
         .route(
@@ -61,6 +68,55 @@ pub fn routes() -> Router {
         )
         .route("/web/statuses/{id}", get(posts::status_by_id))
         .merge(pln_routes())
+        // Circles, collections, institutions, remote follow (issue 6, part 2).
+        .route("/circles", get(circles::list).post(circles::create))
+        .route("/circles/new", get(circles::new_form))
+        .route("/circles/{id}/join", post(circles::join))
+        .route("/circles/{id}/leave", post(circles::leave))
+        .route("/circles/{id}/post", post(circles::post_to))
+        .route(
+            "/circles/{id}/requests/{account}/{answer}",
+            post(circles::answer_request),
+        )
+        .route(
+            "/circles/{id}/members/{account}/remove",
+            post(circles::remove_member),
+        )
+        .route(
+            "/circles/{id}/statuses/{post}/remove",
+            post(circles::remove_post),
+        )
+        .route(
+            "/collections",
+            get(collection_edit::mine).post(collection_edit::create),
+        )
+        .route(
+            "/collections/items",
+            post(collection_edit::add_from_resource),
+        )
+        .route("/web/collections/{id}", get(collections::by_id))
+        .route("/collections/{id}/follow", post(collections::follow))
+        .route("/collections/{id}/unfollow", post(collections::unfollow))
+        .route(
+            "/collections/{id}/requests/{account}/{answer}",
+            post(collections::answer_request),
+        )
+        .route("/collections/{id}/edit", post(collection_edit::edit))
+        .route("/collections/{id}/items", post(collection_edit::add_item))
+        .route(
+            "/collections/{id}/items/{item}/{action}",
+            post(collection_edit::item_action),
+        )
+        .route("/institutions", get(institutions::directory))
+        .route(
+            "/institutions/{domain}",
+            get(institutions::institution_page),
+        )
+        .route("/remote_follow", post(interact::remote_follow))
+        .route(
+            "/authorize_interaction",
+            get(interact::authorize_interaction),
+        )
         .route("/{handle}", get(profiles::profile_by_handle))
         .route("/{handle}/follow", post(profiles::follow))
         .route("/{handle}/unfollow", post(profiles::unfollow))
@@ -170,6 +226,11 @@ async fn post_by_handle(
 #[cfg(test)]
 pub(crate) const SOURCES: &[&str] = &[
     include_str!("auth.rs"),
+    include_str!("circles.rs"),
+    include_str!("collection_edit.rs"),
+    include_str!("collections.rs"),
+    include_str!("institutions.rs"),
+    include_str!("interact.rs"),
     include_str!("errors.rs"),
     include_str!("mentorship.rs"),
     include_str!("mentorship_offers.rs"),

@@ -69,6 +69,13 @@ async fn render_profile(page: &Page, actor: &actor::Model, paging: &Paging) -> A
     if actor.kind == "Application" {
         return Ok(Redirect::to("/").into_response());
     }
+    // Circles and this node's institution have pages of their own at their actor's URL.
+    if actor.kind == "Group" {
+        return super::circles::circle_page(page, actor, paging).await;
+    }
+    if actor.kind == "Organization" && actor.local {
+        return Ok(see_other(&format!("/institutions/{}", actor.domain)));
+    }
     let data = &page.data;
     let cursor = paging.cursor();
     let posts =

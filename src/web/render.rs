@@ -105,6 +105,43 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         "pages/resource_delete.html",
         include_str!("../../frontend/templates/pages/resource_delete.html"),
     ),
+    // Circles, collections, institutions, remote follow.
+    (
+        "collection_add_form.html",
+        include_str!("../../frontend/templates/collection_add_form.html"),
+    ),
+    (
+        "remote_follow.html",
+        include_str!("../../frontend/templates/remote_follow.html"),
+    ),
+    (
+        "pages/circle.html",
+        include_str!("../../frontend/templates/pages/circle.html"),
+    ),
+    (
+        "pages/circles.html",
+        include_str!("../../frontend/templates/pages/circles.html"),
+    ),
+    (
+        "pages/circle_new.html",
+        include_str!("../../frontend/templates/pages/circle_new.html"),
+    ),
+    (
+        "pages/collection.html",
+        include_str!("../../frontend/templates/pages/collection.html"),
+    ),
+    (
+        "pages/collections.html",
+        include_str!("../../frontend/templates/pages/collections.html"),
+    ),
+    (
+        "pages/institutions.html",
+        include_str!("../../frontend/templates/pages/institutions.html"),
+    ),
+    (
+        "pages/institution.html",
+        include_str!("../../frontend/templates/pages/institution.html"),
+    ),
 ];
 
 /// The page language of a render (the `lang` variable), English when absent.

@@ -100,6 +100,8 @@ pub async fn resource_page(
         ));
     }
     content.push_str("</p>");
+    // Add to one of my collections (circles/collections web pages).
+    content.push_str(&super::collection_edit::add_to_collection_form(&page, r.id).await?);
     let excerpt: String = r.title.chars().take(140).collect();
     let own = r.local && page.me.as_ref().is_some_and(|m| m.actor.id == r.author_id);
     let actions = own.then(|| {

@@ -85,7 +85,7 @@ impl SettingsForm {
 }
 
 /// The choices of a vocabulary list with labels in `lang`.
-fn choices(list: &'static [vocabulary::Term], lang: &str) -> Vec<Value> {
+pub(super) fn choices(list: &'static [vocabulary::Term], lang: &str) -> Vec<Value> {
     list.iter()
         .map(|t| context! { code => t.code, label => t.label(lang) })
         .collect()

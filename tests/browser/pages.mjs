@@ -23,5 +23,5 @@ export const PAGES = [
   { who: "a", name: "resource", url: (ctx) => ctx.resourceUrl },
   { who: "a", name: "collection", url: (ctx) => ctx.collectionUrl },
   { who: "a", name: "circle", url: (ctx) => ctx.circleUrl },
-  { who: "a", name: "institutions", url: "/institutions", optional: true },
+  { who: "a", name: "institutions", url: "/institutions" },
 ];

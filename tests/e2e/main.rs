@@ -32,5 +32,7 @@ mod pln_search;
 mod remote_media;
 mod security;
 mod web_browser;
+mod web_community;
+mod web_forms;
 mod web_pages;
 mod web_pln;

@@ -140,7 +140,7 @@ pub fn parse_document(body: &[u8], domain: &str) -> AppResult<NodeRecord> {
 }
 
 /// GETs `url` as JSON, refusing bodies over [`MAX_BODY`] (checked as they stream in).
-async fn get_limited(data: &Data<AppState>, url: &Url) -> AppResult<Vec<u8>> {
+pub(crate) async fn get_limited(data: &Data<AppState>, url: &Url) -> AppResult<Vec<u8>> {
     let fail = |e: String| AppError::BadRequest(format!("fetching {url}: {e}"));
     let mut response = data
         .http
