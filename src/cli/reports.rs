@@ -27,6 +27,9 @@ pub enum ReportsCommand {
         action: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// A message to the reported user (local accounts): a `moderation_warning` notification.
+        #[arg(long)]
+        message: Option<String>,
     },
 }
 
@@ -78,9 +81,14 @@ pub async fn run(data: &Data<AppState>, command: ReportsCommand) -> anyhow::Resu
                 }
             }
         }
-        ReportsCommand::Resolve { id, action, note } => {
+        ReportsCommand::Resolve {
+            id,
+            action,
+            note,
+            message,
+        } => {
             let action = ReportAction::parse(&action)?;
-            queue::resolve(data, by, id, action, &note).await?;
+            queue::resolve(data, by, id, action, &note, message.as_deref()).await?;
             println!("report {id} resolved");
         }
     }

@@ -10,7 +10,7 @@ use crate::{
         moderation::{
             Moderator,
             accounts::{self as account_actions, AccountAction},
-            audit,
+            audit, warnings,
         },
     },
 };
@@ -93,13 +93,15 @@ pub async fn assign(
     get(data, by, id).await
 }
 
-/// Resolves a report with an action and a note.
+/// Resolves a report with an action, a note for staff and an optional message to the reported
+/// user (a local account; see `moderation::warnings`).
 pub async fn resolve(
     data: &Data<AppState>,
     by: Moderator<'_>,
     id: i64,
     action: ReportAction,
     note: &str,
+    message: Option<&str>,
 ) -> AppResult<report::Model> {
     let row = get(data, by, id).await?;
     match action {
@@ -109,14 +111,46 @@ pub async fn resolve(
             } else {
                 AccountAction::Suspend
             };
-            account_actions::act(data, by, row.target_id, account_action, note, Some(row.id))
-                .await?;
+            account_actions::act(
+                data,
+                by,
+                row.target_id,
+                account_action,
+                note,
+                message,
+                Some(row.id),
+            )
+            .await?;
             return get(data, by, id).await;
         }
-        ReportAction::DeleteStatuses => delete_statuses(data, &row).await?,
-        ReportAction::Dismiss => {}
+        ReportAction::DeleteStatuses | ReportAction::Dismiss => {}
+    }
+    let target = db::actors::get_by_id(&data.db.read, row.target_id).await?;
+    let message = warnings::checked_message(&target, message)?;
+    if action == ReportAction::DeleteStatuses {
+        delete_statuses(data, &row).await?;
     }
     let txn = data.db.write.begin().await?;
+    if let Some(text) = message {
+        let status_ids: Vec<i64> = serde_json::from_str(&row.status_ids).unwrap_or_default();
+        warnings::send(
+            &txn,
+            data,
+            by,
+            warnings::Warning {
+                target: &target,
+                action: if action == ReportAction::Dismiss {
+                    "none"
+                } else {
+                    "delete_statuses"
+                },
+                text,
+                report_id: Some(row.id),
+                status_ids: &status_ids,
+            },
+        )
+        .await?;
+    }
     db::reports::resolve(&txn, row.id, by.actor_id(), Utc::now()).await?;
     let name = if action == ReportAction::Dismiss {
         "report.resolve"

@@ -114,6 +114,9 @@ struct ResolveParams {
     action: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     text: Option<String>,
+    /// A message to the reported user (local accounts): a `moderation_warning` notification.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    message: Option<String>,
 }
 
 async fn resolve(
@@ -131,6 +134,7 @@ async fn resolve(
         parse_id(&id)?,
         action,
         p.text.as_deref().unwrap_or_default(),
+        p.message.as_deref(),
     )
     .await?;
     Ok(Json(admin_report(&data, &row).await?))
