@@ -1,4 +1,4 @@
-//! `halqa admin reports {list, resolve}`.
+//! `halqa admin reports {list, resolve, forward}`.
 use activitypub_federation::config::Data;
 use clap::Subcommand;
 use halqa::{
@@ -31,6 +31,8 @@ pub enum ReportsCommand {
         #[arg(long)]
         message: Option<String>,
     },
+    /// Forward a report about a remote account to its server (a `Flag`).
+    Forward { id: i64 },
 }
 
 pub async fn run(data: &Data<AppState>, command: ReportsCommand) -> anyhow::Result<()> {
@@ -90,6 +92,10 @@ pub async fn run(data: &Data<AppState>, command: ReportsCommand) -> anyhow::Resu
             let action = ReportAction::parse(&action)?;
             queue::resolve(data, by, id, action, &note, message.as_deref()).await?;
             println!("report {id} resolved");
+        }
+        ReportsCommand::Forward { id } => {
+            queue::forward(data, by, id).await?;
+            println!("report {id} forwarded");
         }
     }
     Ok(())

@@ -139,10 +139,33 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    // Each language's files, one after the other (fluent-templates loads every `.ftl` of a
+    // locale folder): `main.ftl` and the admin pages' `admin.ftl`.
     const FILES: [(&str, &str); 3] = [
-        ("ar", include_str!("../../frontend/locales/ar/main.ftl")),
-        ("fr", include_str!("../../frontend/locales/fr/main.ftl")),
-        ("en", include_str!("../../frontend/locales/en/main.ftl")),
+        (
+            "ar",
+            concat!(
+                include_str!("../../frontend/locales/ar/main.ftl"),
+                "\n",
+                include_str!("../../frontend/locales/ar/admin.ftl")
+            ),
+        ),
+        (
+            "fr",
+            concat!(
+                include_str!("../../frontend/locales/fr/main.ftl"),
+                "\n",
+                include_str!("../../frontend/locales/fr/admin.ftl")
+            ),
+        ),
+        (
+            "en",
+            concat!(
+                include_str!("../../frontend/locales/en/main.ftl"),
+                "\n",
+                include_str!("../../frontend/locales/en/admin.ftl")
+            ),
+        ),
     ];
 
     fn keys(ftl: &str) -> BTreeSet<String> {
@@ -161,7 +184,7 @@ mod tests {
                 used.insert(c[1].to_string());
             }
         }
-        for source in super::super::SOURCES {
+        for source in super::super::SOURCES.iter().chain(super::super::admin::SOURCES) {
             for c in rust_call.captures_iter(source) {
                 used.insert(c[1].to_string());
             }
@@ -175,6 +198,25 @@ mod tests {
         // Built in templates from a value: `"visibility-" ~ v`.
         for v in ["public", "unlisted", "private", "direct"] {
             used.insert(format!("visibility-{v}"));
+        }
+        // The admin pages' values (`"admin-state-" ~ a.state`, …) and the warning's action.
+        let built: [(&str, &[&str]); 11] = [
+            ("admin-state", &["active", "pending", "disabled", "silenced", "suspended", "staff", "deleted", "rejected"]),
+            ("admin-role", &["admin", "moderator", "user"]),
+            ("admin-category", &["spam", "legal", "violation", "other"]),
+            ("admin-severity", &["suspend", "silence", "noop"]),
+            ("admin-fed-mode", &["open", "allowlist"]),
+            ("admin-fed-list", &["block", "allow"]),
+            ("admin-reg-mode", &["open", "approval", "invite", "closed"]),
+            ("admin-invite", &["live", "expired", "used-up", "revoked"]),
+            ("admin-expiry", &["0", "1800", "21600", "86400", "604800", "2592000"]),
+            ("warning-action", &["none", "disable", "silence", "suspend", "delete_statuses"]),
+            ("notif", &["moderation-warning"]),
+        ];
+        for (prefix, values) in built {
+            for v in values {
+                used.insert(format!("{prefix}-{v}"));
+            }
         }
         used
     }
@@ -217,6 +259,10 @@ mod tests {
                         ("month", FluentValue::from("m")),
                         ("year", FluentValue::from("2026")),
                         ("time", FluentValue::from("10:00")),
+                        ("blocks", FluentValue::from(1)),
+                        ("allows", FluentValue::from(2)),
+                        ("domain", FluentValue::from("a.example")),
+                        ("at", FluentValue::from("x")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

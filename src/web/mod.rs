@@ -2,6 +2,7 @@
 //! and forms with CSRF tokens, timelines, threads and the composer, profiles and following,
 //! notifications and settings. Profiles, posts, offers and resources also answer browsers on
 //! their ActivityPub URLs (content negotiation in `federation::routes`).
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod collections;
@@ -61,6 +62,9 @@ pub fn routes() -> Router {
         .route("/avatars/original/missing.png", get(assets::default_avatar))
         .route("/headers/original/missing.png", get(assets::default_header))
         .route("/static/thumbnail.png", get(assets::thumbnail))
+        // Admin pages (issue 7): dashboard, registrations, accounts, reports, federation policy,
+        // settings, invites, audit log — all under /admin, staff only (see `web::admin`).
+        .merge(admin::routes())
 }
 
 /// `GET /@name/{id}`: a local post's page.

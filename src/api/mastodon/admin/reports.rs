@@ -1,6 +1,7 @@
 //! `/api/v1/admin/reports`: the moderation queue (list, show, assign_to_self, unassign, resolve,
-//! reopen). `resolve` takes Halqa's optional `action` (dismiss, delete_statuses, silence,
-//! suspend) and `text` (the note); Mastodon tools send neither and get a plain resolve.
+//! reopen, and Halqa's forward). `resolve` takes Halqa's optional `action` (dismiss,
+//! delete_statuses, silence, suspend), `text` (the note) and `message` (to the reported user);
+//! Mastodon tools send none of them and get a plain resolve.
 use crate::{
     AppState,
     api::{
@@ -39,6 +40,7 @@ pub fn routes() -> Router {
         .route("/api/v1/admin/reports/{id}/unassign", post(unassign))
         .route("/api/v1/admin/reports/{id}/resolve", post(resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reopen))
+        .route("/api/v1/admin/reports/{id}/forward", post(forward))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -147,5 +149,17 @@ async fn reopen(
 ) -> AppResult<Json<AdminReport>> {
     let by = staff(&auth, "admin:write:reports")?;
     let row = queue::reopen(&data, by, parse_id(&id)?).await?;
+    Ok(Json(admin_report(&data, &row).await?))
+}
+
+/// `POST /api/v1/admin/reports/:id/forward` (Halqa): sends the report about a remote account to
+/// its server as a `Flag`.
+async fn forward(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<AdminReport>> {
+    let by = staff(&auth, "admin:write:reports")?;
+    let row = queue::forward(&data, by, parse_id(&id)?).await?;
     Ok(Json(admin_report(&data, &row).await?))
 }
