@@ -43,7 +43,11 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(ColumnDef::new(AccountWarning::Text).text().not_null())
-                    .col(ColumnDef::new(AccountWarning::ReportId).big_integer().null())
+                    .col(
+                        ColumnDef::new(AccountWarning::ReportId)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(
                         ColumnDef::new(AccountWarning::StatusIds)
                             .text()

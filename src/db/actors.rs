@@ -103,7 +103,10 @@ pub async fn mark_deleted(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
 /// Brings back an actor marked deleted (a lifted suspension).
 pub async fn clear_deleted(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
     actor::Entity::update_many()
-        .col_expr(actor::Column::DeletedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            actor::Column::DeletedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(actor::Column::Id.eq(id))
         .exec(db)
         .await?;

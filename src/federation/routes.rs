@@ -267,7 +267,9 @@ async fn get_actor(
         .await?
         .ok_or_else(|| AppError::not_found("no such account"))?;
     // A sign-up waiting for approval does not exist for other servers yet.
-    if actor.deleted_at.is_none() && db::actors::is_pending_approval(&data.db.read, actor.id).await? {
+    if actor.deleted_at.is_none()
+        && db::actors::is_pending_approval(&data.db.read, actor.id).await?
+    {
         return Err(AppError::not_found("no such account"));
     }
     if actor.deleted_at.is_some() {

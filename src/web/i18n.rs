@@ -184,7 +184,10 @@ mod tests {
                 used.insert(c[1].to_string());
             }
         }
-        for source in super::super::SOURCES.iter().chain(super::super::admin::SOURCES) {
+        for source in super::super::SOURCES
+            .iter()
+            .chain(super::super::admin::SOURCES)
+        {
             for c in rust_call.captures_iter(source) {
                 used.insert(c[1].to_string());
             }
@@ -201,7 +204,19 @@ mod tests {
         }
         // The admin pages' values (`"admin-state-" ~ a.state`, …) and the warning's action.
         let built: [(&str, &[&str]); 11] = [
-            ("admin-state", &["active", "pending", "disabled", "silenced", "suspended", "staff", "deleted", "rejected"]),
+            (
+                "admin-state",
+                &[
+                    "active",
+                    "pending",
+                    "disabled",
+                    "silenced",
+                    "suspended",
+                    "staff",
+                    "deleted",
+                    "rejected",
+                ],
+            ),
             ("admin-role", &["admin", "moderator", "user"]),
             ("admin-category", &["spam", "legal", "violation", "other"]),
             ("admin-severity", &["suspend", "silence", "noop"]),
@@ -209,8 +224,14 @@ mod tests {
             ("admin-fed-list", &["block", "allow"]),
             ("admin-reg-mode", &["open", "approval", "invite", "closed"]),
             ("admin-invite", &["live", "expired", "used-up", "revoked"]),
-            ("admin-expiry", &["0", "1800", "21600", "86400", "604800", "2592000"]),
-            ("warning-action", &["none", "disable", "silence", "suspend", "delete_statuses"]),
+            (
+                "admin-expiry",
+                &["0", "1800", "21600", "86400", "604800", "2592000"],
+            ),
+            (
+                "warning-action",
+                &["none", "disable", "silence", "suspend", "delete_statuses"],
+            ),
             ("notif", &["moderation-warning"]),
         ];
         for (prefix, values) in built {

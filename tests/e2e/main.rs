@@ -31,4 +31,5 @@ mod pln_resources;
 mod pln_search;
 mod remote_media;
 mod security;
+mod web_admin;
 mod web_pages;

@@ -199,7 +199,11 @@ async fn delete_statuses(data: &Data<AppState>, row: &report::Model) -> AppResul
 
 /// Forwards a report about a remote account to its server as a `Flag` (once), with the
 /// reported posts that are still here.
-pub async fn forward(data: &Data<AppState>, by: Moderator<'_>, id: i64) -> AppResult<report::Model> {
+pub async fn forward(
+    data: &Data<AppState>,
+    by: Moderator<'_>,
+    id: i64,
+) -> AppResult<report::Model> {
     let row = get(data, by, id).await?;
     let target = db::actors::get_by_id(&data.db.read, row.target_id).await?;
     if target.local {

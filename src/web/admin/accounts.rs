@@ -114,7 +114,14 @@ pub struct Search {
 }
 
 /// The states the search offers.
-const STATES: [&str; 6] = ["active", "pending", "disabled", "silenced", "suspended", "staff"];
+const STATES: [&str; 6] = [
+    "active",
+    "pending",
+    "disabled",
+    "silenced",
+    "suspended",
+    "staff",
+];
 
 /// `GET /admin/accounts`.
 pub async fn list(page: Page, Query(search): Query<Search>) -> AppResult<Response> {

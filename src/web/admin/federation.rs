@@ -189,7 +189,12 @@ pub async fn subscribe(page: Page, form: ApiForm<PolicyForm>) -> AppResult<Respo
     if let Err(refused) = allowed_form(&page, Level::Admin, f.csrf.as_deref()) {
         return Ok(refused);
     }
-    let priority = match f.priority.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let priority = match f
+        .priority
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         None => Ok(0),
         Some(p) => p
             .parse::<i32>()

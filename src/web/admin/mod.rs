@@ -64,10 +64,7 @@ pub fn routes() -> Router {
             "/admin/federation/subscriptions/{id}/refresh",
             post(federation::refresh),
         )
-        .route(
-            "/admin/settings",
-            get(settings::page).post(settings::save),
-        )
+        .route("/admin/settings", get(settings::page).post(settings::save))
         .route("/admin/institution", post(settings::save_institution))
         .route("/admin/invites", get(invites::list).post(invites::create))
         .route("/admin/invites/{id}/revoke", post(invites::revoke))
@@ -125,7 +122,13 @@ pub(crate) fn finish<T>(page: &Page, result: AppResult<T>, back: &str) -> AppRes
 }
 
 /// Renders an admin page: `section` marks the current entry of the admin menu.
-pub(crate) fn render(page: &Page, me: &Me, template: &str, section: &str, extra: Value) -> AppResult<Response> {
+pub(crate) fn render(
+    page: &Page,
+    me: &Me,
+    template: &str,
+    section: &str,
+    extra: Value,
+) -> AppResult<Response> {
     page.render(
         template,
         minijinja::context! {

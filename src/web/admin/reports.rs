@@ -71,7 +71,10 @@ pub async fn list(page: Page, Query(q): Query<ListQuery>) -> AppResult<Response>
         Ok(me) => me,
         Err(refused) => return Ok(refused),
     };
-    let resolved = q.resolved.as_deref().is_some_and(|r| r == "1" || r == "true");
+    let resolved = q
+        .resolved
+        .as_deref()
+        .is_some_and(|r| r == "1" || r == "true");
     let rows = queue::list(
         &page.data,
         Moderator::Staff(&me.user),
