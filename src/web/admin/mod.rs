@@ -141,7 +141,7 @@ pub(crate) fn render(
     )
 }
 
-/// `?done=1` after a successful form, `?max_id=` for paging.
+/// `?done=1` after a successful form (the page shows a "done" notice).
 #[derive(Debug, Default, serde::Deserialize)]
 pub(crate) struct Flash {
     #[serde(default)]
