@@ -68,7 +68,10 @@ async fn admin_pages_answer_staff_only_and_their_forms_are_audited() {
     ] {
         let refused = get(&http, &node, path, &as_user, "en").await;
         assert_eq!(refused.status, 403, "{path}");
-        assert!(refused.body.contains("moderators and administrators"), "{path}");
+        assert!(
+            refused.body.contains("moderators and administrators"),
+            "{path}"
+        );
     }
     let user_csrf = home.csrf();
     let refused = post(
