@@ -19,6 +19,7 @@ mod m20261123_000013_registration_moderation;
 mod m20261123_000014_federation_policy;
 mod m20261123_000015_web_sessions;
 mod m20261123_000016_remote_media_cache;
+mod m20261123_000018_account_warnings;
 mod m20261123_000021_remote_featured;
 
 /// Every migration, in order.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_federation_policy::Migration),
             Box::new(m20261123_000015_web_sessions::Migration),
             Box::new(m20261123_000016_remote_media_cache::Migration),
+            Box::new(m20261123_000018_account_warnings::Migration),
             Box::new(m20261123_000021_remote_featured::Migration),
         ]
     }

@@ -1,4 +1,4 @@
-//! `halqa admin reports {list, resolve}`.
+//! `halqa admin reports {list, resolve, forward}`.
 use activitypub_federation::config::Data;
 use clap::Subcommand;
 use halqa::{
@@ -27,7 +27,12 @@ pub enum ReportsCommand {
         action: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// A message to the reported user (local accounts): a `moderation_warning` notification.
+        #[arg(long)]
+        message: Option<String>,
     },
+    /// Forward a report about a remote account to its server (a `Flag`).
+    Forward { id: i64 },
 }
 
 pub async fn run(data: &Data<AppState>, command: ReportsCommand) -> anyhow::Result<()> {
@@ -78,10 +83,19 @@ pub async fn run(data: &Data<AppState>, command: ReportsCommand) -> anyhow::Resu
                 }
             }
         }
-        ReportsCommand::Resolve { id, action, note } => {
+        ReportsCommand::Resolve {
+            id,
+            action,
+            note,
+            message,
+        } => {
             let action = ReportAction::parse(&action)?;
-            queue::resolve(data, by, id, action, &note).await?;
+            queue::resolve(data, by, id, action, &note, message.as_deref()).await?;
             println!("report {id} resolved");
+        }
+        ReportsCommand::Forward { id } => {
+            queue::forward(data, by, id).await?;
+            println!("report {id} forwarded");
         }
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! `halqa admin users {create, approve, reject, suspend, role, reset-password, list}`.
+//! `halqa admin users {create, approve, reject, suspend, unsuspend, warn, role, reset-password,
+//! list}`.
 use activitypub_federation::config::Data;
 use clap::Subcommand;
 use halqa::{
@@ -36,9 +37,22 @@ pub enum UsersCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Suspend an account for good (other servers are told to delete it; tokens revoked).
+    /// Suspend an account (other servers are told to delete it; its posts and follows are
+    /// removed, tokens revoked).
     Suspend {
         username: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A message to the user (a `moderation_warning` notification, read after unsuspension).
+        #[arg(long)]
+        message: Option<String>,
+    },
+    /// Lift a suspension: the account can log in and is served again.
+    Unsuspend { username: String },
+    /// Send a local user a moderation warning (no other action).
+    Warn {
+        username: String,
+        message: String,
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -112,10 +126,48 @@ pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result
             actions::reject(data, by, actor_id(data, &username).await?, &note).await?;
             println!("@{username} rejected");
         }
-        UsersCommand::Suspend { username, note } => {
+        UsersCommand::Suspend {
+            username,
+            note,
+            message,
+        } => {
             let id = actor_id(data, &username).await?;
-            actions::act(data, by, id, AccountAction::Suspend, &note, None).await?;
+            actions::act(
+                data,
+                by,
+                id,
+                AccountAction::Suspend,
+                &note,
+                message.as_deref(),
+                None,
+            )
+            .await?;
             println!("@{username} suspended; other servers are told when the node next runs");
+        }
+        UsersCommand::Unsuspend { username } => {
+            let actor = halqa::db::actors::find_local_any(&data.db.read, &username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no local user {username}"))?;
+            actions::undo(data, by, actor.id, AccountAction::Suspend).await?;
+            println!("@{username} unsuspended: the account can log in again");
+        }
+        UsersCommand::Warn {
+            username,
+            message,
+            note,
+        } => {
+            let id = actor_id(data, &username).await?;
+            actions::act(
+                data,
+                by,
+                id,
+                AccountAction::None,
+                &note,
+                Some(&message),
+                None,
+            )
+            .await?;
+            println!("@{username} warned");
         }
         UsersCommand::Role { username, role } => {
             let user = actions::set_role(data, by, actor_id(data, &username).await?, &role).await?;

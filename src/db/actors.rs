@@ -40,6 +40,29 @@ pub async fn find_local(
         .filter(|a| a.deleted_at.is_none()))
 }
 
+/// Whether a local actor awaits approval (its sign-up is pending): such accounts are not
+/// served over ActivityPub or WebFinger until staff approve them.
+pub async fn is_pending_approval(db: &impl ConnectionTrait, actor_id: i64) -> AppResult<bool> {
+    use crate::db::entity::local_user;
+    Ok(local_user::Entity::find()
+        .filter(local_user::Column::ActorId.eq(actor_id))
+        .filter(local_user::Column::Approval.eq("pending"))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A live local actor by username that other servers may see: not deleted, not pending.
+pub async fn find_local_served(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> AppResult<Option<actor::Model>> {
+    match find_local(db, username).await? {
+        Some(a) if is_pending_approval(db, a.id).await? => Ok(None),
+        other => Ok(other),
+    }
+}
+
 /// An actor by `username@domain`, local or remote.
 pub async fn find_by_handle(
     db: &impl ConnectionTrait,
@@ -71,6 +94,19 @@ pub async fn insert(
 pub async fn mark_deleted(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
     actor::Entity::update_many()
         .col_expr(actor::Column::DeletedAt, Expr::value(Utc::now()))
+        .filter(actor::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Brings back an actor marked deleted (a lifted suspension).
+pub async fn clear_deleted(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    actor::Entity::update_many()
+        .col_expr(
+            actor::Column::DeletedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(actor::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -169,6 +205,11 @@ pub async fn upsert_remote(
             ..Default::default()
         },
     };
+    // The server serves the actor again (e.g. after a domain block was lifted): it comes back,
+    // unless moderators here suspended it.
+    if existing.as_ref().is_some_and(|e| e.suspended_at.is_none()) {
+        row.deleted_at = Set(None);
+    }
     row.kind = Set(remote.kind);
     row.username = Set(remote.username);
     row.domain = Set(remote.domain.to_lowercase());

@@ -34,6 +34,7 @@ pub mod tags;
 pub mod timelines;
 pub mod users;
 pub mod views;
+pub mod warnings;
 pub mod web_sessions;
 
 use anyhow::Context;

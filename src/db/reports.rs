@@ -126,6 +126,18 @@ pub async fn resolve(
     Ok(())
 }
 
+/// Marks a report forwarded to the reported account's server.
+pub async fn set_forwarded(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    report::Entity::update_many()
+        .col_expr(report::Column::Forwarded, Expr::value(true))
+        .col_expr(report::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(report::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Opens a resolved report again.
 pub async fn reopen(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
     use sea_orm::sea_query::Expr;

@@ -53,6 +53,7 @@ async fn key_for(
         && let Some((key, owner)) = data.public_keys.get(key_id)
         && owner == actor_url.as_str()
         && let Some(actor) = db::actors::find_by_ap_id(&data.db.read, &owner).await?
+        && actor.deleted_at.is_none()
     {
         return Ok((key, actor));
     }
@@ -217,7 +218,12 @@ pub async fn receive(
         headers: &headers,
         body: Some(body),
     };
-    verify_signature(data, &request, &actor_url).await?;
+    let sender = verify_signature(data, &request, &actor_url).await?;
+    if sender.suspended_at.is_some() {
+        return Err(AppError::Forbidden(
+            "this account is suspended on this server".into(),
+        ));
+    }
 
     // The host answered us, so it is alive: resume deliveries to it at once.
     if db::deliveries::host_is_back(&data.db.write, &actor_host).await? {

@@ -127,14 +127,14 @@ async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) -> App
         if user.eq_ignore_ascii_case(domain) {
             Some(data.instance_actor.clone())
         } else {
-            db::actors::find_local(&data.db.read, user).await?
+            db::actors::find_local_served(&data.db.read, user).await?
         }
     } else {
         match data.urls.parse_actor(&resource) {
-            Some(user) => db::actors::find_local(&data.db.read, &user).await?,
+            Some(user) => db::actors::find_local_served(&data.db.read, &user).await?,
             None if resource == data.urls.instance_actor() => Some(data.instance_actor.clone()),
             None => {
-                db::actors::find_local(
+                db::actors::find_local_served(
                     &data.db.read,
                     resource.trim_start_matches(&format!("{}/@", data.urls.base())),
                 )
@@ -253,7 +253,7 @@ async fn instance_actor(data: Data<AppState>) -> AppResult<Response> {
 }
 
 async fn local_actor(data: &Data<AppState>, name: &str) -> AppResult<actor::Model> {
-    db::actors::find_local(&data.db.read, name)
+    db::actors::find_local_served(&data.db.read, name)
         .await?
         .ok_or_else(|| AppError::not_found("no such account"))
 }
@@ -266,6 +266,12 @@ async fn get_actor(
     let actor = db::actors::find_local_any(&data.db.read, &name)
         .await?
         .ok_or_else(|| AppError::not_found("no such account"))?;
+    // A sign-up waiting for approval does not exist for other servers yet.
+    if actor.deleted_at.is_none()
+        && db::actors::is_pending_approval(&data.db.read, actor.id).await?
+    {
+        return Err(AppError::not_found("no such account"));
+    }
     if actor.deleted_at.is_some() {
         let mut response =
             as2(json!({"id": actor.ap_id, "type": "Tombstone", "formerType": actor.kind}));

@@ -121,14 +121,26 @@ pub struct SignUpForm {
 }
 
 /// `GET /signup`.
-pub async fn signup_page(page: Page) -> AppResult<Response> {
+pub async fn signup_page(
+    page: Page,
+    axum::extract::Query(link): axum::extract::Query<InviteLink>,
+) -> AppResult<Response> {
     if page.me.is_some() {
         return Ok(see_other("/"));
     }
+    // An invite link (`/signup?invite=CODE`, from the admin's invites page) fills in the code.
+    let invite_code = link.invite.unwrap_or_default();
     page.render(
         "pages/signup.html",
-        context! { username => "", email => "" },
+        context! { username => "", email => "", invite_code },
     )
+}
+
+/// `?invite=CODE` on the sign-up page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct InviteLink {
+    #[serde(default)]
+    invite: Option<String>,
 }
 
 /// The translated message and the field at fault for a refused sign-up.

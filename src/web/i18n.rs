@@ -147,6 +147,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/main.ftl"),
                 include_str!("../../frontend/locales/ar/community.ftl"),
                 include_str!("../../frontend/locales/ar/pln.ftl"),
+                include_str!("../../frontend/locales/ar/admin.ftl"),
             ],
         ),
         (
@@ -155,6 +156,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/main.ftl"),
                 include_str!("../../frontend/locales/fr/community.ftl"),
                 include_str!("../../frontend/locales/fr/pln.ftl"),
+                include_str!("../../frontend/locales/fr/admin.ftl"),
             ],
         ),
         (
@@ -163,6 +165,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/main.ftl"),
                 include_str!("../../frontend/locales/en/community.ftl"),
                 include_str!("../../frontend/locales/en/pln.ftl"),
+                include_str!("../../frontend/locales/en/admin.ftl"),
             ],
         ),
     ];
@@ -189,7 +192,10 @@ mod tests {
                 used.insert(c[1].to_string());
             }
         }
-        for source in super::super::SOURCES {
+        for source in super::super::SOURCES
+            .iter()
+            .chain(super::super::admin::SOURCES)
+        {
             for c in rust_call.captures_iter(source) {
                 used.insert(c[1].to_string());
             }
@@ -219,6 +225,43 @@ mod tests {
         }
         for v in ["public", "approval", "private"] {
             used.insert(format!("collection-visibility-{v}"));
+        }
+        // The admin pages' values (`"admin-state-" ~ a.state`, …) and the warning's action.
+        let built: [(&str, &[&str]); 11] = [
+            (
+                "admin-state",
+                &[
+                    "active",
+                    "pending",
+                    "disabled",
+                    "silenced",
+                    "suspended",
+                    "staff",
+                    "deleted",
+                    "rejected",
+                ],
+            ),
+            ("admin-role", &["admin", "moderator", "user"]),
+            ("admin-category", &["spam", "legal", "violation", "other"]),
+            ("admin-severity", &["suspend", "silence", "noop"]),
+            ("admin-fed-mode", &["open", "allowlist"]),
+            ("admin-fed-list", &["block", "allow"]),
+            ("admin-reg-mode", &["open", "approval", "invite", "closed"]),
+            ("admin-invite", &["live", "expired", "used-up", "revoked"]),
+            (
+                "admin-expiry",
+                &["0", "1800", "21600", "86400", "604800", "2592000"],
+            ),
+            (
+                "warning-action",
+                &["none", "disable", "silence", "suspend", "delete_statuses"],
+            ),
+            ("notif", &["moderation-warning"]),
+        ];
+        for (prefix, values) in built {
+            for v in values {
+                used.insert(format!("{prefix}-{v}"));
+            }
         }
         used
     }
@@ -264,6 +307,10 @@ mod tests {
                         ("field", FluentValue::from("x")),
                         ("n", FluentValue::from(1)),
                         ("title", FluentValue::from("t")),
+                        ("blocks", FluentValue::from(1)),
+                        ("allows", FluentValue::from(2)),
+                        ("domain", FluentValue::from("a.example")),
+                        ("at", FluentValue::from("x")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

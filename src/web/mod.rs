@@ -1,8 +1,10 @@
 //! The server-rendered web frontend: pages in Arabic, French and English (Fluent), sessions
 //! and forms with CSRF tokens, timelines, threads and the composer, profiles and following,
-//! notifications and settings; the PLN pages (search, mentorship, the resource form). Profiles,
-//! posts, offers and resources also answer browsers on their ActivityPub URLs (content
+//! notifications and settings; the PLN pages (search, mentorship, the resource form, circles,
+//! collections, institutions, remote follow) and the admin pages. Profiles, posts, offers,
+//! resources, collections and circles also answer browsers on their ActivityPub URLs (content
 //! negotiation in `federation::routes`).
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod circles;
@@ -126,6 +128,9 @@ pub fn routes() -> Router {
         .route("/avatars/original/missing.png", get(assets::default_avatar))
         .route("/headers/original/missing.png", get(assets::default_header))
         .route("/static/thumbnail.png", get(assets::thumbnail))
+        // Admin pages (issue 7): dashboard, registrations, accounts, reports, federation policy,
+        // settings, invites, audit log — all under /admin, staff only (see `web::admin`).
+        .merge(admin::routes())
 }
 
 /// The PLN pages: search, mentorship (directory, offers, requests, each mentorship's space)

@@ -1,5 +1,6 @@
 //! The notifications page of the signed-in user, newest first, paged with `?max_id=`; each
-//! says who did what (translated) and shows the post it is about.
+//! says who did what (translated) and shows the post it is about, or the moderators' message
+//! for a `moderation_warning`.
 use super::{
     page::Page,
     timelines::{Paging, next_link},
@@ -23,6 +24,7 @@ fn kind_key(kind: &str) -> &'static str {
         "status" => "notif-status",
         "update" => "notif-update",
         "poll" => "notif-poll",
+        "moderation_warning" => "notif-moderation-warning",
         _ => "notif-other",
     }
 }
@@ -49,6 +51,10 @@ pub async fn notifications(page: Page, Query(paging): Query<Paging>) -> AppResul
                 kind => kind_key(&n.kind).trim_start_matches("notif-"),
                 account => Value::from(Serde(&n.account)),
                 status => n.status.as_ref().map(|s| Value::from(Serde(s))),
+                warning => n.moderation_warning.as_ref().map(|w| context! {
+                    action => w.action.clone(),
+                    text => w.text.clone(),
+                }),
                 created_at => n.created_at.clone(),
             }
         })

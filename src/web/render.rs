@@ -142,6 +142,51 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         "pages/institution.html",
         include_str!("../../frontend/templates/pages/institution.html"),
     ),
+    // The admin pages (issue 7).
+    (
+        "pages/admin/nav.html",
+        include_str!("../../frontend/templates/pages/admin/nav.html"),
+    ),
+    (
+        "pages/admin/dashboard.html",
+        include_str!("../../frontend/templates/pages/admin/dashboard.html"),
+    ),
+    (
+        "pages/admin/registrations.html",
+        include_str!("../../frontend/templates/pages/admin/registrations.html"),
+    ),
+    (
+        "pages/admin/accounts.html",
+        include_str!("../../frontend/templates/pages/admin/accounts.html"),
+    ),
+    (
+        "pages/admin/account.html",
+        include_str!("../../frontend/templates/pages/admin/account.html"),
+    ),
+    (
+        "pages/admin/reports.html",
+        include_str!("../../frontend/templates/pages/admin/reports.html"),
+    ),
+    (
+        "pages/admin/report.html",
+        include_str!("../../frontend/templates/pages/admin/report.html"),
+    ),
+    (
+        "pages/admin/federation.html",
+        include_str!("../../frontend/templates/pages/admin/federation.html"),
+    ),
+    (
+        "pages/admin/settings.html",
+        include_str!("../../frontend/templates/pages/admin/settings.html"),
+    ),
+    (
+        "pages/admin/invites.html",
+        include_str!("../../frontend/templates/pages/admin/invites.html"),
+    ),
+    (
+        "pages/admin/audit.html",
+        include_str!("../../frontend/templates/pages/admin/audit.html"),
+    ),
 ];
 
 /// The page language of a render (the `lang` variable), English when absent.

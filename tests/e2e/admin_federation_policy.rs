@@ -1,7 +1,8 @@
 //! Federation policy on in-process nodes: allowlist mode federates only with listed domains
 //! (activities from others refused, nothing queued for them); a blocklist published by node A
 //! and subscribed by node B takes effect on B (C's activities refused, queued deliveries to C
-//! dropped, C's accounts removed) and lifts when A removes the entry and B refreshes; a limited
+//! dropped, C's accounts removed) and lifts when A removes the entry and B refreshes (C's
+//! accounts come back on their next contact); a limited
 //! domain's posts stay out of public timelines and its follows wait for approval; non-admins
 //! get 403 with nothing changed; bad subscriptions (private IP, garbage, oversized) answer clear
 //! errors and keep the entries already in force.
@@ -254,6 +255,27 @@ async fn a_subscribed_blocklist_takes_effect_and_lifts() {
     assert_eq!(admin_b.ok("/api/v1/admin/domain_blocks").await, json!([]));
     let dave = c.create_user("dave").await;
     follow_across(&c, &dave, &b, "bob").await;
+    // Carol, removed from B by the block, comes back on her next contact (B fetches her again).
+    post_status(&carol, &format!("@{} me revoilà", b.handle("bob"))).await;
+    let data_b = b.data();
+    let carol_url = carol.actor().ap_id.clone();
+    eventually("carol to come back on B", || {
+        let (data, url) = (data_b.clone(), carol_url.clone());
+        async move {
+            db::actors::find_by_ap_id(&data.db.read, &url)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|a| a.deleted_at.is_none())
+        }
+    })
+    .await;
+    assert_eq!(
+        bob.get(&format!("/api/v1/accounts/{}", carol_on_b.id))
+            .await
+            .0,
+        200
+    );
 
     // Unsubscribing leaves local entries alone.
     let (status, _) = admin_b

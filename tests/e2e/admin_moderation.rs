@@ -1,7 +1,10 @@
 //! Moderation end to end: the admin API refuses non-staff (nothing changes), roles change
 //! only by admins, a local report resolved with suspension removes the account's content on a
 //! second node (Delete federated) and kills its token, a report sent as a Flag from node A
-//! lands in node B's queue, and silence/disable/enable/assign/reopen with the audit log.
+//! lands in node B's queue (and is dropped when B rejects reports from A's domain),
+//! silence/disable/enable/assign/reopen with the audit log, lifting a local suspension (the
+//! account logs in, is served, and the other node takes it back), and warnings delivered as
+//! `moderation_warning` notifications.
 use crate::{
     admin_registration::{ADMIN_SCOPES, user_with_role},
     api_client::{ApiClient, follow_across, id_of},
@@ -296,16 +299,55 @@ async fn a_report_resolved_with_suspension_removes_the_account_everywhere() {
             .iter()
             .all(|s| s["uri"] != post_url.as_str())
     );
-    // Suspension of a local account is permanent.
+    // While suspended the account is not served; lifting the suspension brings it back: it
+    // can log in and is served again, and node A takes it back on its next contact.
     let zakaria_id = zakaria.actor().id;
-    let (status, body) = moderator
-        .post(
+    let ap_get = |url: String| {
+        reqwest::Client::new()
+            .get(url)
+            .header("accept", "application/activity+json")
+            .send()
+    };
+    let zakaria_url = zakaria.actor().ap_id.clone();
+    assert_eq!(ap_get(zakaria_url.clone()).await.unwrap().status(), 410);
+    let lifted = moderator
+        .post_ok(
             &format!("/api/v1/admin/accounts/{zakaria_id}/unsuspend"),
             Value::Null,
         )
         .await;
-    assert_eq!(status, 403);
-    assert!(body["error"].as_str().unwrap().contains("permanent"));
+    assert_eq!(lifted["suspended"], false);
+    assert_eq!(ap_get(zakaria_url.clone()).await.unwrap().status(), 200);
+    let zakaria = ApiClient::for_actor(&b, zakaria.actor().clone(), "read write follow").await;
+    assert_eq!(
+        zakaria.ok("/api/v1/accounts/verify_credentials").await["username"],
+        "zakaria"
+    );
+    zakaria
+        .post_ok(
+            "/api/v1/statuses",
+            json!({"status": format!("@{} je suis de retour", a.handle("fatima"))}),
+        )
+        .await;
+    let zakaria_on_a = zakaria_url.clone();
+    eventually("node A to take the account back", || {
+        let data = data_a.clone();
+        let url = zakaria_on_a.clone();
+        async move {
+            db::actors::find_by_ap_id(&data.db.read, &url)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|a| a.deleted_at.is_none())
+        }
+    })
+    .await;
+    fatima
+        .wait_for("the mention on A", "/api/v1/notifications", |n| {
+            n.as_array()
+                .is_some_and(|l| l.iter().any(|n| n["type"] == "mention"))
+        })
+        .await;
     // The queue is empty; the resolved list has it; reopen brings it back.
     assert!(
         moderator
@@ -347,8 +389,58 @@ async fn a_report_resolved_with_suspension_removes_the_account_everywhere() {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert!(actions.contains(&"account.suspend"));
+    assert!(actions.contains(&"account.unsuspend"));
     assert!(actions.contains(&"report.resolve"));
     assert!(actions.contains(&"report.reopen"));
+}
+
+#[tokio::test]
+async fn a_warning_reaches_the_user_as_a_moderation_warning_notification() {
+    let node = TestNode::spawn().await;
+    let moderator = user_with_role(&node, "moderatrice", "moderator", ADMIN_SCOPES).await;
+    let salma = ApiClient::new(&node, "salma").await;
+    let id = salma.actor().id;
+    // Mastodon's way: `text` with `send_email_notification`.
+    moderator
+        .post_ok(
+            &format!("/api/v1/admin/accounts/{id}/action"),
+            json!({"type": "none", "text": "Restez courtois, s'il vous plaît.", "send_email_notification": true}),
+        )
+        .await;
+    // Without it, the text is only the staff note.
+    moderator
+        .post_ok(
+            &format!("/api/v1/admin/accounts/{id}/action"),
+            json!({"type": "silence", "text": "note interne"}),
+        )
+        .await;
+    let notes = salma.ok("/api/v1/notifications").await;
+    let warnings: Vec<&Value> = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["type"] == "moderation_warning")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{notes}");
+    assert_eq!(warnings[0]["moderation_warning"]["action"], "none");
+    assert_eq!(
+        warnings[0]["moderation_warning"]["text"],
+        "Restez courtois, s'il vous plaît."
+    );
+    assert!(warnings[0]["moderation_warning"]["appeal"].is_null());
+    // The notification does not name the moderator: it comes from the node.
+    assert_ne!(warnings[0]["account"]["username"], "moderatrice");
+    // A message too long is refused, and nothing is done then.
+    let (status, body) = moderator
+        .post(
+            &format!("/api/v1/admin/accounts/{id}/action"),
+            json!({"type": "none", "message": "x".repeat(6000)}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let log = moderator.ok("/api/v1/pln/admin/audit_log").await;
+    assert_eq!(log.as_array().unwrap().len(), 2);
+    assert_eq!(log[1]["action"], "account.none");
 }
 
 #[tokio::test]
@@ -413,6 +505,52 @@ async fn a_flag_from_another_node_lands_in_the_admin_queue_and_statuses_can_be_d
         youssef.get("/api/v1/accounts/verify_credentials").await.0,
         200
     );
+
+    // B rejects reports from A's domain: the next Flag is accepted and dropped.
+    let (status, body) = admin_b
+        .post(
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": a.domain, "severity": "noop", "reject_reports": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(b.data().domain_policy.rejects_reports(&a.domain));
+    let done_before = deliveries_done(&a, &b.domain).await;
+    reporter
+        .post_ok(
+            "/api/v1/reports",
+            json!({"account_id": remote.id.to_string(), "comment": "encore", "forward": true}),
+        )
+        .await;
+    let data_a = a.data();
+    let host_b = b.domain.clone();
+    eventually("A to deliver the second Flag", || {
+        let (data, host) = (data_a.clone(), host_b.clone());
+        async move { count_done(&data, &host).await > done_before }
+    })
+    .await;
+    let about_youssef = db::reports::against(&b.data().db.read, youssef.actor().id)
+        .await
+        .unwrap();
+    assert_eq!(about_youssef.len(), 1, "the second Flag was dropped");
+}
+
+async fn deliveries_done(node: &TestNode, host: &str) -> u64 {
+    count_done(&node.data(), host).await
+}
+
+async fn count_done(
+    data: &activitypub_federation::config::Data<halqa::AppState>,
+    host: &str,
+) -> u64 {
+    use halqa::db::entity::delivery;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    delivery::Entity::find()
+        .filter(delivery::Column::Host.eq(host))
+        .filter(delivery::Column::State.eq(delivery::state::DONE))
+        .count(&data.db.read)
+        .await
+        .unwrap()
 }
 
 fn urlencode(s: &str) -> String {

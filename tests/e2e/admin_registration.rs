@@ -1,7 +1,7 @@
 //! Registration rules end to end: `POST /api/v1/accounts` in each mode (open, approval,
 //! invite, closed), allowed email domains, invites (valid, expired, used up, revoked), the
-//! login of a pending account before and after approval, and instance v1/v2 reflecting the
-//! mode. Settings are changed through the admin API, as an admin would.
+//! login of a pending account before and after approval (and its absence from WebFinger and
+//! ActivityPub until then), and instance v1/v2 reflecting the mode. Settings are changed through the admin API, as an admin would.
 use crate::{
     api_client::{ApiClient, id_of},
     harness::TestNode,
@@ -225,6 +225,31 @@ async fn approval_mode_keeps_the_account_out_until_staff_approve_it() {
         youssef.get("/api/v1/accounts/verify_credentials").await.0,
         403
     );
+    // Other servers cannot see a pending account: WebFinger and the actor answer 404.
+    let http = reqwest::Client::new();
+    let finger = format!(
+        "{}/.well-known/webfinger?resource=acct:youssef@{}",
+        node.base, node.domain
+    );
+    let actor_url = db::actors::find_local_any(&node.data().db.read, "youssef")
+        .await
+        .unwrap()
+        .unwrap()
+        .ap_id;
+    let ap_get = |url: String| {
+        http.get(url)
+            .header("accept", "application/activity+json")
+            .send()
+    };
+    assert_eq!(http.get(&finger).send().await.unwrap().status(), 404);
+    assert_eq!(ap_get(actor_url.clone()).await.unwrap().status(), 404);
+    assert_eq!(
+        ap_get(format!("{actor_url}/outbox"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 
     // The moderator approves: the same token now works, and so does the password grant.
     let approved = moderator
@@ -237,6 +262,9 @@ async fn approval_mode_keeps_the_account_out_until_staff_approve_it() {
     );
     let (status, _) = anon.post("/oauth/token", password_grant).await;
     assert_eq!(status, 200);
+    // …and other servers find it now.
+    assert_eq!(http.get(&finger).send().await.unwrap().status(), 200);
+    assert_eq!(ap_get(actor_url.clone()).await.unwrap().status(), 200);
     // Approving twice is refused.
     let (status, _) = moderator
         .post(&format!("/api/v1/admin/accounts/{id}/approve"), Value::Null)

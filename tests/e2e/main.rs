@@ -34,5 +34,7 @@ mod security;
 mod web_browser;
 mod web_community;
 mod web_forms;
+
+mod web_admin;
 mod web_pages;
 mod web_pln;

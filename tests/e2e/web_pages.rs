@@ -16,20 +16,20 @@ use reqwest::{Client, header::HeaderMap, redirect::Policy};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 /// A browser-like HTTP client: no redirects followed (the test reads each 303 and its cookies).
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
 /// One answer: status, headers, body text.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Answer {
     /// The value a `Set-Cookie` header gives cookie `name`.
-    fn cookie(&self, name: &str) -> Option<String> {
+    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
         self.set_cookie(name)
             .and_then(|c| c.split(';').next().map(str::to_string))
             .and_then(|pair| pair.split_once('=').map(|(_, v)| v.to_string()))
@@ -45,7 +45,7 @@ impl Answer {
             .map(str::to_string)
     }
 
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -53,7 +53,7 @@ impl Answer {
     }
 
     /// The CSRF token of the page's first form.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let at = self
             .body
             .find("name=\"csrf\" value=\"")
@@ -64,7 +64,13 @@ impl Answer {
 }
 
 /// GETs `path` on `node` as a browser with `cookies` and `Accept-Language: lang`.
-async fn get(http: &Client, node: &TestNode, path: &str, cookies: &str, lang: &str) -> Answer {
+pub(crate) async fn get(
+    http: &Client,
+    node: &TestNode,
+    path: &str,
+    cookies: &str,
+    lang: &str,
+) -> Answer {
     let response = http
         .get(format!("{}{path}", node.base))
         .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
@@ -77,7 +83,7 @@ async fn get(http: &Client, node: &TestNode, path: &str, cookies: &str, lang: &s
 }
 
 /// POSTs a urlencoded form to `path` as a browser with `cookies`.
-async fn post(
+pub(crate) async fn post(
     http: &Client,
     node: &TestNode,
     path: &str,
@@ -112,7 +118,7 @@ async fn answer(response: reqwest::Response) -> Answer {
 }
 
 /// Logs `username` in through the form; returns the cookie header of the session.
-async fn log_in(http: &Client, node: &TestNode, username: &str) -> String {
+pub(crate) async fn log_in(http: &Client, node: &TestNode, username: &str) -> String {
     let form = get(http, node, "/login", "", "en").await;
     let anon = format!("halqa_csrf={}", form.cookie("halqa_csrf").unwrap());
     let done = post(

@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table; the schema itself lives in `migration/`.
 pub mod account_note;
 pub mod account_pin;
+pub mod account_warning;
 pub mod actor;
 pub mod audit_log;
 pub mod block;

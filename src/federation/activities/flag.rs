@@ -1,5 +1,6 @@
 //! Flag: a report sent to the server of the reported account (object = the account and the
-//! reported posts, content = the comment). Mastodon sends it from its instance actor.
+//! reported posts, content = the comment). Mastodon sends it from its instance actor. Flags
+//! from a domain whose policy has `reject_reports` are accepted and dropped.
 use crate::{
     AppState,
     error::{AppError, AppResult},
@@ -48,6 +49,13 @@ impl Activity for Flag {
     }
 
     async fn receive(self, data: &Data<AppState>) -> AppResult<()> {
+        // A domain whose reports the admins reject (`reject_reports` on its domain policy)
+        // is answered as usual but nothing is stored, as Mastodon does.
+        let host = crate::federation::urls::host_of(self.actor.inner()).unwrap_or_default();
+        if data.domain_policy.rejects_reports(&host) {
+            tracing::info!(%host, flag = %self.id, "Flag ignored: reports from this domain are rejected");
+            return Ok(());
+        }
         let reporter = self.actor.dereference(data).await?;
         let objects = wire::urls_in(Some(&self.object));
         service::reports::receive_flag(

@@ -349,6 +349,10 @@ impl Object for DbActor {
     fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
         if self.model.local {
             None
+        } else if self.model.deleted_at.is_some() && self.model.suspended_at.is_none() {
+            // Removed here (its Delete, or a domain block since lifted): fetch it again on the
+            // next contact; it comes back if its server still serves it (a 410 keeps it gone).
+            Some(DateTime::<Utc>::UNIX_EPOCH)
         } else {
             Some(self.model.last_fetched_at.unwrap_or(self.model.updated_at))
         }

@@ -2,11 +2,11 @@
 //! silence (limit) and unsilence, suspend, change roles (admins only), reset passwords (admins
 //! only). Each action is written to the audit log in the same transaction.
 //!
-//! Suspension is permanent for local accounts: it is [`accounts::delete_account`] (Delete(actor)
-//! federated, posts and follows removed, tokens revoked) plus the mark, because the other
-//! servers forget the account on that Delete and cannot be asked to take it back. A remote
-//! account's suspension forgets it here (its posts and follows) and can be lifted, but what
-//! was removed stays removed.
+//! Suspending a local account is [`accounts::delete_account`] (Delete(actor) federated, posts
+//! and follows removed, tokens revoked) plus the mark. Lifting it brings the account back: it
+//! can log in and is served again (other servers fetch it again on its next contact), but what
+//! was removed stays removed. A remote account's suspension forgets it here (its posts and
+//! follows) and refuses its activities; once lifted it is fetched again on its next contact.
 use crate::{
     AppState,
     db::{
@@ -17,7 +17,7 @@ use crate::{
     service::{
         accounts::{self, ROLES},
         commit,
-        moderation::{Moderator, audit},
+        moderation::{Moderator, audit, warnings},
     },
 };
 use activitypub_federation::config::Data;
@@ -160,18 +160,23 @@ pub async fn reject(
     Ok(())
 }
 
-/// Applies an account action with a note (`text`); `report_id` resolves that report too.
+/// Applies an account action with a note for staff (`note`, in the audit log) and an optional
+/// message to a local user (`message`, delivered as a `moderation_warning` notification);
+/// `report_id` resolves that report too.
 pub async fn act(
     data: &Data<AppState>,
     by: Moderator<'_>,
     actor_id: i64,
     action: AccountAction,
     note: &str,
+    message: Option<&str>,
     report_id: Option<i64>,
 ) -> AppResult<()> {
     by.require_staff()?;
     let (actor, user) = target(data, actor_id).await?;
     check_target(by, &actor, user.as_ref())?;
+    let message = warnings::checked_message(&actor, message)?;
+    let mut status_ids = Vec::new();
     if let Some(report_id) = report_id {
         let report = db::reports::get(&data.db.read, report_id)
             .await?
@@ -181,6 +186,7 @@ pub async fn act(
                 "the report is about another account".into(),
             ));
         }
+        status_ids = serde_json::from_str(&report.status_ids).unwrap_or_default();
     }
     match action {
         AccountAction::None => {}
@@ -204,6 +210,21 @@ pub async fn act(
         note,
     )
     .await?;
+    if let Some(text) = message {
+        warnings::send(
+            &txn,
+            data,
+            by,
+            warnings::Warning {
+                target: &actor,
+                action: action.name(),
+                text,
+                report_id,
+                status_ids: &status_ids,
+            },
+        )
+        .await?;
+    }
     if let Some(report_id) = report_id {
         db::reports::resolve(&txn, report_id, by.actor_id(), Utc::now()).await?;
         audit::record(
@@ -258,12 +279,12 @@ pub async fn undo(
             if actor.suspended_at.is_none() {
                 return Err(AppError::Forbidden("This account is not suspended".into()));
             }
-            if actor.local {
-                return Err(AppError::Forbidden(
-                    "Suspension of a local account is permanent on Halqa: other servers were told to delete it".into(),
-                ));
-            }
-            db::admin_accounts::set_suspended(&data.db.write, actor.id, None).await?;
+            let txn = data.db.write.begin().await?;
+            db::admin_accounts::set_suspended(&txn, actor.id, None).await?;
+            // The suspension marked the account deleted: it comes back (a local one can log in
+            // and is served again; a remote one is fetched again on its next contact).
+            db::actors::clear_deleted(&txn, actor.id).await?;
+            txn.commit().await?;
             "account.unsuspend"
         }
         AccountAction::None => return Ok(()),

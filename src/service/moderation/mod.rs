@@ -1,10 +1,11 @@
 //! Moderation: who may moderate (roles), what staff do to accounts (approve, reject, disable,
 //! silence, suspend, change roles, reset passwords) and to reports (assign, resolve, reopen),
-//! and the audit log that records each of those. Handlers and the CLI call these functions;
+//! the audit log that records each of those, and the warnings (messages) sent to the user. Handlers and the CLI call these functions;
 //! the CLI acts as the node's owner (`by = None`).
 pub mod accounts;
 pub mod audit;
 pub mod reports;
+pub mod warnings;
 
 use crate::{
     db::entity::local_user,

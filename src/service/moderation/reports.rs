@@ -1,5 +1,7 @@
 //! The report queue as staff work it: list and show, assign to oneself or unassign, resolve
-//! with an action (dismiss, delete the reported statuses, silence, suspend) and a note, reopen.
+//! with an action (dismiss, delete the reported statuses, silence, suspend), a note and an
+//! optional message to the user, reopen, and forward a report about a remote account to its
+//! server (a `Flag` from the instance actor).
 //! Reports come in through `service::reports` (local users and received `Flag`s).
 use crate::{
     AppState,
@@ -10,7 +12,7 @@ use crate::{
         moderation::{
             Moderator,
             accounts::{self as account_actions, AccountAction},
-            audit,
+            audit, warnings,
         },
     },
 };
@@ -93,13 +95,15 @@ pub async fn assign(
     get(data, by, id).await
 }
 
-/// Resolves a report with an action and a note.
+/// Resolves a report with an action, a note for staff and an optional message to the reported
+/// user (a local account; see `moderation::warnings`).
 pub async fn resolve(
     data: &Data<AppState>,
     by: Moderator<'_>,
     id: i64,
     action: ReportAction,
     note: &str,
+    message: Option<&str>,
 ) -> AppResult<report::Model> {
     let row = get(data, by, id).await?;
     match action {
@@ -109,14 +113,46 @@ pub async fn resolve(
             } else {
                 AccountAction::Suspend
             };
-            account_actions::act(data, by, row.target_id, account_action, note, Some(row.id))
-                .await?;
+            account_actions::act(
+                data,
+                by,
+                row.target_id,
+                account_action,
+                note,
+                message,
+                Some(row.id),
+            )
+            .await?;
             return get(data, by, id).await;
         }
-        ReportAction::DeleteStatuses => delete_statuses(data, &row).await?,
-        ReportAction::Dismiss => {}
+        ReportAction::DeleteStatuses | ReportAction::Dismiss => {}
+    }
+    let target = db::actors::get_by_id(&data.db.read, row.target_id).await?;
+    let message = warnings::checked_message(&target, message)?;
+    if action == ReportAction::DeleteStatuses {
+        delete_statuses(data, &row).await?;
     }
     let txn = data.db.write.begin().await?;
+    if let Some(text) = message {
+        let status_ids: Vec<i64> = serde_json::from_str(&row.status_ids).unwrap_or_default();
+        warnings::send(
+            &txn,
+            data,
+            by,
+            warnings::Warning {
+                target: &target,
+                action: if action == ReportAction::Dismiss {
+                    "none"
+                } else {
+                    "delete_statuses"
+                },
+                text,
+                report_id: Some(row.id),
+                status_ids: &status_ids,
+            },
+        )
+        .await?;
+    }
     db::reports::resolve(&txn, row.id, by.actor_id(), Utc::now()).await?;
     let name = if action == ReportAction::Dismiss {
         "report.resolve"
@@ -159,6 +195,48 @@ async fn delete_statuses(data: &Data<AppState>, row: &report::Model) -> AppResul
         }
     }
     Ok(())
+}
+
+/// Forwards a report about a remote account to its server as a `Flag` (once), with the
+/// reported posts that are still here.
+pub async fn forward(
+    data: &Data<AppState>,
+    by: Moderator<'_>,
+    id: i64,
+) -> AppResult<report::Model> {
+    let row = get(data, by, id).await?;
+    let target = db::actors::get_by_id(&data.db.read, row.target_id).await?;
+    if target.local {
+        return Err(AppError::Invalid(
+            "the reported account is local: there is no other server to tell".into(),
+        ));
+    }
+    if row.forwarded {
+        return Err(AppError::Conflict(
+            "this report was already forwarded".into(),
+        ));
+    }
+    let ids: Vec<i64> = serde_json::from_str(&row.status_ids).unwrap_or_default();
+    let posts: Vec<_> = db::views::posts_by_ids(&data.db.read, &ids)
+        .await?
+        .into_values()
+        .filter(|p| p.author_id == target.id && p.deleted_at.is_none())
+        .collect();
+    let txn = data.db.write.begin().await?;
+    crate::federation::outbox::flagged(&txn, data, &row, &target, &posts).await?;
+    db::reports::set_forwarded(&txn, row.id).await?;
+    audit::record(
+        &txn,
+        data,
+        by.actor_id(),
+        "report.forward",
+        "report",
+        &id.to_string(),
+        &target.domain,
+    )
+    .await?;
+    commit(data, txn).await?;
+    get(data, by, id).await
 }
 
 /// Opens a resolved report again.

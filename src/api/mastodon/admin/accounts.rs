@@ -226,10 +226,17 @@ struct ActionParams {
     report_id: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_string")]
     text: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    send_email_notification: Option<bool>,
+    /// Halqa: a message to the user distinct from the staff note.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    message: Option<String>,
 }
 
 /// `POST /api/v1/admin/accounts/:id/action` (type none, disable, silence, suspend; `text` is
-/// the note; `report_id` resolves that report). Answers `{}` as Mastodon.
+/// the note; `report_id` resolves that report). The user is sent a `moderation_warning` with
+/// `text` when `send_email_notification` is true (as Mastodon), or with Halqa's `message`.
+/// Answers `{}` as Mastodon.
 async fn action(
     data: Data<AppState>,
     auth: Auth,
@@ -239,12 +246,19 @@ async fn action(
     let by = staff(&auth, "admin:write:accounts")?;
     let p = form.params;
     let kind = AccountAction::parse(p.kind.as_deref().unwrap_or("none"))?;
+    let message = p.message.clone().or_else(|| {
+        p.send_email_notification
+            .unwrap_or(false)
+            .then(|| p.text.clone())
+            .flatten()
+    });
     actions::act(
         &data,
         by,
         parse_id(&id)?,
         kind,
         p.text.as_deref().unwrap_or_default(),
+        message.as_deref(),
         p.report_id,
     )
     .await?;

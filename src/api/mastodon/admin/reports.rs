@@ -1,6 +1,7 @@
 //! `/api/v1/admin/reports`: the moderation queue (list, show, assign_to_self, unassign, resolve,
-//! reopen). `resolve` takes Halqa's optional `action` (dismiss, delete_statuses, silence,
-//! suspend) and `text` (the note); Mastodon tools send neither and get a plain resolve.
+//! reopen, and Halqa's forward). `resolve` takes Halqa's optional `action` (dismiss,
+//! delete_statuses, silence, suspend), `text` (the note) and `message` (to the reported user);
+//! Mastodon tools send none of them and get a plain resolve.
 use crate::{
     AppState,
     api::{
@@ -39,6 +40,7 @@ pub fn routes() -> Router {
         .route("/api/v1/admin/reports/{id}/unassign", post(unassign))
         .route("/api/v1/admin/reports/{id}/resolve", post(resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reopen))
+        .route("/api/v1/admin/reports/{id}/forward", post(forward))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,6 +116,9 @@ struct ResolveParams {
     action: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     text: Option<String>,
+    /// A message to the reported user (local accounts): a `moderation_warning` notification.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    message: Option<String>,
 }
 
 async fn resolve(
@@ -131,6 +136,7 @@ async fn resolve(
         parse_id(&id)?,
         action,
         p.text.as_deref().unwrap_or_default(),
+        p.message.as_deref(),
     )
     .await?;
     Ok(Json(admin_report(&data, &row).await?))
@@ -143,5 +149,17 @@ async fn reopen(
 ) -> AppResult<Json<AdminReport>> {
     let by = staff(&auth, "admin:write:reports")?;
     let row = queue::reopen(&data, by, parse_id(&id)?).await?;
+    Ok(Json(admin_report(&data, &row).await?))
+}
+
+/// `POST /api/v1/admin/reports/:id/forward` (Halqa): sends the report about a remote account to
+/// its server as a `Flag`.
+async fn forward(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<AdminReport>> {
+    let by = staff(&auth, "admin:write:reports")?;
+    let row = queue::forward(&data, by, parse_id(&id)?).await?;
     Ok(Json(admin_report(&data, &row).await?))
 }

@@ -1,5 +1,6 @@
 //! `Notification`: id, type, created_at, the actor it is from, the status for status-bearing
-//! types, the `Report` for `admin.report` and an ungrouped `group_key`.
+//! types, the `Report` for `admin.report`, the AccountWarning for `moderation_warning` and an
+//! ungrouped `group_key`.
 //! [`notifications`] builds a page in a fixed number of queries.
 use super::{Account, Status, account, datetime, status};
 use crate::{
@@ -25,6 +26,21 @@ pub struct Notification {
     pub account: Account,
     pub status: Option<Status>,
     pub report: Option<crate::api::mastodon::reports::Report>,
+    /// Mastodon 4.3's AccountWarning, on `moderation_warning` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<ModerationWarning>,
+}
+
+/// Mastodon's AccountWarning entity (no appeals on Halqa).
+#[derive(Debug, Clone, Serialize)]
+pub struct ModerationWarning {
+    pub id: String,
+    pub action: String,
+    pub text: String,
+    pub status_ids: Vec<String>,
+    pub target_account: Account,
+    pub appeal: Option<()>,
+    pub created_at: String,
 }
 
 /// Notifications for `rows` as `viewer` sees them, in order; rows whose actor or status is gone
@@ -34,7 +50,14 @@ pub async fn notifications(
     viewer: i64,
     rows: &[notification::Model],
 ) -> AppResult<Vec<Notification>> {
-    let actor_ids: Vec<i64> = rows.iter().map(|n| n.from_actor_id).collect();
+    let warning_ids: Vec<i64> = rows
+        .iter()
+        .filter(|n| n.kind == "moderation_warning")
+        .map(|n| n.id)
+        .collect();
+    let warnings = db::warnings::by_ids(&data.db.read, &warning_ids).await?;
+    let mut actor_ids: Vec<i64> = rows.iter().map(|n| n.from_actor_id).collect();
+    actor_ids.extend(warnings.values().map(|w| w.target_id));
     let actors = db::views::actors_by_ids(&data.db.read, &actor_ids).await?;
     let accounts = account::accounts_by_id(data, &actors).await?;
     let post_ids: Vec<i64> = rows.iter().filter_map(|n| n.post_id).collect();
@@ -86,6 +109,28 @@ pub async fn notifications(
         if report.is_none() && row.kind == "admin.report" {
             continue;
         }
+        // A warning's id is its notification's id.
+        let moderation_warning = match warnings.get(&row.id) {
+            Some(w) if row.kind == "moderation_warning" => {
+                accounts.get(&w.target_id).map(|target| ModerationWarning {
+                    id: w.id.to_string(),
+                    action: w.action.clone(),
+                    text: w.text.clone(),
+                    status_ids: serde_json::from_str::<Vec<i64>>(&w.status_ids)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(i64::to_string)
+                        .collect(),
+                    target_account: target.clone(),
+                    appeal: None,
+                    created_at: datetime(&w.created_at),
+                })
+            }
+            _ => None,
+        };
+        if moderation_warning.is_none() && row.kind == "moderation_warning" {
+            continue;
+        }
         out.push(Notification {
             id: row.id.to_string(),
             kind: row.kind.clone(),
@@ -94,6 +139,7 @@ pub async fn notifications(
             account: account.clone(),
             status,
             report,
+            moderation_warning,
         });
     }
     Ok(out)
