@@ -36,6 +36,23 @@ pub async fn find_by_ap_id(
         .await?)
 }
 
+/// The resources (deleted ones too) with these ActivityPub ids, by id (one query).
+pub async fn by_ap_ids(
+    db: &impl ConnectionTrait,
+    ap_ids: &[String],
+) -> AppResult<HashMap<String, resource::Model>> {
+    if ap_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(resource::Entity::find()
+        .filter(resource::Column::ApId.is_in(ap_ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.ap_id.clone(), r))
+        .collect())
+}
+
 /// The live resources whose readable Notes have these ids, by Note id (one query).
 pub async fn by_notes(
     db: &impl ConnectionTrait,

@@ -140,9 +140,27 @@ mod tests {
     use std::collections::BTreeSet;
 
     const FILES: [(&str, &str); 3] = [
-        ("ar", include_str!("../../frontend/locales/ar/main.ftl")),
-        ("fr", include_str!("../../frontend/locales/fr/main.ftl")),
-        ("en", include_str!("../../frontend/locales/en/main.ftl")),
+        (
+            "ar",
+            concat!(
+                include_str!("../../frontend/locales/ar/main.ftl"),
+                include_str!("../../frontend/locales/ar/pln-library.ftl"),
+            ),
+        ),
+        (
+            "fr",
+            concat!(
+                include_str!("../../frontend/locales/fr/main.ftl"),
+                include_str!("../../frontend/locales/fr/pln-library.ftl"),
+            ),
+        ),
+        (
+            "en",
+            concat!(
+                include_str!("../../frontend/locales/en/main.ftl"),
+                include_str!("../../frontend/locales/en/pln-library.ftl"),
+            ),
+        ),
     ];
 
     fn keys(ftl: &str) -> BTreeSet<String> {

@@ -44,6 +44,10 @@ pub fn routes() -> Router {
                 .put(update_resource)
                 .delete(delete_resource),
         )
+        .route(
+            "/api/v1/pln/resources/{id}/remix",
+            axum::routing::post(remix_resource),
+        )
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -207,23 +211,43 @@ async fn update_resource(
     form: ApiForm<ResourceParams>,
 ) -> AppResult<Json<Resource>> {
     auth.require("write")?;
-    let p = form.params;
-    let changes = ResourceChanges {
-        title: p.title,
-        description: p.description,
-        body: p.body,
-        license: p.license,
-        resource_type: p.resource_type,
-        subjects: p.subjects,
-        levels: p.levels,
-        languages: p.languages,
-        duration: p.duration,
-        prerequisites: p.prerequisites,
-        links: p.links,
-        media_ids: p.media_ids,
-        based_on: p.based_on,
-    };
+    let changes = form.params.into_changes();
     let row = resources::edit(&data, &auth.actor, parse_id(&id)?, changes).await?;
+    Ok(Json(entities::resource(&data, row).await?))
+}
+
+impl ResourceParams {
+    fn into_changes(self) -> ResourceChanges {
+        ResourceChanges {
+            title: self.title,
+            description: self.description,
+            body: self.body,
+            license: self.license,
+            resource_type: self.resource_type,
+            subjects: self.subjects,
+            levels: self.levels,
+            languages: self.languages,
+            duration: self.duration,
+            prerequisites: self.prerequisites,
+            links: self.links,
+            media_ids: self.media_ids,
+            based_on: self.based_on,
+        }
+    }
+}
+
+/// `POST /api/v1/pln/resources/:id/remix`: publish my own copy of a resource this node knows
+/// (local or remote), attributed to it; the body's fields replace the original's (what is
+/// absent is copied). A NoDerivatives licence is a 422; ShareAlike forces its licence.
+async fn remix_resource(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    form: ApiForm<ResourceParams>,
+) -> AppResult<Json<Resource>> {
+    auth.require("write")?;
+    let changes = form.params.into_changes();
+    let row = resources::remix::remix(&data, &auth.actor, parse_id(&id)?, changes).await?;
     Ok(Json(entities::resource(&data, row).await?))
 }
 

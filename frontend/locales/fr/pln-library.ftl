@@ -1,0 +1,5 @@
+# Ressources, collections et cercles (ticket 5) : remix, collections d'un cercle.
+resource-based-on = D'après « { $title } » de { $author } ({ $license })
+resource-based-on-deleted = D'après une ressource supprimée : { $url }
+resource-based-on-unknown = D'après { $url }
+collection-owned-by-circle = Une collection du cercle { $circle }
