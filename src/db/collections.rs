@@ -91,6 +91,20 @@ pub async fn mark_deleted(
     Ok(stored)
 }
 
+/// Marks every live collection of `owner_id` deleted (its owner, a person or a circle, was
+/// deleted).
+pub async fn mark_all_deleted_of(db: &impl ConnectionTrait, owner_id: i64) -> AppResult<()> {
+    let live = collection::Entity::find()
+        .filter(collection::Column::OwnerId.eq(owner_id))
+        .filter(collection::Column::DeletedAt.is_null())
+        .all(db)
+        .await?;
+    for c in &live {
+        mark_deleted(db, c).await?;
+    }
+    Ok(())
+}
+
 /// List filters; every field is optional.
 #[derive(Debug, Clone, Default)]
 pub struct CollectionFilter {

@@ -40,8 +40,12 @@ pub fn routes() -> Router {
         .route("/api/v1/pln/circles", get(list_circles).post(create_circle))
         .route(
             "/api/v1/pln/circles/{id}",
-            get(show_circle).patch(update_circle).put(update_circle),
+            get(show_circle)
+                .patch(update_circle)
+                .put(update_circle)
+                .delete(delete_circle),
         )
+        .route("/api/v1/pln/circles/{id}/collections", get(circle_collections))
         .route("/api/v1/pln/circles/{id}/members", get(members))
         .route("/api/v1/pln/circles/{id}/join", post(join))
         .route("/api/v1/pln/circles/{id}/leave", post(leave))
@@ -205,6 +209,39 @@ async fn update_circle(
     Ok(Json(
         entities::circle(&data, Some(&auth.actor), view).await?,
     ))
+}
+
+/// `DELETE /api/v1/pln/circles/:id` (its creator or an admin): the circle is gone here and, by
+/// a `Delete` of the Group, on every member's node. Answers the circle as it was.
+async fn delete_circle(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Circle>> {
+    auth.require("write")?;
+    let id = parse_id(&id)?;
+    let before = circles::get(&data, id).await?;
+    let shown = entities::circle(&data, Some(&auth.actor), before).await?;
+    circles::delete(&data, &auth.actor, &auth.user, id).await?;
+    Ok(Json(shown))
+}
+
+/// `GET /api/v1/pln/circles/:id/collections`: the resource collections the circle owns (local
+/// or remote circle), newest first, in the collections API's shape.
+async fn circle_collections(
+    data: Data<AppState>,
+    auth: MaybeAuth,
+    uri: OriginalUri,
+    Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> AppResult<Response> {
+    let circle = circles::get(&data, parse_id(&id)?).await?;
+    let viewer = auth.actor_id();
+    let cursor = page.cursor(DEFAULT_LIMIT, MAX_LIMIT);
+    let rows = crate::service::collections::list_of(&data, viewer, circle.actor.id, cursor).await?;
+    let range = id_range(&rows, |c| c.id);
+    let list = crate::api::pln::collections::entities::collections(&data, viewer, &rows).await?;
+    paged(data.urls.base(), &uri.0, list, range)
 }
 
 async fn people(

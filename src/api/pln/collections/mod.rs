@@ -150,6 +150,10 @@ struct CollectionParams {
     /// `public` (default), `approval` or `private`.
     #[serde(default, deserialize_with = "de::opt_string")]
     visibility: Option<String>,
+    /// On create: the circle (its account id) that owns the new collection; the caller must
+    /// moderate it.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    circle_id: Option<String>,
 }
 
 /// `POST /api/v1/pln/collections`.
@@ -168,7 +172,8 @@ async fn create_collection(
         languages: p.languages.unwrap_or_default(),
         visibility: p.visibility,
     };
-    let row = collections::create(&data, &auth.actor, input).await?;
+    let circle_id = p.circle_id.as_deref().map(parse_id).transpose()?;
+    let row = collections::create(&data, &auth.actor, circle_id, input).await?;
     Ok(Json(
         entities::collection(&data, Some(auth.actor.id), row).await?,
     ))
