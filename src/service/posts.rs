@@ -499,6 +499,7 @@ pub async fn edit_status(
     }
     crate::service::timelines::post_edited(&txn, data, &post).await?;
     outbox::post_updated(&txn, data, author, &post).await?;
+    crate::service::circles::posts::edited(&txn, data, &post).await?;
     commit(data, txn).await?;
     Ok(post)
 }

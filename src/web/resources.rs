@@ -1,6 +1,7 @@
 //! The web page of a teaching resource (what a browser gets at the resource's URL): title,
 //! author, facets, description, body, files, links, prerequisites and the licence with a ready
 //! attribution line, in the visitor's language. The browse and edit pages come later.
+use super::i18n::tr_args;
 use super::page::Page;
 use crate::{
     AppState,
@@ -13,7 +14,6 @@ use activitypub_federation::config::Data;
 use axum::{http::HeaderMap, response::Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use minijinja::context;
-use super::i18n::tr_args;
 
 /// The page of `r`, in the node's language.
 pub async fn resource_page(

@@ -58,7 +58,8 @@ impl Activity for Block {
             .await
             .map_err(|_| AppError::not_found("no such local account"))?;
         if let Some(circle) = &self.target {
-            return service::circles::receive_ban(data, &blocker.model, circle, &target.model).await;
+            return service::circles::receive_ban(data, &blocker.model, circle, &target.model)
+                .await;
         }
         service::relationships::receive_block(data, &blocker.model, &target.model, self.id.as_str())
             .await

@@ -59,7 +59,11 @@ pub async fn is_manager(
 /// The live local collection `id` that `user` may change (its owner, or a moderator of the
 /// circle owning it): 404 when there is none (or it is someone else's private one), 403 when
 /// it is someone else's, 410 when it was deleted.
-pub async fn managed(db: &impl ConnectionTrait, user: &actor::Model, id: i64) -> AppResult<Managed> {
+pub async fn managed(
+    db: &impl ConnectionTrait,
+    user: &actor::Model,
+    id: i64,
+) -> AppResult<Managed> {
     let existing = db::collections::get(db, id).await?;
     let owner = if existing.owner_id == user.id {
         user.clone()

@@ -160,32 +160,55 @@ mod tests {
     fn remix_licences_follow_the_original() {
         // NoDerivatives refuses, naming the licence.
         let err = for_remix("CC-BY-ND-4.0", None).unwrap_err().to_string();
-        assert!(err.contains("CC-BY-ND-4.0") && err.contains("derivatives"), "{err}");
+        assert!(
+            err.contains("CC-BY-ND-4.0") && err.contains("derivatives"),
+            "{err}"
+        );
         assert!(for_remix("CC-BY-NC-ND-4.0", Some("CC-BY-NC-ND-4.0")).is_err());
         // ShareAlike forces itself.
         assert_eq!(for_remix("CC-BY-SA-4.0", None).unwrap().id, "CC-BY-SA-4.0");
-        let err = for_remix("CC-BY-SA-4.0", Some("CC0-1.0")).unwrap_err().to_string();
+        let err = for_remix("CC-BY-SA-4.0", Some("CC0-1.0"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("allowed: CC-BY-SA-4.0"), "{err}");
         assert_eq!(
-            for_remix("CC-BY-NC-SA-4.0", Some("cc-by-nc-sa-4.0")).unwrap().id,
+            for_remix("CC-BY-NC-SA-4.0", Some("cc-by-nc-sa-4.0"))
+                .unwrap()
+                .id,
             "CC-BY-NC-SA-4.0"
         );
         // NonCommercial stays NonCommercial.
         assert!(for_remix("CC-BY-NC-4.0", Some("CC-BY-4.0")).is_err());
         assert_eq!(
-            for_remix("CC-BY-NC-4.0", Some("CC-BY-NC-SA-4.0")).unwrap().id,
+            for_remix("CC-BY-NC-4.0", Some("CC-BY-NC-SA-4.0"))
+                .unwrap()
+                .id,
             "CC-BY-NC-SA-4.0"
         );
         // Attribution keeps attribution; the original's licence by default.
         assert_eq!(for_remix("CC-BY-4.0", None).unwrap().id, "CC-BY-4.0");
-        assert_eq!(for_remix("CC-BY-4.0", Some("CC-BY-SA-4.0")).unwrap().id, "CC-BY-SA-4.0");
+        assert_eq!(
+            for_remix("CC-BY-4.0", Some("CC-BY-SA-4.0")).unwrap().id,
+            "CC-BY-SA-4.0"
+        );
         assert!(for_remix("CC-BY-4.0", Some("CC0-1.0")).is_err());
         assert!(for_remix("CC-BY-4.0", Some("CC-BY-ND-4.0")).is_err());
         // Public domain: anything.
-        assert_eq!(for_remix("CC0-1.0", Some("CC-BY-4.0")).unwrap().id, "CC-BY-4.0");
-        assert_eq!(for_remix("PDM-1.0", Some("CC-BY-NC-ND-4.0")).unwrap().id, "CC-BY-NC-ND-4.0");
+        assert_eq!(
+            for_remix("CC0-1.0", Some("CC-BY-4.0")).unwrap().id,
+            "CC-BY-4.0"
+        );
+        assert_eq!(
+            for_remix("PDM-1.0", Some("CC-BY-NC-ND-4.0")).unwrap().id,
+            "CC-BY-NC-ND-4.0"
+        );
         // An unknown requested licence is the usual 422.
-        assert!(for_remix("CC0-1.0", Some("WTFPL")).unwrap_err().to_string().contains("allowed"));
+        assert!(
+            for_remix("CC0-1.0", Some("WTFPL"))
+                .unwrap_err()
+                .to_string()
+                .contains("allowed")
+        );
     }
 
     #[test]

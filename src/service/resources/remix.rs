@@ -27,19 +27,20 @@ pub async fn remix(
         ));
     }
     let license = licenses::for_remix(&original.license, changes.license.as_deref())?;
-    let inherited: Vec<NewAttachment> = db::resources::attachments_of(&data.db.read, &[original.id])
-        .await?
-        .remove(&original.id)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| NewAttachment {
-            media_id: None,
-            url: a.url,
-            media_type: a.media_type,
-            size_bytes: a.size_bytes,
-            name: a.name,
-        })
-        .collect();
+    let inherited: Vec<NewAttachment> =
+        db::resources::attachments_of(&data.db.read, &[original.id])
+            .await?
+            .remove(&original.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| NewAttachment {
+                media_id: None,
+                url: a.url,
+                media_type: a.media_type,
+                size_bytes: a.size_bytes,
+                name: a.name,
+            })
+            .collect();
     let links: Vec<ResourceLink> = serde_json::from_str(&original.links).unwrap_or_default();
     let input = ResourceInput {
         title: changes.title.unwrap_or(original.title.clone()),

@@ -45,7 +45,10 @@ pub fn routes() -> Router {
                 .put(update_circle)
                 .delete(delete_circle),
         )
-        .route("/api/v1/pln/circles/{id}/collections", get(circle_collections))
+        .route(
+            "/api/v1/pln/circles/{id}/collections",
+            get(circle_collections),
+        )
         .route("/api/v1/pln/circles/{id}/members", get(members))
         .route("/api/v1/pln/circles/{id}/join", post(join))
         .route("/api/v1/pln/circles/{id}/leave", post(leave))
