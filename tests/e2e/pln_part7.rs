@@ -333,7 +333,10 @@ async fn resources_search_collections_and_remix(w: &World) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("D&#39;après « Les fractions en 6e » de @bob@"), "{html}");
+    assert!(
+        html.contains("D&#39;après « Les fractions en 6e » de @bob@"),
+        "{html}"
+    );
 }
 
 /// A circle on C with members from A and B: announces, edits, a circle-owned collection,

@@ -7,6 +7,7 @@ pub mod entities;
 
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, non_empty, opt_ids, opt_list},
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
@@ -29,10 +30,7 @@ use axum::{
     routing::{delete, get, post},
 };
 use entities::Circle;
-use serde::{Deserialize, Deserializer, Serialize};
-
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
+use serde::{Deserialize, Serialize};
 
 /// The circle routes.
 pub fn routes() -> Router {
@@ -70,18 +68,6 @@ pub fn routes() -> Router {
             "/api/v1/pln/circles/{id}/statuses/{status_id}",
             delete(remove_status),
         )
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    de::vec_string(d).map(Some)
-}
-
-fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    de::vec_i64(d).map(Some)
 }
 
 #[derive(Debug, Deserialize)]

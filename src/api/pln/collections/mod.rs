@@ -8,6 +8,7 @@ pub mod entities;
 
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, opt_list},
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
@@ -30,11 +31,7 @@ use axum::{
     routing::{delete, get, post, put},
 };
 use entities::{Collection, Item};
-use serde::{Deserialize, Deserializer};
-
-/// Items per page (20 by default, at most 40).
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
+use serde::Deserialize;
 
 /// The collection routes.
 pub fn routes() -> Router {
@@ -129,10 +126,6 @@ async fn show_collection(
     let viewer = auth.actor_id();
     let row = collections::visible(&data, viewer, parse_id(&id)?).await?;
     Ok(Json(entities::collection(&data, viewer, row).await?))
-}
-
-fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    de::vec_string(d).map(Some)
 }
 
 #[derive(Debug, Default, Deserialize)]

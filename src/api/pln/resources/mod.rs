@@ -6,6 +6,7 @@ pub mod entities;
 
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, non_empty, opt_ids, opt_list},
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
@@ -26,10 +27,6 @@ use axum::{
 use entities::Resource;
 use serde::{Deserialize, Deserializer};
 
-/// Items per page (20 by default, at most 40).
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
-
 /// The resource routes.
 pub fn routes() -> Router {
     Router::new()
@@ -48,10 +45,6 @@ pub fn routes() -> Router {
             "/api/v1/pln/resources/{id}/remix",
             axum::routing::post(remix_resource),
         )
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,14 +102,6 @@ async fn show_resource(
         return Err(AppError::Gone("this resource was deleted".into()));
     }
     Ok(Json(entities::resource(&data, row).await?))
-}
-
-fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    de::vec_string(d).map(Some)
-}
-
-fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    de::vec_i64(d).map(Some)
 }
 
 /// A link as `{url, title}` or a bare URL string.
