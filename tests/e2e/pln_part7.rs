@@ -135,9 +135,7 @@ async fn resources_search_collections_and_remix(w: &World) {
         assert_eq!(titles(&found["resources"]), want, "{params}");
     }
     let sa_on_a = amina
-        .ok(&format!(
-            "/api/v1/pln/search?type=resources&q=fractions&license=CC-BY-SA-4.0"
-        ))
+        .ok("/api/v1/pln/search?type=resources&q=fractions&license=CC-BY-SA-4.0")
         .await["resources"][0]
         .clone();
     let nd_on_a = amina
