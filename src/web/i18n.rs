@@ -235,6 +235,10 @@ mod tests {
                         ("month", FluentValue::from("m")),
                         ("year", FluentValue::from("2026")),
                         ("time", FluentValue::from("10:00")),
+                        ("url", FluentValue::from("https://b.example/resources/1")),
+                        ("title", FluentValue::from("t")),
+                        ("author", FluentValue::from("@a@b")),
+                        ("license", FluentValue::from("CC-BY-4.0")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");
