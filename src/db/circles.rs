@@ -142,6 +142,18 @@ pub async fn find_post(
         .await?)
 }
 
+/// The circles `post_id` is shared in (not removed by a moderator).
+pub async fn circles_of_post(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+) -> AppResult<Vec<circle_post::Model>> {
+    Ok(circle_post::Entity::find()
+        .filter(circle_post::Column::PostId.eq(post_id))
+        .filter(circle_post::Column::RemovedAt.is_null())
+        .all(db)
+        .await?)
+}
+
 /// Records that `post_id` was shared to `circle_id` and boosted there as `boost_id`.
 pub async fn insert_post(
     db: &impl ConnectionTrait,

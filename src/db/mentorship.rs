@@ -188,12 +188,19 @@ pub async fn upsert_remote_offer(
 ) -> AppResult<offer::Model> {
     use sea_orm::Set;
     let existing = find_offer_by_ap_id(db, &remote.ap_id).await?;
-    if existing
-        .as_ref()
-        .is_some_and(|e| e.author_id != remote.author_id || e.local)
-    {
-        return Err(AppError::Forbidden("an offer cannot change author".into()));
-    }
+    // Offers are closed, never deleted.
+    crate::db::remote_copies::check_overwrite(
+        existing
+            .as_ref()
+            .map(|e| crate::db::remote_copies::StoredCopy {
+                local: e.local,
+                owner_id: e.author_id,
+                deleted: false,
+            }),
+        remote.author_id,
+        "mentorship offer",
+        "author",
+    )?;
     let now = chrono::Utc::now();
     let published = Ord::min(remote.published, now);
     let mut row = match &existing {
@@ -229,7 +236,7 @@ pub async fn upsert_remote_offer(
     crate::db::insert_unless_taken(db, row).await?;
     find_offer_by_ap_id(db, &remote.ap_id)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("offer {} vanished while stored", remote.ap_id).into())
+        .ok_or_else(|| crate::db::remote_copies::vanished("offer", &remote.ap_id))
 }
 
 /// Takes the offer's row lock (an empty update) so that concurrent acceptances of the same

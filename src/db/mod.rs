@@ -25,6 +25,7 @@ pub mod pln_search;
 pub mod polls;
 pub mod posts;
 pub mod relationships;
+pub mod remote_copies;
 pub mod remote_media;
 pub mod reports;
 pub mod resources;

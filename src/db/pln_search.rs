@@ -15,6 +15,8 @@ use crate::{
 };
 use sea_orm::{ConnectionTrait, DbBackend, QueryFilter, sea_query::Expr};
 
+pub mod arabic;
+
 /// Text longer than this (in characters) is cut before it is split into words.
 pub const MAX_QUERY_CHARS: usize = 500;
 /// Words after this many are ignored.
@@ -89,22 +91,44 @@ impl SearchTerms {
     }
 
     /// An FTS5 MATCH expression: each word a quoted string with a prefix star (`"frac"*`),
-    /// all required. Quotes are doubled, as FTS5 escapes them (words hold none, but the
-    /// expression stays valid whatever they hold).
+    /// all required (an explicit `AND`: FTS5 only joins bare phrases implicitly); an Arabic word is any of its clitic forms (`("درس"* OR "والدرس"* …)`,
+    /// see [`arabic::variants`]). Quotes are doubled, as FTS5 escapes them (words hold none,
+    /// but the expression stays valid whatever they hold).
     pub fn fts5_match(&self) -> String {
         self.0
             .iter()
-            .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+            .map(|w| {
+                let forms: Vec<String> = arabic::variants(w)
+                    .iter()
+                    .map(|f| format!("\"{}\"*", f.replace('"', "\"\"")))
+                    .collect();
+                if forms.len() == 1 {
+                    forms.into_iter().next().unwrap_or_default()
+                } else {
+                    format!("({})", forms.join(" OR "))
+                }
+            })
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" AND ")
     }
 
     /// A PostgreSQL `to_tsquery` text: each word quoted as a prefix (`'frac':*`), all required
-    /// (`&`). Quotes and backslashes are escaped as tsquery reads them.
+    /// (`&`); an Arabic word is any of its clitic forms (`('درس':* | 'والدرس':* …)`). Quotes
+    /// and backslashes are escaped as tsquery reads them.
     pub fn tsquery(&self) -> String {
         self.0
             .iter()
-            .map(|w| format!("'{}':*", w.replace('\\', "\\\\").replace('\'', "''")))
+            .map(|w| {
+                let forms: Vec<String> = arabic::variants(w)
+                    .iter()
+                    .map(|f| format!("'{}':*", f.replace('\\', "\\\\").replace('\'', "''")))
+                    .collect();
+                if forms.len() == 1 {
+                    forms.into_iter().next().unwrap_or_default()
+                } else {
+                    format!("({})", forms.join(" | "))
+                }
+            })
             .collect::<Vec<_>>()
             .join(" & ")
     }
@@ -224,11 +248,120 @@ mod tests {
     #[test]
     fn each_backend_gets_quoted_prefix_words() {
         let terms = SearchTerms::parse("fractions évaluation");
-        assert_eq!(terms.fts5_match(), r#""fractions"* "evaluation"*"#);
+        assert_eq!(terms.fts5_match(), r#""fractions"* AND "evaluation"*"#);
         assert_eq!(terms.tsquery(), "'fractions':* & 'evaluation':*");
         // Were a word ever to hold a quote, it would stay inside its string.
         let odd = SearchTerms(vec!["a\"b'c\\".into()]);
         assert_eq!(odd.fts5_match(), r#""a""b'c\"*"#);
         assert_eq!(odd.tsquery(), r#"'a"b''c\\':*"#);
+    }
+
+    /// The texts of the engine tests, and which of them each query must find.
+    const CLITIC_TEXTS: [&str; 4] = [
+        "والدرس الأول في الكسور",
+        "ملخص بالدرس الثاني",
+        "تمارين الكسور",
+        "ولد يقرأ",
+    ];
+
+    fn expected_hits(q: &str) -> Vec<usize> {
+        match q {
+            "درس" => vec![0, 1],
+            "الدرس" => vec![0, 1],
+            "كسور" => vec![0, 2],
+            "ولد" => vec![3],
+            "درس كسور" => vec![0],
+            _ => unreachable!(),
+        }
+    }
+
+    const CLITIC_QUERIES: [&str; 5] = ["درس", "الدرس", "كسور", "ولد", "درس كسور"];
+
+    /// FTS5 with the tokenizer of migration 10 finds Arabic words under their clitics.
+    #[tokio::test]
+    async fn fts5_finds_arabic_words_under_clitics() {
+        use sea_orm::{Database, Statement};
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(
+            "CREATE VIRTUAL TABLE t USING fts5(title, tokenize = 'unicode61 remove_diacritics 2')",
+        )
+        .await
+        .unwrap();
+        for (i, text) in CLITIC_TEXTS.iter().enumerate() {
+            db.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "INSERT INTO t(rowid, title) VALUES (?, ?)",
+                [(i as i64).into(), (*text).into()],
+            ))
+            .await
+            .unwrap();
+        }
+        for q in CLITIC_QUERIES {
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Sqlite,
+                    "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid",
+                    [SearchTerms::parse(q).fts5_match().into()],
+                ))
+                .await
+                .unwrap();
+            let hits: Vec<usize> = rows
+                .iter()
+                .map(|r| r.try_get_by_index::<i64>(0).unwrap() as usize)
+                .collect();
+            assert_eq!(hits, expected_hits(q), "query {q}");
+        }
+    }
+
+    /// PostgreSQL's `simple` tsvector finds the same rows (run when
+    /// `HALQA_TEST_DATABASE_URL` names a server; skipped otherwise).
+    #[tokio::test]
+    async fn tsquery_finds_arabic_words_under_clitics() {
+        use sea_orm::{Database, Statement};
+        let Ok(url) = std::env::var("HALQA_TEST_DATABASE_URL") else {
+            return;
+        };
+        if url.is_empty() {
+            return;
+        }
+        let db = Database::connect(&url).await.unwrap();
+        for q in CLITIC_QUERIES {
+            let mut hits = Vec::new();
+            for (i, text) in CLITIC_TEXTS.iter().enumerate() {
+                let row = db
+                    .query_one_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT to_tsvector('simple'::regconfig, lower($1)) \
+                         @@ to_tsquery('simple'::regconfig, $2)",
+                        [(*text).into(), SearchTerms::parse(q).tsquery().into()],
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                if row.try_get_by_index::<bool>(0).unwrap() {
+                    hits.push(i);
+                }
+            }
+            assert_eq!(hits, expected_hits(q), "query {q}");
+        }
+    }
+
+    #[test]
+    fn arabic_words_match_any_clitic_form() {
+        let terms = SearchTerms::parse("درس fractions");
+        let fts = terms.fts5_match();
+        assert!(fts.starts_with(r#"("درس"* OR "#), "{fts}");
+        assert!(
+            fts.contains(r#""والدرس"*"#) && fts.contains(r#""بالدرس"*"#),
+            "{fts}"
+        );
+        assert!(fts.ends_with(r#") AND "fractions"*"#), "{fts}");
+        let ts = terms.tsquery();
+        assert!(ts.starts_with("('درس':* | "), "{ts}");
+        assert!(
+            ts.contains("'والدرس':*") && ts.contains("'بالدرس':*"),
+            "{ts}"
+        );
+        assert!(ts.ends_with(") & 'fractions':*"), "{ts}");
     }
 }

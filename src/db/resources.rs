@@ -6,6 +6,7 @@ use crate::{
         entity::{resource, resource_attachment as attachment},
         mentorship::codes_json,
         paging::Cursor,
+        remote_copies::{StoredCopy, check_overwrite, vanished},
     },
     error::{AppError, AppResult},
     ids::IdGenerator,
@@ -34,6 +35,23 @@ pub async fn find_by_ap_id(
         .filter(resource::Column::ApId.eq(ap_id))
         .one(db)
         .await?)
+}
+
+/// The resources (deleted ones too) with these ActivityPub ids, by id (one query).
+pub async fn by_ap_ids(
+    db: &impl ConnectionTrait,
+    ap_ids: &[String],
+) -> AppResult<HashMap<String, resource::Model>> {
+    if ap_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(resource::Entity::find()
+        .filter(resource::Column::ApId.is_in(ap_ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.ap_id.clone(), r))
+        .collect())
 }
 
 /// The live resources whose readable Notes have these ids, by Note id (one query).
@@ -237,16 +255,16 @@ pub async fn upsert_remote(
     remote: RemoteResource,
 ) -> AppResult<resource::Model> {
     let existing = find_by_ap_id(db, &remote.ap_id).await?;
-    if let Some(e) = &existing {
-        if e.local || e.author_id != remote.author_id {
-            return Err(AppError::Forbidden(
-                "only its author can change a resource".into(),
-            ));
-        }
-        if e.deleted_at.is_some() {
-            return Err(AppError::Gone("this resource was deleted".into()));
-        }
-    }
+    check_overwrite(
+        existing.as_ref().map(|e| StoredCopy {
+            local: e.local,
+            owner_id: e.author_id,
+            deleted: e.deleted_at.is_some(),
+        }),
+        remote.author_id,
+        "resource",
+        "author",
+    )?;
     let now = Utc::now();
     let published = Ord::min(remote.published.unwrap_or(now), now);
     let mut row = match &existing {
@@ -282,12 +300,9 @@ pub async fn upsert_remote(
     } else {
         // A concurrent delivery or fetch of the same resource may have stored it first.
         crate::db::insert_unless_taken(db, row).await?;
-        find_by_ap_id(db, &remote.ap_id).await?.ok_or_else(|| {
-            AppError::from(anyhow::anyhow!(
-                "resource {} vanished while stored",
-                remote.ap_id
-            ))
-        })?
+        find_by_ap_id(db, &remote.ap_id)
+            .await?
+            .ok_or_else(|| vanished("resource", &remote.ap_id))?
     };
     set_attachments(db, ids, stored.id, &remote.attachments).await?;
     Ok(stored)

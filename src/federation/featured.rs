@@ -157,7 +157,18 @@ pub async fn receive(kind: &str, value: &Value, data: &Data<AppState>) -> AppRes
         }
         return Ok(());
     }
-    let post = ObjectId::<DbPost>::from(object).dereference(data).await?;
+    // A pin of a status its server does not serve (deleted since, private) is not worth a
+    // retry from the sender: accepted and dropped.
+    let post = match ObjectId::<DbPost>::from(object.clone())
+        .dereference(data)
+        .await
+    {
+        Ok(post) => post,
+        Err(e) => {
+            tracing::debug!(object = %object, error = %e, "a pinned status is unreadable");
+            return Ok(());
+        }
+    };
     if post.model.author_id != account.model.id {
         return Err(AppError::BadRequest(
             "only the author's own statuses can be pinned".into(),

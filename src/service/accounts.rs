@@ -662,6 +662,8 @@ pub async fn delete_account(data: &Data<AppState>, actor: &actor::Model) -> AppR
     db::posts::mark_all_deleted_by(&txn, actor.id).await?;
     // Its offers close here; other nodes close their copies on the Delete of the actor.
     db::mentorship::close_offers_of(&txn, actor.id).await?;
+    // Its collections go too; other nodes drop their copies on the Delete of the actor.
+    db::collections::mark_all_deleted_of(&txn, actor.id).await?;
     db::actors::mark_deleted(&txn, actor.id).await?;
     if let Some(user) = db::users::find_by_actor(&txn, actor.id).await? {
         oauth_token::Entity::update_many()

@@ -499,6 +499,7 @@ pub async fn edit_status(
     }
     crate::service::timelines::post_edited(&txn, data, &post).await?;
     outbox::post_updated(&txn, data, author, &post).await?;
+    crate::service::circles::posts::edited(&txn, data, &post).await?;
     commit(data, txn).await?;
     Ok(post)
 }
@@ -561,6 +562,8 @@ pub async fn receive_delete_actor(data: &Data<AppState>, actor: &actor::Model) -
     db::follows::delete_all_of(&txn, actor.id).await?;
     db::posts::mark_all_deleted_by(&txn, actor.id).await?;
     db::mentorship::close_offers_of(&txn, actor.id).await?;
+    // A deleted person's or circle's collections go with it.
+    db::collections::mark_all_deleted_of(&txn, actor.id).await?;
     db::actors::mark_deleted(&txn, actor.id).await?;
     txn.commit().await?;
     Ok(())

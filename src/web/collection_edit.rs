@@ -143,7 +143,7 @@ pub async fn create(page: Page, form: ApiForm<NewCollectionForm>) -> AppResult<R
         languages: split_languages(form.languages.as_deref()),
         visibility: form.visibility.clone().filter(|v| !v.is_empty()),
     };
-    match collections::create(&page.data, &me.actor, input).await {
+    match collections::create(&page.data, &me.actor, None, input).await {
         Ok(c) => Ok(see_other(&page_path(&c))),
         Err(e) if e.status().is_client_error() => {
             render_mine(

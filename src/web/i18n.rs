@@ -148,6 +148,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/community.ftl"),
                 include_str!("../../frontend/locales/ar/pln.ftl"),
                 include_str!("../../frontend/locales/ar/admin.ftl"),
+                include_str!("../../frontend/locales/ar/pln-library.ftl"),
             ],
         ),
         (
@@ -157,6 +158,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/community.ftl"),
                 include_str!("../../frontend/locales/fr/pln.ftl"),
                 include_str!("../../frontend/locales/fr/admin.ftl"),
+                include_str!("../../frontend/locales/fr/pln-library.ftl"),
             ],
         ),
         (
@@ -166,6 +168,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/community.ftl"),
                 include_str!("../../frontend/locales/en/pln.ftl"),
                 include_str!("../../frontend/locales/en/admin.ftl"),
+                include_str!("../../frontend/locales/en/pln-library.ftl"),
             ],
         ),
     ];
@@ -311,6 +314,9 @@ mod tests {
                         ("allows", FluentValue::from(2)),
                         ("domain", FluentValue::from("a.example")),
                         ("at", FluentValue::from("x")),
+                        ("url", FluentValue::from("https://b.example/resources/1")),
+                        ("author", FluentValue::from("@a@b")),
+                        ("license", FluentValue::from("CC-BY-4.0")),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

@@ -2,6 +2,7 @@
 //! author, facets, description, body, files, links, prerequisites and the licence with a ready
 //! attribution line, in the visitor's language; its author also gets Edit and Delete links
 //! (the form is in `resource_form`).
+use super::i18n::tr_args;
 use super::page::Page;
 use crate::{
     AppState,
@@ -12,6 +13,7 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{http::HeaderMap, response::Response};
+use fluent_templates::fluent_bundle::FluentValue;
 use minijinja::context;
 
 /// The page of `r`, in the node's language.
@@ -92,14 +94,10 @@ pub async fn resource_page(
         escape_html(license_url),
         escape_html(license_name),
     ));
-    if let Some(based_on) = &r.based_on {
-        content.push_str(&format!(
-            " · <a href=\"{}\" rel=\"nofollow noopener\">{}</a>",
-            escape_html(based_on),
-            escape_html(based_on),
-        ));
-    }
     content.push_str("</p>");
+    if let Some(based_on) = &r.based_on {
+        content.push_str(&based_on_line(data, lang, based_on).await?);
+    }
     // Add to one of my collections (circles/collections web pages).
     content.push_str(&super::collection_edit::add_to_collection_form(&page, r.id).await?);
     let excerpt: String = r.title.chars().take(140).collect();
@@ -121,4 +119,35 @@ pub async fn resource_page(
             published => r.published_at.to_rfc3339(),
         },
     )
+}
+
+/// "Based on “title” by author (licence)" for a remix, linking to the original; the bare link
+/// when this node does not know it, a note when it was deleted.
+async fn based_on_line(data: &Data<AppState>, lang: &str, based_on: &str) -> AppResult<String> {
+    let url = FluentValue::from(based_on.to_string());
+    let original = db::resources::find_by_ap_id(&data.db.read, based_on).await?;
+    let text = match original {
+        Some(o) if o.deleted_at.is_some() => {
+            tr_args(lang, "resource-based-on-deleted", &[("url", url)])
+        }
+        Some(o) => {
+            let author = db::actors::get_by_id(&data.db.read, o.author_id).await?;
+            let license = licenses::find(&o.license).map_or(o.license.clone(), |l| l.id.into());
+            tr_args(
+                lang,
+                "resource-based-on",
+                &[
+                    ("title", FluentValue::from(o.title.clone())),
+                    ("author", FluentValue::from(format!("@{}", author.handle()))),
+                    ("license", FluentValue::from(license)),
+                ],
+            )
+        }
+        None => tr_args(lang, "resource-based-on-unknown", &[("url", url)]),
+    };
+    Ok(format!(
+        "<p class=\"based-on\" dir=\"auto\"><a href=\"{}\" rel=\"nofollow noopener\">{}</a></p>",
+        escape_html(based_on),
+        escape_html(&text),
+    ))
 }

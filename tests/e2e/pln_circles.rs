@@ -7,58 +7,17 @@
 //! admits only after a moderator authorizes. Then bad input: non-members posting, non-moderators
 //! moderating, a forged group Announce, a Follow of a circle that does not exist.
 use crate::{
-    api_client::{ApiClient, id_of},
+    api_client::{ApiClient, id_of, post_signed},
     harness::{TestNode, cluster, eventually},
+    pln_shared::{circle_id_on, get_as2},
 };
 use chrono::Utc;
 use halqa::{
-    db::{
-        self,
-        entity::{actor, circle_post},
-    },
-    federation::{actors::person::Person, signatures},
+    db::{self, entity::circle_post},
+    federation::actors::person::Person,
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-
-/// POSTs `activity` to `inbox`, signed by local actor `signer` of another node.
-async fn post_signed(inbox: &str, signer: &actor::Model, activity: &Value) -> (u16, Value) {
-    let key =
-        signatures::parse_private_key_pem(signer.private_key_pem.as_deref().unwrap()).unwrap();
-    let url = url::Url::parse(inbox).unwrap();
-    let request = signatures::build_signed_request(
-        &reqwest::Client::new(),
-        &key,
-        &signer.public_key_id,
-        http::Method::POST,
-        &url,
-        Some(serde_json::to_vec(activity).unwrap()),
-        Some("application/activity+json"),
-        Utc::now(),
-    )
-    .unwrap();
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// GETs an ActivityPub document.
-async fn get_as2(url: &str) -> Value {
-    reqwest::Client::new()
-        .get(url)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// `node`'s account id of the circle `name` on `home` (resolved through WebFinger when remote).
-async fn circle_id_on(node: &TestNode, home: &TestNode, name: &str) -> String {
-    node.resolve(&home.handle(name)).await.id.to_string()
-}
 
 /// Whether `home` (a home timeline) holds a boost by `booster_acct` of a post containing `text`.
 fn has_boost(home: &Value, booster_acct: &str, text: &str) -> bool {

@@ -9,77 +9,13 @@
 //! that does not own the collection or to a collection nobody knows — clear errors, nothing
 //! changed.
 use crate::{
-    api_client::{ApiClient, follow_across, id_of},
+    api_client::{ApiClient, follow_across, id_of, post_signed},
     harness::{TestNode, cluster},
+    pln_shared::{fetch_as2, knows_halqa, publish_resource, urlencode},
 };
-use chrono::Utc;
-use halqa::{
-    db::entity::{actor, collection_item},
-    federation::{objects::collection::CollectionObject, signatures},
-    service::institutions,
-};
+use halqa::{db::entity::collection_item, federation::objects::collection::CollectionObject};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-
-async fn knows_halqa(node: &TestNode, peer: &TestNode) {
-    institutions::refresh_host(&node.data(), &peer.domain)
-        .await
-        .unwrap();
-}
-
-/// POSTs `activity` to `inbox`, signed by local actor `signer` of another node.
-async fn post_signed(inbox: &str, signer: &actor::Model, activity: &Value) -> (u16, Value) {
-    let key =
-        signatures::parse_private_key_pem(signer.private_key_pem.as_deref().unwrap()).unwrap();
-    let url = url::Url::parse(inbox).unwrap();
-    let request = signatures::build_signed_request(
-        &reqwest::Client::new(),
-        &key,
-        &signer.public_key_id,
-        http::Method::POST,
-        &url,
-        Some(serde_json::to_vec(activity).unwrap()),
-        Some("application/activity+json"),
-        Utc::now(),
-    )
-    .unwrap();
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// GETs `url` as an ActivityPub client (unsigned).
-async fn fetch_as2(url: &str) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .get(url)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn publish_resource(teacher: &ApiClient, title: &str) -> Value {
-    teacher
-        .post_ok(
-            "/api/v1/pln/resources",
-            json!({
-                "title": title,
-                "description": "Une séance complète.",
-                "license": "CC-BY-4.0",
-                "resource_type": "lesson_plan",
-                "subjects": ["mathematics"],
-                "levels": ["middle"],
-                "languages": ["fr"],
-            }),
-        )
-        .await
-}
 
 fn item_uris(items: &Value) -> Vec<String> {
     items
@@ -599,7 +535,8 @@ async fn bad_collection_input_is_refused_and_changes_nothing() {
     assert_eq!(stored_items(&b, coll["uri"].as_str().unwrap()).await, 1);
     let still = bob.ok(&format!("/api/v1/pln/collections/{cid}")).await;
     assert_eq!(still["title"], "Fractions");
-    // Mastodon's featured-post Add is not ours and is still accepted and ignored.
+    // Mastodon's featured-post Add is not ours: a pin of a status that cannot be read is
+    // accepted and dropped.
     let pin = json!({"type": "Add", "id": format!("{amina_id}#pin"), "actor": amina_id,
         "object": format!("{amina_id}/statuses/1"),
         "target": format!("{amina_id}/collections/featured")});

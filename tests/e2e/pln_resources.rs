@@ -10,9 +10,10 @@ use crate::images::noise_png;
 use crate::{
     api_client::{ApiClient, follow_across, post_signed},
     harness::{TestNode, eventually},
+    pln_shared::{knows_halqa, urlencode},
 };
 use chrono::Utc;
-use halqa::{db::entity::resource, service::institutions};
+use halqa::db::entity::resource;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
@@ -30,13 +31,6 @@ async fn media_node(max_image_bytes: Option<usize>) -> TestNode {
         }
     })
     .await
-}
-
-/// Makes `node` read `peer`'s NodeInfo now (it knows it runs Halqa).
-async fn knows_halqa(node: &TestNode, peer: &TestNode) {
-    institutions::refresh_host(&node.data(), &peer.domain)
-        .await
-        .unwrap();
 }
 
 /// Makes `node` take `peer` for a server that does not run Halqa (as a Mastodon server's
@@ -89,10 +83,6 @@ async fn resource_activities_sent(node: &TestNode, host: &str) -> usize {
 
 fn first(list: &Value, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
     list.as_array()?.iter().find(|v| pred(v))
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn resource_body() -> Value {

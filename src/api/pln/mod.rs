@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod federation;
 pub mod institutions;
 pub mod mentorship;
+pub mod params;
 pub mod profile;
 pub mod resources;
 pub mod search;

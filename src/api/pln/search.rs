@@ -7,6 +7,7 @@
 //! per kind (pass `type` to page one kind).
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, non_empty},
     api::{
         auth::MaybeAuth,
         form::{ApiQuery, de},
@@ -24,10 +25,6 @@ use crate::{
 use activitypub_federation::config::Data;
 use axum::{Json, Router, routing::get};
 use serde::{Deserialize, Serialize};
-
-/// Items per kind and page (20 by default, at most 40).
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
 
 /// The search route.
 pub fn routes() -> Router {
@@ -71,10 +68,6 @@ struct SearchResults {
     offers: Vec<Offer>,
     collections: Vec<Collection>,
     circles: Vec<Circle>,
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// What a search found, before it is rendered.

@@ -1,5 +1,6 @@
 //! `Block`: an account blocks another. Received, it ends the follows between the two and
-//! records the block; its `Undo` (in `undo.rs`) removes it.
+//! records the block; its `Undo` (in `undo.rs`) removes it. A `Block` with a `target` is
+//! Lemmy's ban from a community: the person's membership of that circle ends instead.
 use crate::{
     AppState,
     error::{AppError, AppResult},
@@ -22,6 +23,10 @@ pub struct Block {
     pub id: Url,
     pub actor: ObjectId<DbActor>,
     pub object: ObjectId<DbActor>,
+    /// Lemmy's community ban: the community the person is banned from (then this is no
+    /// personal block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Url>,
 }
 
 #[async_trait]
@@ -52,6 +57,10 @@ impl Activity for Block {
             .dereference_local(data)
             .await
             .map_err(|_| AppError::not_found("no such local account"))?;
+        if let Some(circle) = &self.target {
+            return service::circles::receive_ban(data, &blocker.model, circle, &target.model)
+                .await;
+        }
         service::relationships::receive_block(data, &blocker.model, &target.model, self.id.as_str())
             .await
     }

@@ -86,10 +86,13 @@ impl Activity for CreateOrUpdateNote {
                 .dereference_forced(data)
                 .await?;
         }
-        if created
-            && let Some(post) = db::posts::find_by_ap_id(&data.db.read, note_id.as_str()).await?
-        {
-            crate::service::circles::posts::remote_post_arrived(data, &post, &addressed).await?;
+        if let Some(post) = db::posts::find_by_ap_id(&data.db.read, note_id.as_str()).await? {
+            if created {
+                crate::service::circles::posts::remote_post_arrived(data, &post, &addressed)
+                    .await?;
+            } else {
+                crate::service::circles::posts::remote_post_edited(data, &post).await?;
+            }
         }
         Ok(())
     }

@@ -28,6 +28,8 @@ pub enum Announced {
     Update { object: Url },
     /// A deletion or a moderator's removal of a post (`Delete`, Lemmy's `Remove`).
     Delete { object: Url },
+    /// A ban of `object` (a person) from the circle `target` (Lemmy's `Block` with a target).
+    Ban { object: Url, target: Url },
     /// Anything else (votes, moderator changes, …): accepted and ignored.
     Other(String),
 }
@@ -40,11 +42,16 @@ pub fn announced_activity(object: &Value) -> Option<Announced> {
         .iter()
         .find(|k| ACTIVITY_TYPES.contains(&k.as_str()))?
         .clone();
+    let target = wire::first_url(object.get("target"));
     let inner = wire::first_url(object.get("object"));
     Some(match (kind.as_str(), inner) {
         ("Create", Some(object)) => Announced::Create { object },
         ("Update", Some(object)) => Announced::Update { object },
         ("Delete" | "Remove", Some(object)) => Announced::Delete { object },
+        ("Block", Some(object)) => match target {
+            Some(target) => Announced::Ban { object, target },
+            None => Announced::Other(kind),
+        },
         _ => Announced::Other(kind),
     })
 }
@@ -87,6 +94,17 @@ pub async fn receive(
         }
         Announced::Delete { object } => {
             service::circles::posts::receive_removal(data, group, &object).await
+        }
+        Announced::Ban { object, target } => {
+            // Only a ban of one of our accounts from the announcing circle itself.
+            if target.as_str() != group.ap_id || !data.urls.is_local(&object) {
+                return Ok(());
+            }
+            let Some(banned) = db::actors::find_by_ap_id(&data.db.read, object.as_str()).await?
+            else {
+                return Ok(());
+            };
+            service::circles::receive_ban(data, group, &target, &banned).await
         }
         Announced::Other(kind) => {
             tracing::debug!(%kind, "an announced activity of this kind is ignored");
@@ -158,6 +176,44 @@ mod tests {
                 object: Url::parse("https://a.example/p/1").unwrap()
             })
         );
+    }
+
+    #[test]
+    fn a_lemmy_style_ban_names_the_person_and_the_circle() {
+        // Lemmy's community ban: a moderator's Block with the community as target, announced
+        // by the community.
+        let ban = json!({
+            "type": "Block",
+            "id": "https://forum.example/activities/block/1",
+            "actor": "https://forum.example/u/mod",
+            "object": "https://halqa.example/users/amina",
+            "target": "https://forum.example/c/maths",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": ["https://forum.example/c/maths"],
+            "removeData": false,
+            "summary": "hors sujet"
+        });
+        assert_eq!(
+            announced_activity(&ban),
+            Some(Announced::Ban {
+                object: Url::parse("https://halqa.example/users/amina").unwrap(),
+                target: Url::parse("https://forum.example/c/maths").unwrap(),
+            })
+        );
+        let block: super::super::Block = serde_json::from_value(ban.clone()).unwrap();
+        assert_eq!(
+            block.target.as_ref().map(Url::as_str),
+            Some("https://forum.example/c/maths")
+        );
+        // A person's own Block has no target and stays a personal block.
+        let mut personal = ban;
+        personal.as_object_mut().unwrap().remove("target");
+        assert_eq!(
+            announced_activity(&personal),
+            Some(Announced::Other("Block".into()))
+        );
+        let block: super::super::Block = serde_json::from_value(personal).unwrap();
+        assert!(block.target.is_none());
     }
 
     #[test]

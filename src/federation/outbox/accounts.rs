@@ -271,6 +271,7 @@ pub async fn block(
         id: url(&row.ap_id)?,
         actor: url(&blocker.ap_id)?.into(),
         object: url(&target.ap_id)?.into(),
+        target: None,
     };
     enqueue(
         txn,

@@ -4,9 +4,13 @@
 //! leaving are follows of the Group; join requests of `approval` circles are follow requests a
 //! moderator answers; removal of members) is in [`membership`]; posting to a circle, its
 //! announces and post removal in [`posts`].
+mod bans;
+mod deletion;
 mod membership;
 pub mod posts;
 
+pub use bans::receive_ban;
+pub use deletion::delete;
 pub use membership::*;
 
 use crate::{

@@ -4,6 +4,8 @@
 //! `Announce` of the note to every member's server (Mastodon shows it as a boost by the group).
 //! Posts arriving from other servers addressed to a local circle (mention, `to`/`cc` or
 //! `audience`) are announced the same way when their author is a member, and ignored otherwise.
+//! Between Halqa nodes the boost is all; for Lemmy and other FEP-1b12 software the circle also
+//! sends `Announce(Create)` with the Note, and edits go out as `Announce(Update)`.
 //! A moderator's removal takes the circle's boost back (`Undo(Announce)`) and announces a
 //! `Delete` of the post (Lemmy's way), which member servers apply to their copy.
 use crate::{
@@ -114,7 +116,38 @@ async fn announce_in(
     let boost = db::posts::insert_local(txn, row, &[], &[]).await?;
     db::circles::insert_post(txn, circle.id, post.id, boost.id).await?;
     crate::service::timelines::reblogged(txn, data, &boost, post).await?;
-    outbox::announced(txn, data, circle, &boost, post).await
+    outbox::announced(txn, data, circle, &boost, post).await?;
+    outbox::circle_post_relayed(txn, data, circle, post, "Create").await
+}
+
+/// `post` was edited (here by its local author, or an `Update` from its server): every local
+/// circle that shares it announces the `Update` to its members' servers (Lemmy's
+/// `Announce(Update)`), so its members see the edit whoever they follow.
+pub async fn edited(
+    txn: &DatabaseTransaction,
+    data: &Data<AppState>,
+    post: &post::Model,
+) -> AppResult<()> {
+    if post.reblog_of_id.is_some() || !announceable(&post.visibility) {
+        return Ok(());
+    }
+    for link in db::circles::circles_of_post(txn, post.id).await? {
+        let circle = db::actors::get_by_id(txn, link.circle_id).await?;
+        if circle.local && is_circle(&circle) {
+            outbox::circle_post_relayed(txn, data, &circle, post, "Update").await?;
+        }
+    }
+    Ok(())
+}
+
+/// [`edited`] for a post from another server, after its `Update` was stored.
+pub async fn remote_post_edited(data: &Data<AppState>, post: &post::Model) -> AppResult<()> {
+    if post.local {
+        return Ok(());
+    }
+    let txn = data.db.write.begin().await?;
+    edited(&txn, data, post).await?;
+    commit(data, txn).await
 }
 
 /// A post from another server was stored; `addressed` are its `to`, `cc` and `audience`. Each

@@ -50,14 +50,13 @@ pub async fn follow(
             db::collections::insert_follow(&txn, &data.ids, c.id, follower.id, &ap_id, accepted)
                 .await?;
         if !accepted {
-            notify(
+            super::owners::notify_managers(
                 &txn,
                 data,
                 &owner,
                 "collection_follow_requested",
                 follower.id,
                 &c,
-                None,
             )
             .await?;
         }
@@ -87,13 +86,13 @@ pub async fn unfollow(data: &Data<AppState>, follower: &actor::Model, id: i64) -
     commit(data, txn).await
 }
 
-/// The pending follow requests of local collection `id` (owner only), oldest first.
+/// The pending follow requests of local collection `id` (its owner or, for a circle's, a moderator), oldest first.
 pub async fn requests(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
     id: i64,
 ) -> AppResult<Vec<actor::Model>> {
-    let c = super::own_collection(&data.db.read, owner, id).await?;
+    let c = super::own_collection(&data.db.read, user, id).await?;
     let rows = db::collections::follows_of(&data.db.read, c.id, false).await?;
     let ids: Vec<i64> = rows.iter().map(|f| f.follower_id).collect();
     let mut actors = db::views::actors_by_ids(&data.db.read, &ids).await?;
@@ -105,12 +104,16 @@ pub async fn requests(
 /// otherwise the request is dropped (a remote one gets `Reject`). 404 when nothing is pending.
 pub async fn answer(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
     id: i64,
     account_id: i64,
     authorize: bool,
 ) -> AppResult<actor::Model> {
-    let c = super::own_collection(&data.db.read, owner, id).await?;
+    let super::Managed {
+        collection: c,
+        owner,
+    } = super::managed(&data.db.read, user, id).await?;
+    let owner = &owner;
     let row = db::collections::find_follow(&data.db.read, c.id, account_id)
         .await?
         .filter(|f| !f.accepted)
@@ -171,14 +174,13 @@ pub async fn receive_follow(
     if row.accepted {
         outbox::collection_follow_answered(&txn, data, &owner, c, &row, follower, "Accept").await?;
     } else {
-        notify(
+        super::owners::notify_managers(
             &txn,
             data,
             &owner,
             "collection_follow_requested",
             follower.id,
             c,
-            None,
         )
         .await?;
     }

@@ -4,7 +4,7 @@
 //! `Update`). Followers (and, for a public collection, the owner's followers on Halqa nodes,
 //! which keep a copy) hear of each change (through `federation::outbox`) and local followers
 //! get a PLN notification.
-use super::{MAX_ITEMS, MAX_NOTE, Visibility, audience, notify, own_collection};
+use super::{MAX_ITEMS, MAX_NOTE, Managed, Visibility, audience, managed, notify};
 use crate::{
     AppState,
     db::{
@@ -123,17 +123,21 @@ async fn notify_followers(
     Ok(())
 }
 
-/// Adds a resource to local collection `id` (owner only), at the end, with an optional note;
+/// Adds a resource to local collection `id` (its owner or, for a circle's, a moderator), at the end, with an optional note;
 /// `Add` goes to the followers. A deleted resource, a non-public item, a duplicate or a full
 /// collection are a 422.
 pub async fn add(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
     id: i64,
     what: ItemRef,
     note: &str,
 ) -> AppResult<item::Model> {
-    let c = own_collection(&data.db.read, owner, id).await?;
+    let Managed {
+        collection: c,
+        owner,
+    } = managed(&data.db.read, user, id).await?;
+    let owner = &owner;
     let note = check_text("note", note, MAX_NOTE, false)?;
     let r = match what {
         ItemRef::Id(rid) => db::resources::get(&data.db.read, rid).await?,
@@ -166,15 +170,19 @@ pub async fn add(
     Ok(stored)
 }
 
-/// Removes item `item_id` from local collection `id` (owner only); `Remove` goes to the
+/// Removes item `item_id` from local collection `id` (its owner or, for a circle's, a moderator); `Remove` goes to the
 /// followers.
 pub async fn remove(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
     id: i64,
     item_id: i64,
 ) -> AppResult<item::Model> {
-    let c = own_collection(&data.db.read, owner, id).await?;
+    let Managed {
+        collection: c,
+        owner,
+    } = managed(&data.db.read, user, id).await?;
+    let owner = &owner;
     let it = db::collections::get_item(&data.db.read, item_id).await?;
     if it.collection_id != c.id {
         return Err(AppError::not_found("item not found"));
@@ -195,11 +203,15 @@ pub async fn remove(
 /// item once; the followers get the collection's `Update`.
 pub async fn reorder(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
     id: i64,
     item_ids: &[i64],
 ) -> AppResult<Vec<item::Model>> {
-    let c = own_collection(&data.db.read, owner, id).await?;
+    let Managed {
+        collection: c,
+        owner,
+    } = managed(&data.db.read, user, id).await?;
+    let owner = &owner;
     let current = db::collections::items_of(&data.db.read, c.id).await?;
     let mut wanted = item_ids.to_vec();
     wanted.sort_unstable();

@@ -7,6 +7,12 @@
 pub mod follows;
 pub mod items;
 pub mod notes;
+pub mod owners;
+
+pub mod access;
+
+pub use access::{can_see, can_see_items, visible};
+pub use owners::{Managed, managed, own_collection};
 
 use crate::{
     AppState,
@@ -161,13 +167,16 @@ fn apply(row: &mut collection::ActiveModel, c: CheckedCollection) {
     row.visibility = Set(c.visibility.as_str().to_string());
 }
 
-/// Creates a collection owned by local `owner`. A public one also becomes a status (Create(Note)
-/// to every follower) and goes as Create(OrderedCollection) to the owner's Halqa followers.
+/// Creates a collection owned by local `user` or, with `circle_id`, by that circle (`user` must
+/// moderate it). A public one also becomes a status by its owner (Create(Note) to every
+/// follower) and goes as Create(OrderedCollection) to the owner's Halqa followers.
 pub async fn create(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
+    circle_id: Option<i64>,
     input: CollectionInput,
 ) -> AppResult<collection::Model> {
+    let owner = &owners::owner_for_new(data, user, circle_id, input.visibility.as_deref()).await?;
     let language = language_of(&data.db.read, data, owner).await?;
     let checked = check(input, &language)?;
     let id = data.ids.next();
@@ -196,38 +205,20 @@ pub async fn create(
     Ok(stored)
 }
 
-/// The owner's own live local collection: 404 when there is none (or it is someone else's
-/// private one), 403 when it is someone else's, 410 when it was deleted.
-pub async fn own_collection(
-    db: &impl ConnectionTrait,
-    owner: &actor::Model,
-    id: i64,
-) -> AppResult<collection::Model> {
-    let existing = db::collections::get(db, id).await?;
-    if existing.owner_id != owner.id || !existing.local {
-        if Visibility::of(&existing) == Visibility::Private {
-            return Err(AppError::not_found("collection not found"));
-        }
-        return Err(AppError::Forbidden(
-            "only its owner can change this collection".into(),
-        ));
-    }
-    if existing.deleted_at.is_some() {
-        return Err(AppError::Gone("this collection was deleted".into()));
-    }
-    Ok(existing)
-}
-
-/// Edits a local collection (owner only): its status follows (written, rewritten or deleted
+/// Edits a local collection (its owner or, for a circle's, a moderator): its status follows (written, rewritten or deleted
 /// as the visibility says), Update(OrderedCollection) goes to its followers (and, when public,
 /// the owner's Halqa followers). Turning private drops the followers (they get its Delete).
 pub async fn edit(
     data: &Data<AppState>,
-    owner: &actor::Model,
+    user: &actor::Model,
     id: i64,
     changes: CollectionChanges,
 ) -> AppResult<collection::Model> {
-    let existing = own_collection(&data.db.read, owner, id).await?;
+    let Managed {
+        collection: existing,
+        owner,
+    } = managed(&data.db.read, user, id).await?;
+    let owner = &owner;
     let merged = CollectionInput {
         title: changes.title.unwrap_or(existing.title.clone()),
         description: changes.description.unwrap_or(existing.description.clone()),
@@ -238,6 +229,11 @@ pub async fn edit(
     };
     let language = language_of(&data.db.read, data, owner).await?;
     let checked = check(merged, &language)?;
+    if checked.visibility == Visibility::Private && owner.kind == "Group" {
+        return Err(AppError::Invalid(
+            "visibility: a circle's collection is public or approval, not private".into(),
+        ));
+    }
     let was = Visibility::of(&existing);
     let now_visible = checked.visibility;
     let mut row: collection::ActiveModel = existing.clone().into();
@@ -267,10 +263,14 @@ pub async fn edit(
     Ok(stored)
 }
 
-/// Deletes a local collection (owner only) with its status and items: Delete to everyone who
-/// had it. The row stays, marked deleted.
-pub async fn delete(data: &Data<AppState>, owner: &actor::Model, id: i64) -> AppResult<()> {
-    let existing = own_collection(&data.db.read, owner, id).await?;
+/// Deletes a local collection (its owner or, for a circle's, a moderator) with its status and
+/// items: Delete to everyone who had it. The row stays, marked deleted.
+pub async fn delete(data: &Data<AppState>, user: &actor::Model, id: i64) -> AppResult<()> {
+    let Managed {
+        collection: existing,
+        owner,
+    } = managed(&data.db.read, user, id).await?;
+    let owner = &owner;
     let txn = data.db.write.begin().await?;
     let inboxes = if Visibility::of(&existing) == Visibility::Private {
         Vec::new()
@@ -366,49 +366,6 @@ async fn announce(
     }
     let inboxes = audience(txn, owner, c, false).await?;
     outbox::collection_published(txn, data, owner, c, kind, inboxes).await
-}
-
-/// Whether `viewer` may see collection `c` at all (private ones: the owner only).
-pub fn can_see(c: &collection::Model, viewer: Option<i64>) -> bool {
-    c.deleted_at.is_none()
-        && (Visibility::of(c) != Visibility::Private || viewer == Some(c.owner_id))
-}
-
-/// The collection `id` as `viewer` may see it: 404 for someone else's private one, 410 once
-/// deleted.
-pub async fn visible(
-    data: &Data<AppState>,
-    viewer: Option<i64>,
-    id: i64,
-) -> AppResult<collection::Model> {
-    let c = db::collections::get(&data.db.read, id).await?;
-    if c.deleted_at.is_some() {
-        return Err(AppError::Gone("this collection was deleted".into()));
-    }
-    if !can_see(&c, viewer) {
-        return Err(AppError::not_found("collection not found"));
-    }
-    Ok(c)
-}
-
-/// Whether `viewer` may see the items of `c`: everyone for public ones, the owner and the
-/// approved followers for approval-required ones.
-pub async fn can_see_items(
-    db: &impl ConnectionTrait,
-    c: &collection::Model,
-    viewer: Option<i64>,
-) -> AppResult<bool> {
-    Ok(match Visibility::of(c) {
-        Visibility::Public => true,
-        _ if viewer == Some(c.owner_id) => true,
-        Visibility::Private => false,
-        Visibility::Approval => match viewer {
-            Some(v) => db::collections::find_follow(db, c.id, v)
-                .await?
-                .is_some_and(|f| f.accepted),
-            None => false,
-        },
-    })
 }
 
 /// Checks list filters against the vocabulary (unknown values are a 422 naming the allowed ones).

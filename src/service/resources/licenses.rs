@@ -104,9 +104,112 @@ pub fn by_url(url: &str) -> Option<&'static License> {
     })
 }
 
+/// The licence a remix of a resource under `original` gets: a NoDerivatives licence refuses
+/// remixing; a ShareAlike one forces itself (another choice is a 422); a NonCommercial one
+/// allows only NonCommercial licences; an Attribution one any licence that keeps attribution
+/// (not CC0 or the Public Domain Mark); CC0 and public domain anything. `requested` (a licence
+/// id, empty = none) is checked against these rules; without it the original's licence applies.
+pub fn for_remix(original: &str, requested: Option<&str>) -> AppResult<&'static License> {
+    let original = find(original).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "the original resource has an unknown licence {original:?}; it cannot be remixed"
+        ))
+    })?;
+    if original.id.contains("-ND-") {
+        return Err(AppError::Invalid(format!(
+            "license: {} ({}) does not allow derivatives; this resource cannot be remixed",
+            original.id, original.name
+        )));
+    }
+    let requested = match requested.map(str::trim) {
+        Some(r) if !r.is_empty() => check(r)?,
+        _ => return Ok(original),
+    };
+    let allowed: Vec<&'static License> = LICENSES
+        .iter()
+        .filter(|l| remix_allows(original, l))
+        .collect();
+    if allowed.contains(&requested) {
+        Ok(requested)
+    } else {
+        Err(AppError::Invalid(format!(
+            "license: a remix of a resource under {} cannot be published under {}; allowed: {}",
+            original.id,
+            requested.id,
+            allowed.iter().map(|l| l.id).collect::<Vec<_>>().join(", ")
+        )))
+    }
+}
+
+/// Whether an adaptation of a work under `original` may be published under `remix`.
+fn remix_allows(original: &License, remix: &License) -> bool {
+    let derivatives = !remix.id.contains("-ND-");
+    match original.id {
+        id if id.contains("-SA-") => remix == original,
+        id if id.contains("-NC-") => derivatives && remix.id.contains("-NC-"),
+        id if id.starts_with("CC-BY") => derivatives && remix.id.starts_with("CC-BY"),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remix_licences_follow_the_original() {
+        // NoDerivatives refuses, naming the licence.
+        let err = for_remix("CC-BY-ND-4.0", None).unwrap_err().to_string();
+        assert!(
+            err.contains("CC-BY-ND-4.0") && err.contains("derivatives"),
+            "{err}"
+        );
+        assert!(for_remix("CC-BY-NC-ND-4.0", Some("CC-BY-NC-ND-4.0")).is_err());
+        // ShareAlike forces itself.
+        assert_eq!(for_remix("CC-BY-SA-4.0", None).unwrap().id, "CC-BY-SA-4.0");
+        let err = for_remix("CC-BY-SA-4.0", Some("CC0-1.0"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("allowed: CC-BY-SA-4.0"), "{err}");
+        assert_eq!(
+            for_remix("CC-BY-NC-SA-4.0", Some("cc-by-nc-sa-4.0"))
+                .unwrap()
+                .id,
+            "CC-BY-NC-SA-4.0"
+        );
+        // NonCommercial stays NonCommercial.
+        assert!(for_remix("CC-BY-NC-4.0", Some("CC-BY-4.0")).is_err());
+        assert_eq!(
+            for_remix("CC-BY-NC-4.0", Some("CC-BY-NC-SA-4.0"))
+                .unwrap()
+                .id,
+            "CC-BY-NC-SA-4.0"
+        );
+        // Attribution keeps attribution; the original's licence by default.
+        assert_eq!(for_remix("CC-BY-4.0", None).unwrap().id, "CC-BY-4.0");
+        assert_eq!(
+            for_remix("CC-BY-4.0", Some("CC-BY-SA-4.0")).unwrap().id,
+            "CC-BY-SA-4.0"
+        );
+        assert!(for_remix("CC-BY-4.0", Some("CC0-1.0")).is_err());
+        assert!(for_remix("CC-BY-4.0", Some("CC-BY-ND-4.0")).is_err());
+        // Public domain: anything.
+        assert_eq!(
+            for_remix("CC0-1.0", Some("CC-BY-4.0")).unwrap().id,
+            "CC-BY-4.0"
+        );
+        assert_eq!(
+            for_remix("PDM-1.0", Some("CC-BY-NC-ND-4.0")).unwrap().id,
+            "CC-BY-NC-ND-4.0"
+        );
+        // An unknown requested licence is the usual 422.
+        assert!(
+            for_remix("CC0-1.0", Some("WTFPL"))
+                .unwrap_err()
+                .to_string()
+                .contains("allowed")
+        );
+    }
 
     #[test]
     fn ids_and_aliases_are_found_and_unknown_ones_list_the_allowed() {

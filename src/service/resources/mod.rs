@@ -5,6 +5,7 @@
 //! ([`validate`]).
 pub mod licenses;
 pub mod notes;
+pub mod remix;
 pub mod validate;
 
 pub use validate::{
@@ -124,6 +125,17 @@ pub async fn publish(
     author: &actor::Model,
     input: ResourceInput,
 ) -> AppResult<resource::Model> {
+    publish_with(data, author, input, Vec::new()).await
+}
+
+/// [`publish`] with files that are not the author's uploads (a remix's references to the
+/// original's files), listed after the uploads.
+async fn publish_with(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    input: ResourceInput,
+    referenced: Vec<NewAttachment>,
+) -> AppResult<resource::Model> {
     let language = language_of(&data.db.read, data, author).await?;
     let license = match &input.license {
         Some(l) if !l.trim().is_empty() => Some(l.clone()),
@@ -131,7 +143,13 @@ pub async fn publish(
     };
     let media_ids = input.media_ids.clone();
     let checked = check(input, license.as_deref(), &language)?;
-    let (media_ids, files) = attachments_for(data, author, &media_ids, None).await?;
+    let (media_ids, mut files) = attachments_for(data, author, &media_ids, None).await?;
+    files.extend(referenced);
+    if files.len() > MAX_LINKS {
+        return Err(AppError::Invalid(format!(
+            "attachments: at most {MAX_LINKS} files"
+        )));
+    }
     let id = data.ids.next();
     let post_id = data.ids.next();
     let page = data.urls.resource(id);
@@ -192,6 +210,18 @@ pub async fn edit(
         .remove(&existing.id)
         .unwrap_or_default();
     let current_media: Vec<i64> = attached.iter().filter_map(|a| a.media_id).collect();
+    // Files referenced rather than uploaded (a remix's originals) stay after the uploads.
+    let referenced: Vec<NewAttachment> = attached
+        .iter()
+        .filter(|a| a.media_id.is_none())
+        .map(|a| NewAttachment {
+            media_id: None,
+            url: a.url.clone(),
+            media_type: a.media_type.clone(),
+            size_bytes: a.size_bytes,
+            name: a.name.clone(),
+        })
+        .collect();
     let merged = ResourceInput {
         title: changes.title.unwrap_or(existing.title.clone()),
         description: changes.description.unwrap_or(existing.description.clone()),
@@ -221,7 +251,8 @@ pub async fn edit(
             .map(|p| p.id),
         None => None,
     };
-    let (media_ids, files) = attachments_for(data, author, &media_ids, post_id).await?;
+    let (media_ids, mut files) = attachments_for(data, author, &media_ids, post_id).await?;
+    files.extend(referenced);
     let mut row: resource::ActiveModel = existing.into();
     apply(&mut row, checked);
     row.updated_at = Set(Utc::now());

@@ -28,6 +28,14 @@ fn resource_word(lang: &str) -> &'static str {
     }
 }
 
+fn based_on_word(lang: &str) -> &'static str {
+    match lang.get(..2).unwrap_or(lang) {
+        "ar" => "مقتبس من",
+        "fr" => "D'après",
+        _ => "Based on",
+    }
+}
+
 /// Labels of `codes` in `list`, in `lang` (unknown codes as they are).
 fn labels(list: &'static [vocabulary::Term], codes: &[String], lang: &str) -> Vec<String> {
     codes
@@ -79,8 +87,13 @@ pub fn status_text(r: &resource::Model, page: &str, lang: &str) -> String {
             .iter()
             .map(|s| format!("#{s}")),
     );
+    let based_on = r
+        .based_on
+        .as_ref()
+        .map(|b| format!("\n{}: {b}", based_on_word(lang)))
+        .unwrap_or_default();
     format!(
-        "{}: {}\n{}\n\n{excerpt}{ellipsis}\n\n{}\n{page}",
+        "{}: {}\n{}{based_on}\n\n{excerpt}{ellipsis}\n\n{}\n{page}",
         resource_word(lang),
         r.title,
         facets_line(r, lang),

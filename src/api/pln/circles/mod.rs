@@ -7,6 +7,7 @@ pub mod entities;
 
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, non_empty, opt_ids, opt_list},
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
@@ -29,10 +30,7 @@ use axum::{
     routing::{delete, get, post},
 };
 use entities::Circle;
-use serde::{Deserialize, Deserializer, Serialize};
-
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
+use serde::{Deserialize, Serialize};
 
 /// The circle routes.
 pub fn routes() -> Router {
@@ -40,7 +38,14 @@ pub fn routes() -> Router {
         .route("/api/v1/pln/circles", get(list_circles).post(create_circle))
         .route(
             "/api/v1/pln/circles/{id}",
-            get(show_circle).patch(update_circle).put(update_circle),
+            get(show_circle)
+                .patch(update_circle)
+                .put(update_circle)
+                .delete(delete_circle),
+        )
+        .route(
+            "/api/v1/pln/circles/{id}/collections",
+            get(circle_collections),
         )
         .route("/api/v1/pln/circles/{id}/members", get(members))
         .route("/api/v1/pln/circles/{id}/join", post(join))
@@ -63,18 +68,6 @@ pub fn routes() -> Router {
             "/api/v1/pln/circles/{id}/statuses/{status_id}",
             delete(remove_status),
         )
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    de::vec_string(d).map(Some)
-}
-
-fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    de::vec_i64(d).map(Some)
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +198,39 @@ async fn update_circle(
     Ok(Json(
         entities::circle(&data, Some(&auth.actor), view).await?,
     ))
+}
+
+/// `DELETE /api/v1/pln/circles/:id` (its creator or an admin): the circle is gone here and, by
+/// a `Delete` of the Group, on every member's node. Answers the circle as it was.
+async fn delete_circle(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Circle>> {
+    auth.require("write")?;
+    let id = parse_id(&id)?;
+    let before = circles::get(&data, id).await?;
+    let shown = entities::circle(&data, Some(&auth.actor), before).await?;
+    circles::delete(&data, &auth.actor, &auth.user, id).await?;
+    Ok(Json(shown))
+}
+
+/// `GET /api/v1/pln/circles/:id/collections`: the resource collections the circle owns (local
+/// or remote circle), newest first, in the collections API's shape.
+async fn circle_collections(
+    data: Data<AppState>,
+    auth: MaybeAuth,
+    uri: OriginalUri,
+    Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> AppResult<Response> {
+    let circle = circles::get(&data, parse_id(&id)?).await?;
+    let viewer = auth.actor_id();
+    let cursor = page.cursor(DEFAULT_LIMIT, MAX_LIMIT);
+    let rows = crate::service::collections::list_of(&data, viewer, circle.actor.id, cursor).await?;
+    let range = id_range(&rows, |c| c.id);
+    let list = crate::api::pln::collections::entities::collections(&data, viewer, &rows).await?;
+    paged(data.urls.base(), &uri.0, list, range)
 }
 
 async fn people(

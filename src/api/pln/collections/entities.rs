@@ -24,8 +24,12 @@ pub struct Collection {
     pub id: String,
     pub uri: String,
     pub url: Option<String>,
-    /// The owner.
+    /// The owner (a person, or a circle: an account with `group: true`).
     pub account: Account,
+    /// The owning circle's account id, when a circle owns it.
+    pub circle_id: Option<String>,
+    /// The viewer may change it (its owner, or a moderator of the circle owning it).
+    pub can_edit: bool,
     pub title: String,
     pub description: String,
     pub subjects: Vec<String>,
@@ -81,6 +85,12 @@ pub async fn collections(
         .collect();
     let actors = db::views::actors_by_ids(db, &owner_ids).await?;
     let accounts = account::accounts_by_id(data, &actors).await?;
+    let local_circles: Vec<i64> = actors
+        .values()
+        .filter(|a| a.local && a.kind == "Group")
+        .map(|a| a.id)
+        .collect();
+    let circles = db::circles::find_many(db, &local_circles).await?;
     let items = db::collections::item_counts(db, &ids).await?;
     let followers = db::collections::follower_counts(db, &ids).await?;
     let follows = match viewer {
@@ -93,8 +103,17 @@ pub async fn collections(
         .map(|c| {
             let follow = follows.get(&c.id);
             let following = follow.is_some_and(|f| f.accepted);
-            let owner = viewer == Some(c.owner_id);
+            let owner_actor = actors.get(&c.owner_id).ok_or_else(missing)?;
+            let owner = c.local
+                && viewer.is_some_and(|v| {
+                    v == c.owner_id
+                        || circles
+                            .iter()
+                            .any(|k| k.actor_id == c.owner_id && k.is_moderator(v))
+                });
             Ok(Collection {
+                circle_id: (owner_actor.kind == "Group").then(|| c.owner_id.to_string()),
+                can_edit: owner,
                 id: c.id.to_string(),
                 uri: c.ap_id.clone(),
                 url: c.url.clone(),

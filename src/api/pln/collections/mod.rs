@@ -8,6 +8,7 @@ pub mod entities;
 
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, opt_list},
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
@@ -30,11 +31,7 @@ use axum::{
     routing::{delete, get, post, put},
 };
 use entities::{Collection, Item};
-use serde::{Deserialize, Deserializer};
-
-/// Items per page (20 by default, at most 40).
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
+use serde::Deserialize;
 
 /// The collection routes.
 pub fn routes() -> Router {
@@ -131,10 +128,6 @@ async fn show_collection(
     Ok(Json(entities::collection(&data, viewer, row).await?))
 }
 
-fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    de::vec_string(d).map(Some)
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct CollectionParams {
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -150,6 +143,10 @@ struct CollectionParams {
     /// `public` (default), `approval` or `private`.
     #[serde(default, deserialize_with = "de::opt_string")]
     visibility: Option<String>,
+    /// On create: the circle (its account id) that owns the new collection; the caller must
+    /// moderate it.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    circle_id: Option<String>,
 }
 
 /// `POST /api/v1/pln/collections`.
@@ -168,7 +165,8 @@ async fn create_collection(
         languages: p.languages.unwrap_or_default(),
         visibility: p.visibility,
     };
-    let row = collections::create(&data, &auth.actor, input).await?;
+    let circle_id = p.circle_id.as_deref().map(parse_id).transpose()?;
+    let row = collections::create(&data, &auth.actor, circle_id, input).await?;
     Ok(Json(
         entities::collection(&data, Some(auth.actor.id), row).await?,
     ))

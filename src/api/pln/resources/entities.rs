@@ -62,8 +62,23 @@ pub struct Attribution {
     pub author_url: Option<String>,
     /// The resource's page on its home node, when that is another node.
     pub original_url: Option<String>,
-    /// The resource this one remixes.
+    /// The resource this one remixes (its id on the wire).
     pub based_on: Option<String>,
+    /// That resource, when this node knows it.
+    pub based_on_resource: Option<BasedOn>,
+}
+
+/// The original of a remix, as this node knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BasedOn {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    /// `user@domain` of its author.
+    pub author: String,
+    pub license: LicenseView,
+    /// True once its author deleted it (the attribution stays).
+    pub deleted: bool,
 }
 
 /// A teaching resource.
@@ -100,16 +115,19 @@ fn missing() -> AppError {
     AppError::not_found("Record not found")
 }
 
-/// Resources for the API, in order (three queries whatever their number).
+/// Resources for the API, in order (five queries whatever their number).
 pub async fn resources(
     data: &Data<AppState>,
     rows: &[resource::Model],
 ) -> AppResult<Vec<Resource>> {
     let db = &data.db.read;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let based_on: Vec<String> = rows.iter().filter_map(|r| r.based_on.clone()).collect();
+    let originals = db::resources::by_ap_ids(db, &based_on).await?;
     let author_ids: Vec<i64> = rows
         .iter()
         .map(|r| r.author_id)
+        .chain(originals.values().map(|o| o.author_id))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -123,7 +141,21 @@ pub async fn resources(
             let account = accounts.get(&r.author_id).cloned().ok_or_else(missing)?;
             let author = actors.get(&r.author_id).ok_or_else(missing)?;
             let files = files.remove(&r.id).unwrap_or_default();
-            Ok(build(r, account, author, &files, &posts))
+            let original = r
+                .based_on
+                .as_ref()
+                .and_then(|b| originals.get(b))
+                .and_then(|o| {
+                    actors.get(&o.author_id).map(|a| BasedOn {
+                        id: o.id.to_string(),
+                        title: o.title.clone(),
+                        url: o.url.clone().unwrap_or_else(|| o.ap_id.clone()),
+                        author: a.handle(),
+                        license: LicenseView::of(&o.license),
+                        deleted: o.deleted_at.is_some(),
+                    })
+                });
+            Ok(build(r, account, author, &files, &posts, original))
         })
         .collect()
 }
@@ -142,6 +174,7 @@ fn build(
     author: &crate::db::entity::actor::Model,
     files: &[attachment::Model],
     posts: &HashMap<String, i64>,
+    based_on_resource: Option<BasedOn>,
 ) -> Resource {
     let display = if author.display_name.is_empty() {
         author.username.clone()
@@ -180,6 +213,7 @@ fn build(
             author_url: author.url.clone().or_else(|| Some(author.ap_id.clone())),
             original_url: (!r.local).then(|| r.url.clone().unwrap_or_else(|| r.ap_id.clone())),
             based_on: r.based_on.clone(),
+            based_on_resource,
         },
         account,
         local: r.local,

@@ -6,6 +6,7 @@ pub mod entities;
 
 use crate::{
     AppState,
+    api::pln::params::{DEFAULT_LIMIT, MAX_LIMIT, non_empty, opt_ids, opt_list},
     api::{
         auth::{Auth, MaybeAuth},
         form::{ApiForm, ApiQuery, de},
@@ -26,10 +27,6 @@ use axum::{
 use entities::Resource;
 use serde::{Deserialize, Deserializer};
 
-/// Items per page (20 by default, at most 40).
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 40;
-
 /// The resource routes.
 pub fn routes() -> Router {
     Router::new()
@@ -44,10 +41,10 @@ pub fn routes() -> Router {
                 .put(update_resource)
                 .delete(delete_resource),
         )
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+        .route(
+            "/api/v1/pln/resources/{id}/remix",
+            axum::routing::post(remix_resource),
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,14 +102,6 @@ async fn show_resource(
         return Err(AppError::Gone("this resource was deleted".into()));
     }
     Ok(Json(entities::resource(&data, row).await?))
-}
-
-fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    de::vec_string(d).map(Some)
-}
-
-fn opt_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    de::vec_i64(d).map(Some)
 }
 
 /// A link as `{url, title}` or a bare URL string.
@@ -207,23 +196,43 @@ async fn update_resource(
     form: ApiForm<ResourceParams>,
 ) -> AppResult<Json<Resource>> {
     auth.require("write")?;
-    let p = form.params;
-    let changes = ResourceChanges {
-        title: p.title,
-        description: p.description,
-        body: p.body,
-        license: p.license,
-        resource_type: p.resource_type,
-        subjects: p.subjects,
-        levels: p.levels,
-        languages: p.languages,
-        duration: p.duration,
-        prerequisites: p.prerequisites,
-        links: p.links,
-        media_ids: p.media_ids,
-        based_on: p.based_on,
-    };
+    let changes = form.params.into_changes();
     let row = resources::edit(&data, &auth.actor, parse_id(&id)?, changes).await?;
+    Ok(Json(entities::resource(&data, row).await?))
+}
+
+impl ResourceParams {
+    fn into_changes(self) -> ResourceChanges {
+        ResourceChanges {
+            title: self.title,
+            description: self.description,
+            body: self.body,
+            license: self.license,
+            resource_type: self.resource_type,
+            subjects: self.subjects,
+            levels: self.levels,
+            languages: self.languages,
+            duration: self.duration,
+            prerequisites: self.prerequisites,
+            links: self.links,
+            media_ids: self.media_ids,
+            based_on: self.based_on,
+        }
+    }
+}
+
+/// `POST /api/v1/pln/resources/:id/remix`: publish my own copy of a resource this node knows
+/// (local or remote), attributed to it; the body's fields replace the original's (what is
+/// absent is copied). A NoDerivatives licence is a 422; ShareAlike forces its licence.
+async fn remix_resource(
+    data: Data<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    form: ApiForm<ResourceParams>,
+) -> AppResult<Json<Resource>> {
+    auth.require("write")?;
+    let changes = form.params.into_changes();
+    let row = resources::remix::remix(&data, &auth.actor, parse_id(&id)?, changes).await?;
     Ok(Json(entities::resource(&data, row).await?))
 }
 
