@@ -1,6 +1,6 @@
 //! Helpers of the browser scenario: the environment, steps that report PASS / FAIL / SKIP (a
 //! failing step saves a screenshot and names the URL), polling with a deadline, the Fluent
-//! strings of the repository, a small PLN API client (OAuth password grant) and form helpers.
+//! strings of the repository and form helpers.
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -132,53 +132,6 @@ export function fluent(lang) {
     }
   }
   return messages;
-}
-
-// --- the PLN API ----------------------------------------------------------------------------
-
-/** A bearer token for `login` (email) through the OAuth password grant. */
-export async function passwordToken(base, login, password) {
-  const app = await json("POST", `${base}/api/v1/apps`, null, {
-    client_name: "halqa-browser-tests",
-    redirect_uris: "urn:ietf:wg:oauth:2.0:oob",
-    scopes: "read write follow",
-  });
-  const token = await json("POST", `${base}/oauth/token`, null, {
-    grant_type: "password",
-    username: login,
-    password,
-    client_id: app.client_id,
-    client_secret: app.client_secret,
-    scope: "read write follow",
-  });
-  return token.access_token;
-}
-
-/** One JSON request; throws with the status and body on anything but 2xx. */
-export async function json(method, url, token, body) {
-  const headers = { accept: "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const r = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${url}: HTTP ${r.status} ${text.slice(0, 400)}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** An API client of one account on one node. */
-export function api(base, token) {
-  return {
-    get: (path) => json("GET", base + path, token),
-    post: (path, body = {}) => json("POST", base + path, token, body),
-    put: (path, body = {}) => json("PUT", base + path, token, body),
-    /** A multipart POST of `form` (a FormData). */
-    upload: async (path, form) => {
-      const r = await fetch(base + path, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
-      const text = await r.text();
-      if (!r.ok) throw new Error(`POST ${base + path}: HTTP ${r.status} ${text.slice(0, 400)}`);
-      return JSON.parse(text);
-    },
-  };
 }
 
 // --- pages ------------------------------------------------------------------------------------

@@ -24,4 +24,8 @@ export const PAGES = [
   { who: "a", name: "collection", url: (ctx) => ctx.collectionUrl },
   { who: "a", name: "circle", url: (ctx) => ctx.circleUrl },
   { who: "a", name: "institutions", url: "/institutions" },
+  { who: "a", name: "circles", url: "/circles" },
+  { who: "a", name: "my-collections", url: "/collections" },
+  { who: "a", name: "resource-form", url: "/resources/new" },
+  { who: "b", name: "offer-form", url: "/mentorship/offers/new" },
 ];
