@@ -188,7 +188,7 @@ pub async fn run(
                 public_comment,
                 obfuscate: Some(obfuscate),
             };
-            let (row, applied) = entries::create_block(state, input, &progress()).await?;
+            let (row, applied) = entries::create_block(state, None, input, &progress()).await?;
             if as_json {
                 out(json!({"entry": entry_json(&row), "applied": applied}));
             } else {
@@ -197,7 +197,7 @@ pub async fn run(
             }
         }
         DomainsCommand::Unblock { domain } => {
-            let row = entries::delete_by_domain(state, KIND_BLOCK, &domain).await?;
+            let row = entries::delete_by_domain(state, None, KIND_BLOCK, &domain).await?;
             if as_json {
                 out(entry_json(&row));
             } else {
@@ -205,7 +205,7 @@ pub async fn run(
             }
         }
         DomainsCommand::Allow { domain, comment } => {
-            let row = entries::create_allow(state, &domain, comment, None).await?;
+            let row = entries::create_allow(state, None, &domain, comment, None).await?;
             if as_json {
                 out(entry_json(&row));
             } else {
@@ -213,7 +213,7 @@ pub async fn run(
             }
         }
         DomainsCommand::Disallow { domain } => {
-            let row = entries::delete_by_domain(state, KIND_ALLOW, &domain).await?;
+            let row = entries::delete_by_domain(state, None, KIND_ALLOW, &domain).await?;
             if as_json {
                 out(entry_json(&row));
             } else {
@@ -243,7 +243,7 @@ pub async fn run(
         }
         DomainsCommand::Mode { mode } => {
             let mode = match mode {
-                Some(mode) => federation_policy::set_mode(state, &mode).await?,
+                Some(mode) => federation_policy::set_mode(state, None, &mode).await?,
                 None => federation_policy::mode(state).await?,
             };
             if as_json {
@@ -264,7 +264,7 @@ pub async fn run(
                 priority,
                 title,
             };
-            let (row, first) = subscriptions::subscribe(state, new).await?;
+            let (row, first) = subscriptions::subscribe(state, None, new).await?;
             if as_json {
                 out(json!({
                     "subscription": subscription_json(&row),
@@ -285,7 +285,7 @@ pub async fn run(
             }
         }
         DomainsCommand::Unsubscribe { id } => {
-            let row = subscriptions::unsubscribe(state, id).await?;
+            let row = subscriptions::unsubscribe(state, None, id).await?;
             if as_json {
                 out(subscription_json(&row));
             } else {

@@ -425,6 +425,45 @@ async fn only_admins_change_the_policy_and_moderators_may_read_it() {
         assert_eq!(status, 422, "{body}: {answer}");
     }
     assert_eq!(admin.get("/api/v1/admin/domain_blocks/12345").await.0, 404);
+
+    // Every policy change is in the audit log, with who made it; refused attempts are not.
+    let (status, allow) = admin
+        .post(
+            "/api/v1/admin/domain_allows",
+            json!({"domain": "ens.example"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{allow}");
+    let (status, _) = admin
+        .delete(&format!("/api/v1/admin/domain_allows/{}", id_of(&allow)))
+        .await;
+    assert_eq!(status, 200);
+    let log = admin.ok("/api/v1/pln/admin/audit_log").await;
+    let entries: Vec<(String, String)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["account_id"], admin.actor().id.to_string(), "{e}");
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["target_id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("domain_allow.delete", "ens.example"),
+        ("domain_allow.create", "ens.example"),
+        ("domain_block.create", "spam.example"),
+    ];
+    assert_eq!(
+        entries
+            .iter()
+            .map(|(a, t)| (a.as_str(), t.as_str()))
+            .collect::<Vec<_>>(),
+        expected,
+        "{log}"
+    );
 }
 
 /// A tiny HTTP server publishing whatever list the test puts in it.

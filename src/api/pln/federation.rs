@@ -104,7 +104,7 @@ async fn set_policy(
         .params
         .mode
         .ok_or_else(|| AppError::Invalid("mode is required (open or allowlist)".into()))?;
-    federation_policy::set_mode(&data, &mode).await?;
+    federation_policy::set_mode(&data, Some(auth.actor.id), &mode).await?;
     Ok(Json(policy_entity(&data).await?))
 }
 
@@ -173,7 +173,7 @@ async fn subscribe(
         priority: priority(p.priority)?.unwrap_or(0),
         title: p.title.unwrap_or_default(),
     };
-    let (row, first) = subscriptions::subscribe(&data, new).await?;
+    let (row, first) = subscriptions::subscribe(&data, Some(auth.actor.id), new).await?;
     let mut entity = subscription_entity(&row);
     entity["first_fetch"] = match first {
         Ok(applied) => json!({"ok": true, "applied": applied}),
@@ -190,7 +190,14 @@ async fn update_subscription(
 ) -> AppResult<Json<Value>> {
     admin(&auth)?;
     let p = form.params;
-    let row = subscriptions::update(&data, parse_id(&id)?, priority(p.priority)?, p.title).await?;
+    let row = subscriptions::update(
+        &data,
+        Some(auth.actor.id),
+        parse_id(&id)?,
+        priority(p.priority)?,
+        p.title,
+    )
+    .await?;
     Ok(Json(subscription_entity(&row)))
 }
 
@@ -200,7 +207,7 @@ async fn unsubscribe(
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     admin(&auth)?;
-    let row = subscriptions::unsubscribe(&data, parse_id(&id)?).await?;
+    let row = subscriptions::unsubscribe(&data, Some(auth.actor.id), parse_id(&id)?).await?;
     Ok(Json(subscription_entity(&row)))
 }
 

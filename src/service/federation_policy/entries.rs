@@ -56,6 +56,7 @@ fn comment(s: Option<String>) -> AppResult<Option<String>> {
 /// removes the domain's data, reporting progress as `(done, total)` accounts.
 pub async fn create_block(
     state: &AppState,
+    by: Option<i64>,
     input: BlockInput,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> AppResult<(domain_permission::Model, Applied)> {
@@ -95,6 +96,7 @@ pub async fn create_block(
     )
     .await?;
     tracing::info!(domain, severity = row.severity, "domain block added");
+    super::audit(state, by, "domain_block.create", &domain, &row.severity).await?;
     let applied = apply_with(state, before, progress).await?;
     Ok((row, applied))
 }
@@ -135,6 +137,7 @@ async fn get_local(state: &AppState, kind: &str, id: i64) -> AppResult<domain_pe
 /// Changes a local block and applies it.
 pub async fn update_block(
     state: &AppState,
+    by: Option<i64>,
     id: i64,
     input: BlockInput,
     progress: &(dyn Fn(u64, u64) + Sync),
@@ -167,15 +170,22 @@ pub async fn update_block(
         severity = row.severity,
         "domain block changed"
     );
+    super::audit(state, by, "domain_block.update", &row.domain, &row.severity).await?;
     let applied = apply_with(state, before, progress).await?;
     Ok((row, applied))
 }
 
 /// Removes a local entry of `kind` and applies the change.
-pub async fn delete(state: &AppState, kind: &str, id: i64) -> AppResult<domain_permission::Model> {
+pub async fn delete(
+    state: &AppState,
+    by: Option<i64>,
+    kind: &str,
+    id: i64,
+) -> AppResult<domain_permission::Model> {
     let row = get_local(state, kind, id).await?;
     db::domain_policy::delete_entries(&state.db.write, &[row.id]).await?;
     tracing::info!(domain = row.domain, kind, "domain entry removed");
+    super::audit(state, by, &format!("domain_{kind}.delete"), &row.domain, "").await?;
     apply(state, &[], &|_, _| {}).await?;
     Ok(row)
 }
@@ -183,6 +193,7 @@ pub async fn delete(state: &AppState, kind: &str, id: i64) -> AppResult<domain_p
 /// Removes the local entry of `kind` for `domain` (the CLI's `unblock`/`disallow`).
 pub async fn delete_by_domain(
     state: &AppState,
+    by: Option<i64>,
     kind: &str,
     domain: &str,
 ) -> AppResult<domain_permission::Model> {
@@ -190,12 +201,13 @@ pub async fn delete_by_domain(
     let row = db::domain_policy::local_entry(&state.db.read, kind, &domain)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{domain} has no local {kind} entry")))?;
-    delete(state, kind, row.id).await
+    delete(state, by, kind, row.id).await
 }
 
 /// Adds a local allow entry (409 if there is one) and applies it.
 pub async fn create_allow(
     state: &AppState,
+    by: Option<i64>,
     domain: &str,
     private_comment: Option<String>,
     public_comment: Option<String>,
@@ -229,6 +241,7 @@ pub async fn create_allow(
     )
     .await?;
     tracing::info!(domain, "domain allowed");
+    super::audit(state, by, "domain_allow.create", &domain, "").await?;
     apply(state, &[], &|_, _| {}).await?;
     Ok(row)
 }

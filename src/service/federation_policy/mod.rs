@@ -53,8 +53,8 @@ pub async fn mode(state: &AppState) -> AppResult<String> {
         .unwrap_or_else(|| state.config.federation.mode.clone()))
 }
 
-/// Sets the mode and applies it at once.
-pub async fn set_mode(state: &AppState, mode: &str) -> AppResult<String> {
+/// Sets the mode and applies it at once; audited as done `by` (a staff account; None: the CLI).
+pub async fn set_mode(state: &AppState, by: Option<i64>, mode: &str) -> AppResult<String> {
     if !matches!(mode, MODE_OPEN | MODE_ALLOWLIST) {
         return Err(AppError::Invalid(format!(
             "mode must be \"open\" or \"allowlist\", not {mode:?}"
@@ -63,7 +63,30 @@ pub async fn set_mode(state: &AppState, mode: &str) -> AppResult<String> {
     db::domain_policy::set_mode(&state.db.write, mode).await?;
     apply(state, &[], &|_, _| {}).await?;
     tracing::info!(mode, "federation mode changed");
+    audit(state, by, "domain_policy.mode", "mode", mode).await?;
     Ok(mode.to_string())
+}
+
+/// Writes a policy change to the moderation audit log (`by`: the acting staff account; None for
+/// the CLI), about `target` (a domain, a list URL or the mode).
+pub(crate) async fn audit(
+    state: &AppState,
+    by: Option<i64>,
+    action: &str,
+    target: &str,
+    note: &str,
+) -> AppResult<()> {
+    crate::service::moderation::audit::record(
+        &state.db.write,
+        state,
+        by,
+        action,
+        "domain",
+        target,
+        note,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Computes the effective policy from the entries: for each domain, a local entry wins over

@@ -97,6 +97,7 @@ pub struct NewSubscription {
 /// list once; the subscription is kept even when that first fetch fails (its error is shown).
 pub async fn subscribe(
     state: &AppState,
+    by: Option<i64>,
     new: NewSubscription,
 ) -> AppResult<(domain_subscription::Model, Result<Applied, String>)> {
     let url = checked_url(&new.url)?;
@@ -131,6 +132,8 @@ pub async fn subscribe(
     )
     .await?;
     tracing::info!(url = row.url, kind = row.kind, "domain list subscribed");
+    let note = format!("{} list, priority {}", row.kind, row.priority);
+    super::audit(state, by, "domain_subscription.create", &row.url, &note).await?;
     let first = refresh(state, row.id, &|_, _| {})
         .await
         .map_err(|e| e.to_string());
@@ -152,6 +155,7 @@ pub async fn list(state: &AppState) -> AppResult<Vec<domain_subscription::Model>
 /// Changes a subscription's priority or title and applies it.
 pub async fn update(
     state: &AppState,
+    by: Option<i64>,
     id: i64,
     priority: Option<i32>,
     title: Option<String>,
@@ -170,15 +174,22 @@ pub async fn update(
         active.title = Set(t.trim().chars().take(200).collect());
     }
     let row = db::domain_policy::update_subscription(&state.db.write, active).await?;
+    let note = format!("priority {}", row.priority);
+    super::audit(state, by, "domain_subscription.update", &row.url, &note).await?;
     apply(state, &[], &|_, _| {}).await?;
     Ok(row)
 }
 
 /// Unsubscribes: the subscription and the entries it brought in go; local entries stay.
-pub async fn unsubscribe(state: &AppState, id: i64) -> AppResult<domain_subscription::Model> {
+pub async fn unsubscribe(
+    state: &AppState,
+    by: Option<i64>,
+    id: i64,
+) -> AppResult<domain_subscription::Model> {
     let row = get(state, id).await?;
     db::domain_policy::delete_subscription(&state.db.write, id).await?;
     tracing::info!(url = row.url, "domain list unsubscribed");
+    super::audit(state, by, "domain_subscription.delete", &row.url, "").await?;
     apply(state, &[], &|_, _| {}).await?;
     Ok(row)
 }

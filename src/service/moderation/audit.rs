@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, Set};
 /// Records that `by` (None: the CLI) did `action` to `target_kind` `target_id`.
 pub async fn record(
     db: &impl ConnectionTrait,
-    data: &Data<AppState>,
+    state: &AppState,
     by: Option<i64>,
     action: &str,
     target_kind: &str,
@@ -23,7 +23,7 @@ pub async fn record(
     db::audit::insert(
         db,
         audit_log::ActiveModel {
-            id: Set(data.ids.next()),
+            id: Set(state.ids.next()),
             actor_id: Set(by),
             action: Set(action.to_string()),
             target_kind: Set(target_kind.to_string()),

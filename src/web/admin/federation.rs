@@ -123,7 +123,12 @@ pub async fn set_mode(page: Page, form: ApiForm<PolicyForm>) -> AppResult<Respon
     if let Err(refused) = allowed_form(&page, Level::Admin, f.csrf.as_deref()) {
         return Ok(refused);
     }
-    let result = federation_policy::set_mode(&page.data, f.mode.as_deref().unwrap_or("")).await;
+    let result = federation_policy::set_mode(
+        &page.data,
+        page.me.as_ref().map(|m| m.actor.id),
+        f.mode.as_deref().unwrap_or(""),
+    )
+    .await;
     finish(&page, result, BACK)
 }
 
@@ -143,7 +148,13 @@ pub async fn add_block(page: Page, form: ApiForm<PolicyForm>) -> AppResult<Respo
         public_comment: f.public_comment,
         obfuscate: None,
     };
-    let result = entries::create_block(&page.data, input, &|_, _| {}).await;
+    let result = entries::create_block(
+        &page.data,
+        page.me.as_ref().map(|m| m.actor.id),
+        input,
+        &|_, _| {},
+    )
+    .await;
     finish(&page, result, BACK)
 }
 
@@ -155,6 +166,7 @@ pub async fn add_allow(page: Page, form: ApiForm<PolicyForm>) -> AppResult<Respo
     }
     let result = entries::create_allow(
         &page.data,
+        page.me.as_ref().map(|m| m.actor.id),
         f.domain.as_deref().unwrap_or(""),
         f.private_comment,
         f.public_comment,
@@ -175,7 +187,7 @@ pub async fn delete_entry(
         return Ok(refused);
     }
     let result = if kind == KIND_BLOCK || kind == KIND_ALLOW {
-        entries::delete(&page.data, &kind, id).await
+        entries::delete(&page.data, page.me.as_ref().map(|m| m.actor.id), &kind, id).await
     } else {
         Err(AppError::not_found("no such entry"))
     };
@@ -204,6 +216,7 @@ pub async fn subscribe(page: Page, form: ApiForm<PolicyForm>) -> AppResult<Respo
         Ok(priority) => {
             subscriptions::subscribe(
                 &page.data,
+                page.me.as_ref().map(|m| m.actor.id),
                 NewSubscription {
                     url: f.url.unwrap_or_default(),
                     kind: f.kind.unwrap_or_else(|| KIND_BLOCK.into()),
@@ -228,7 +241,8 @@ pub async fn unsubscribe(
     if let Err(refused) = allowed_form(&page, Level::Admin, f.csrf.as_deref()) {
         return Ok(refused);
     }
-    let result = subscriptions::unsubscribe(&page.data, id).await;
+    let result =
+        subscriptions::unsubscribe(&page.data, page.me.as_ref().map(|m| m.actor.id), id).await;
     finish(&page, result, BACK)
 }
 

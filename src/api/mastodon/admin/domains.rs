@@ -162,7 +162,8 @@ async fn create_block(
     form: ApiForm<BlockParams>,
 ) -> AppResult<Json<Value>> {
     admin(&auth, "admin:write:domain_blocks")?;
-    let (row, _) = entries::create_block(&data, form.params.into(), &|_, _| {}).await?;
+    let (row, _) =
+        entries::create_block(&data, Some(auth.actor.id), form.params.into(), &|_, _| {}).await?;
     Ok(Json(block_entity(&row)))
 }
 
@@ -173,8 +174,14 @@ async fn update_block(
     form: ApiForm<BlockParams>,
 ) -> AppResult<Json<Value>> {
     admin(&auth, "admin:write:domain_blocks")?;
-    let (row, _) =
-        entries::update_block(&data, parse_id(&id)?, form.params.into(), &|_, _| {}).await?;
+    let (row, _) = entries::update_block(
+        &data,
+        Some(auth.actor.id),
+        parse_id(&id)?,
+        form.params.into(),
+        &|_, _| {},
+    )
+    .await?;
     Ok(Json(block_entity(&row)))
 }
 
@@ -184,7 +191,7 @@ async fn delete_block(
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     admin(&auth, "admin:write:domain_blocks")?;
-    let row = entries::delete(&data, KIND_BLOCK, parse_id(&id)?).await?;
+    let row = entries::delete(&data, Some(auth.actor.id), KIND_BLOCK, parse_id(&id)?).await?;
     Ok(Json(block_entity(&row)))
 }
 
@@ -226,7 +233,14 @@ async fn create_allow(
     admin(&auth, "admin:write:domain_allows")?;
     let p = form.params;
     let domain = p.domain.unwrap_or_default();
-    let row = entries::create_allow(&data, &domain, p.private_comment, p.public_comment).await?;
+    let row = entries::create_allow(
+        &data,
+        Some(auth.actor.id),
+        &domain,
+        p.private_comment,
+        p.public_comment,
+    )
+    .await?;
     Ok(Json(allow_entity(&row)))
 }
 
@@ -236,6 +250,6 @@ async fn delete_allow(
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     admin(&auth, "admin:write:domain_allows")?;
-    let row = entries::delete(&data, KIND_ALLOW, parse_id(&id)?).await?;
+    let row = entries::delete(&data, Some(auth.actor.id), KIND_ALLOW, parse_id(&id)?).await?;
     Ok(Json(allow_entity(&row)))
 }
