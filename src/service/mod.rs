@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod endorsements;
 pub mod events;
+pub mod exports;
 pub mod federation_policy;
 pub mod filters;
 pub mod follows;

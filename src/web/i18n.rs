@@ -149,6 +149,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/pln.ftl"),
                 include_str!("../../frontend/locales/ar/admin.ftl"),
                 include_str!("../../frontend/locales/ar/pln-library.ftl"),
+                include_str!("../../frontend/locales/ar/account.ftl"),
             ],
         ),
         (
@@ -159,6 +160,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/pln.ftl"),
                 include_str!("../../frontend/locales/fr/admin.ftl"),
                 include_str!("../../frontend/locales/fr/pln-library.ftl"),
+                include_str!("../../frontend/locales/fr/account.ftl"),
             ],
         ),
         (
@@ -169,6 +171,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/pln.ftl"),
                 include_str!("../../frontend/locales/en/admin.ftl"),
                 include_str!("../../frontend/locales/en/pln-library.ftl"),
+                include_str!("../../frontend/locales/en/account.ftl"),
             ],
         ),
     ];

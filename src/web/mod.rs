@@ -68,6 +68,7 @@ pub fn routes() -> Router {
             "/settings",
             get(settings::settings_page).post(settings::save),
         )
+        .route("/settings/export/{file}", get(settings::export))
         .route("/web/statuses/{id}", get(posts::status_by_id))
         .merge(pln_routes())
         // Circles, collections, institutions, remote follow (issue 6, part 2).
