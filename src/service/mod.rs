@@ -18,6 +18,7 @@ pub mod media;
 pub mod mentorship;
 pub mod moderation;
 pub mod notifications;
+pub mod password_resets;
 pub mod pln_search;
 pub mod polls;
 pub mod posts;

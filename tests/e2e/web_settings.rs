@@ -7,6 +7,15 @@ use crate::{
     harness::cluster,
     web_browser::Browser,
 };
+use chrono::{Duration, Utc};
+use halqa::{
+    db::{self, entity::password_reset},
+    service::{
+        accounts,
+        moderation::{self, Moderator},
+    },
+};
+use sea_orm::{EntityTrait, sea_query::Expr};
 use serde_json::json;
 
 /// The settings form as the page shows it, with `changes` over the current values.
@@ -271,4 +280,213 @@ async fn export_downloads_hold_the_accounts_rows() {
     assert!(visitor.location().starts_with("/login"));
     let unknown = web.get("/settings/export/passwords.csv").await;
     assert_eq!(unknown.status, 404);
+}
+
+/// The token at the end of a reset link.
+fn token_of(link: &str) -> &str {
+    link.rsplit_once("/reset/").expect("a reset link").1
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once() {
+    let [node] = cluster::<1>().await;
+    let amina = ApiClient::new(&node, "amina").await;
+    let old_session = Browser::log_in(&node, "amina").await;
+    let data = node.data();
+    let link = moderation::accounts::reset_password_link(&data, Moderator::Cli, amina.actor().id)
+        .await
+        .unwrap();
+    assert!(link.starts_with(&node.base), "{link}");
+    let path = format!("/reset/{}", token_of(&link));
+    // Making the link changes nothing yet: the old password and token still work.
+    assert_eq!(
+        amina.get("/api/v1/accounts/verify_credentials").await.0,
+        200
+    );
+
+    let mut browser = Browser::anonymous(&node);
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("name=\"password_again\""));
+    assert!(page.body.contains("content=\"no-referrer\""));
+    browser.keep_csrf_cookie(&page);
+    let csrf = page.csrf();
+
+    // CSRF, a mismatch and a short password are refused; the link still works afterwards.
+    let forged = browser
+        .post(
+            &path,
+            &[
+                ("csrf", "forged"),
+                ("password", "new password 1"),
+                ("password_again", "new password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let mismatch = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "new password 1"),
+                ("password_again", "new password 2"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, 422);
+    assert!(
+        mismatch
+            .body
+            .contains("The two passwords are not the same.")
+    );
+    let short = browser
+        .post_in(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "court"),
+                ("password_again", "court"),
+            ],
+            "fr",
+        )
+        .await;
+    assert_eq!(short.status, 422);
+    assert!(
+        short.body.contains("au moins 8 caractères"),
+        "{}",
+        short.body
+    );
+
+    let done = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "new password 1"),
+                ("password_again", "new password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/");
+    assert!(
+        done.headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("halqa_session=")),
+        "the user is logged in"
+    );
+    // The old API token and browser session are gone; the new password logs in.
+    assert_eq!(
+        amina.get("/api/v1/accounts/verify_credentials").await.0,
+        401
+    );
+    let old = old_session.get("/settings").await;
+    assert_eq!(old.status, 303, "the old session ended");
+    let user = db::users::find_by_actor(&data.db.read, amina.actor().id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(accounts::verify_password("new password 1".into(), user.password_hash.clone()).await);
+
+    // The link works once: the page and the form now say it was used, in Arabic too.
+    let again = browser.get_in(&path, "ar").await;
+    assert_eq!(again.status, 410);
+    assert!(
+        again.body.contains("استُخدم رابط إعادة التعيين"),
+        "{}",
+        again.body
+    );
+    let replay = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "other password"),
+                ("password_again", "other password"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status, 410, "{}", replay.body);
+    let user = db::users::find_by_actor(&data.db.read, amina.actor().id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(accounts::verify_password("new password 1".into(), user.password_hash.clone()).await);
+
+    // Both steps are in the audit log.
+    let actions: Vec<String> = db::entity::audit_log::Entity::find()
+        .all(&data.db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert!(
+        actions.contains(&"account.reset_password".to_string()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"account.password_reset_used".to_string()),
+        "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn expired_unknown_and_replaced_reset_links_are_refused() {
+    let [node] = cluster::<1>().await;
+    let amina = node.create_user("amina").await;
+    let data = node.data();
+    let first = moderation::accounts::reset_password_link(&data, Moderator::Cli, amina.id)
+        .await
+        .unwrap();
+    // A newer link replaces the first.
+    let second = moderation::accounts::reset_password_link(&data, Moderator::Cli, amina.id)
+        .await
+        .unwrap();
+    let browser = Browser::anonymous(&node);
+    let replaced = browser.get(&format!("/reset/{}", token_of(&first))).await;
+    assert_eq!(replaced.status, 410, "{}", replaced.body);
+    assert!(replaced.body.contains("has expired"));
+
+    // The second ends after 24 hours: moved into the past here.
+    password_reset::Entity::update_many()
+        .col_expr(
+            password_reset::Column::ExpiresAt,
+            Expr::value(Utc::now() - Duration::minutes(1)),
+        )
+        .exec(&data.db.write)
+        .await
+        .unwrap();
+    let path = format!("/reset/{}", token_of(&second));
+    let expired = browser.get_in(&path, "fr").await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("a expiré"), "{}", expired.body);
+    assert!(expired.body.contains("href=\"/login\""));
+    let unknown = browser.get("/reset/not-a-token").await;
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("does not exist"));
+    // A posted form for an expired link changes nothing.
+    let mut browser = Browser::anonymous(&node);
+    let login = browser.get("/login").await;
+    browser.keep_csrf_cookie(&login);
+    let posted = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &login.csrf()),
+                ("password", "new password 1"),
+                ("password_again", "new password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, 410, "{}", posted.body);
+    let user = db::users::find_by_actor(&data.db.read, amina.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        accounts::verify_password("correct horse battery".into(), user.password_hash.clone()).await
+    );
 }
