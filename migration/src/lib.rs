@@ -21,6 +21,7 @@ mod m20261123_000015_web_sessions;
 mod m20261123_000016_remote_media_cache;
 mod m20261123_000018_account_warnings;
 mod m20261123_000021_remote_featured;
+mod m20261123_000022_password_resets;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000016_remote_media_cache::Migration),
             Box::new(m20261123_000018_account_warnings::Migration),
             Box::new(m20261123_000021_remote_featured::Migration),
+            Box::new(m20261123_000022_password_resets::Migration),
         ]
     }
 }

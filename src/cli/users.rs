@@ -62,9 +62,12 @@ pub enum UsersCommand {
         #[arg(value_parser = ["admin", "moderator", "user"])]
         role: String,
     },
-    /// Give an account a new random password (printed once); its tokens are revoked.
+    /// Give an account a new random password (printed once); its tokens are revoked. With
+    /// `--link`: print a one-time link (24 hours) where the user chooses a new password.
     ResetPassword {
         username: String,
+        #[arg(long)]
+        link: bool,
         #[arg(long)]
         json: bool,
     },
@@ -173,7 +176,20 @@ pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result
             let user = actions::set_role(data, by, actor_id(data, &username).await?, &role).await?;
             println!("@{username} is now {}", user.role);
         }
-        UsersCommand::ResetPassword { username, json } => {
+        UsersCommand::ResetPassword {
+            username,
+            link: true,
+            json,
+        } => {
+            let link =
+                actions::reset_password_link(data, by, actor_id(data, &username).await?).await?;
+            if json {
+                super::print_json(&json!({"username": username, "link": link}))?;
+            } else {
+                println!("password reset link for @{username} (one use, 24 hours): {link}");
+            }
+        }
+        UsersCommand::ResetPassword { username, json, .. } => {
             let password =
                 actions::reset_password(data, by, actor_id(data, &username).await?).await?;
             if json {

@@ -21,6 +21,7 @@ pub mod mentorship;
 pub mod notifications;
 pub mod oauth;
 pub mod paging;
+pub mod password_resets;
 pub mod pln_search;
 pub mod polls;
 pub mod posts;

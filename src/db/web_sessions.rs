@@ -90,3 +90,12 @@ pub async fn set_locale(
         .await?;
     Ok(())
 }
+
+/// Deletes every session of a user (their password changed: every browser logs in again).
+pub async fn delete_of_user(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
+    web_session::Entity::delete_many()
+        .filter(web_session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -41,7 +41,7 @@ pub async fn login_page(page: Page) -> AppResult<Response> {
 }
 
 /// Sets the session cookie of `token` on `response`.
-fn set_session(page: &Page, response: &mut Response, token: &str) {
+pub(super) fn set_session(page: &Page, response: &mut Response, token: &str) {
     let max_age = web_sessions::SESSION_DAYS * 86_400;
     if let Ok(v) = HeaderValue::from_str(&page.cookie_header(SESSION_COOKIE, token, max_age)) {
         response.headers_mut().append(header::SET_COOKIE, v);

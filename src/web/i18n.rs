@@ -149,6 +149,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/pln.ftl"),
                 include_str!("../../frontend/locales/ar/admin.ftl"),
                 include_str!("../../frontend/locales/ar/pln-library.ftl"),
+                include_str!("../../frontend/locales/ar/account.ftl"),
             ],
         ),
         (
@@ -159,6 +160,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/pln.ftl"),
                 include_str!("../../frontend/locales/fr/admin.ftl"),
                 include_str!("../../frontend/locales/fr/pln-library.ftl"),
+                include_str!("../../frontend/locales/fr/account.ftl"),
             ],
         ),
         (
@@ -169,6 +171,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/pln.ftl"),
                 include_str!("../../frontend/locales/en/admin.ftl"),
                 include_str!("../../frontend/locales/en/pln-library.ftl"),
+                include_str!("../../frontend/locales/en/account.ftl"),
             ],
         ),
     ];
@@ -188,8 +191,10 @@ mod tests {
         let mut used = BTreeSet::new();
         let template_call = regex::Regex::new(r#"\bt\("([a-z0-9-]*[a-z0-9])""#).unwrap();
         let rust_call = regex::Regex::new(r#"\btr(?:_args)?\([^,()]+, "([a-z0-9-]+)""#).unwrap();
-        let literal_key =
-            regex::Regex::new(r#""((?:notif|signup|login|error|timeline)-[a-z0-9-]+)""#).unwrap();
+        let literal_key = regex::Regex::new(
+            r#""((?:notif|signup|login|error|timeline|account-reset)-[a-z0-9-]+)""#,
+        )
+        .unwrap();
         for (_, source) in super::super::render::TEMPLATE_SOURCES {
             for c in template_call.captures_iter(source) {
                 used.insert(c[1].to_string());

@@ -20,6 +20,7 @@ pub mod mentorship_requests;
 pub mod mentorship_space;
 pub mod notifications;
 pub mod page;
+pub mod password_reset;
 pub mod pln;
 pub mod posts;
 pub mod profiles;
@@ -67,6 +68,11 @@ pub fn routes() -> Router {
         .route(
             "/settings",
             get(settings::settings_page).post(settings::save),
+        )
+        .route("/settings/export/{file}", get(settings::export))
+        .route(
+            "/reset/{token}",
+            get(password_reset::reset_page).post(password_reset::reset),
         )
         .route("/web/statuses/{id}", get(posts::status_by_id))
         .merge(pln_routes())
@@ -251,5 +257,6 @@ pub(crate) const SOURCES: &[&str] = &[
     include_str!("profiles.rs"),
     include_str!("resources.rs"),
     include_str!("settings.rs"),
+    include_str!("password_reset.rs"),
     include_str!("timelines.rs"),
 ];

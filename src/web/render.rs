@@ -54,6 +54,10 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         include_str!("../../frontend/templates/pages/notifications.html"),
     ),
     (
+        "pages/password_reset.html",
+        include_str!("../../frontend/templates/pages/password_reset.html"),
+    ),
+    (
         "pages/settings.html",
         include_str!("../../frontend/templates/pages/settings.html"),
     ),

@@ -1,6 +1,8 @@
 //! The settings page: display name, bio, PLN facets (stage, subjects, levels, teaching
 //! languages, region, mentoring flags) through `service::accounts::update_profile`, and the
-//! interface language through `service::web_sessions::set_locale`. A refused change shows the
+//! interface language through `service::web_sessions::set_locale`; posting defaults and privacy
+//! (locked, discoverable) through the same `update_profile`; the default licence of resources
+//! through `service::resources::set_default_license`; the CSV export through `service::exports`. A refused change shows the
 //! form again with what was typed.
 use super::page::{Me, Page};
 use crate::{
@@ -8,12 +10,18 @@ use crate::{
     error::AppResult,
     service::{
         accounts::{self, ProfileUpdate},
+        exports,
         profiles::{Facets, facets_of},
+        resources,
         vocabulary::{self, LEVELS, STAGES, SUBJECTS},
         web_sessions,
     },
 };
-use axum::{extract::Query, http::StatusCode, response::Response};
+use axum::{
+    extract::{Path, Query},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
 use minijinja::{Value, context, value::Serde};
 use serde::{Deserialize, Serialize};
 
@@ -42,11 +50,26 @@ pub struct SettingsForm {
     seeking_mentor: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_string")]
     locale: Option<String>,
+    /// Default licence of new resources (an id from the licence list; empty: none).
+    #[serde(default, deserialize_with = "de::opt_string")]
+    default_license: Option<String>,
+    /// Posting defaults: visibility, media marked sensitive, post language.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    privacy: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    sensitive: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    post_language: Option<String>,
+    /// Privacy: approve followers by hand, appear in the directory and search.
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    locked: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    discoverable: Option<bool>,
 }
 
 impl SettingsForm {
     /// The form filled with the account's current values.
-    fn current(me: &Me) -> SettingsForm {
+    fn current(me: &Me, default_license: Option<&str>) -> SettingsForm {
         let f = facets_of(&me.actor);
         SettingsForm {
             csrf: None,
@@ -60,6 +83,12 @@ impl SettingsForm {
             open_to_mentor: Some(f.open_to_mentor),
             seeking_mentor: Some(f.seeking_mentor),
             locale: me.user.locale.clone(),
+            default_license: default_license.map(str::to_string),
+            privacy: Some(me.user.default_visibility.clone()),
+            sensitive: Some(me.user.default_sensitive),
+            post_language: me.user.default_language.clone(),
+            locked: Some(me.actor.manually_approves_followers),
+            discoverable: Some(me.actor.discoverable),
         }
     }
 
@@ -107,6 +136,8 @@ fn render(
             stages => choices(STAGES, page.lang),
             subjects => choices(SUBJECTS, page.lang),
             levels => choices(LEVELS, page.lang),
+            licenses => super::pln::license_choices(),
+            visibilities => ["public", "unlisted", "private"],
         },
     )
 }
@@ -124,13 +155,52 @@ pub async fn settings_page(page: Page, Query(q): Query<Saved>) -> AppResult<Resp
         Ok(me) => me.clone(),
         Err(to_login) => return Ok(to_login),
     };
+    let license = resources::default_license(&page.data, &me.actor).await?;
     render(
         &page,
         StatusCode::OK,
-        &SettingsForm::current(&me),
+        &SettingsForm::current(&me, license),
         q.saved.is_some(),
         None,
     )
+}
+
+/// Checks the licence first (nothing is saved when it is unknown), then the profile, the
+/// default licence and the interface language, each through its service.
+async fn save_all(
+    page: &Page,
+    me: &Me,
+    update: ProfileUpdate,
+    license: &str,
+    locale: &str,
+) -> AppResult<()> {
+    if !license.trim().is_empty() {
+        resources::licenses::check(license.trim())?;
+    }
+    let (user, actor) = accounts::update_profile(&page.data, &me.user, &me.actor, update).await?;
+    resources::set_default_license(&page.data, &actor, license).await?;
+    web_sessions::set_locale(&page.data, &user, locale).await
+}
+
+/// `GET /settings/export/{file}`: one of the account's CSV files, as a download.
+pub async fn export(page: Page, Path(file): Path<String>) -> AppResult<Response> {
+    let me = match page.me() {
+        Ok(me) => me.clone(),
+        Err(to_login) => return Ok(to_login),
+    };
+    let body = exports::csv(&page.data, &me.actor, &file).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// `POST /settings`.
@@ -147,13 +217,16 @@ pub async fn save(page: Page, form: ApiForm<SettingsForm>) -> AppResult<Response
         display_name: Some(form.display_name.clone().unwrap_or_default()),
         note: Some(form.note.clone().unwrap_or_default()),
         facets: Some(form.facets()),
+        privacy: Some(form.privacy.clone().unwrap_or_else(|| "public".into())),
+        sensitive: Some(form.sensitive.unwrap_or(false)),
+        language: Some(form.post_language.clone().unwrap_or_default()),
+        locked: Some(form.locked.unwrap_or(false)),
+        discoverable: Some(form.discoverable.unwrap_or(false)),
         ..ProfileUpdate::default()
     };
     let locale = form.locale.clone().unwrap_or_default();
-    let result = match accounts::update_profile(&page.data, &me.user, &me.actor, update).await {
-        Ok((user, _)) => web_sessions::set_locale(&page.data, &user, &locale).await,
-        Err(e) => Err(e),
-    };
+    let license = form.default_license.clone().unwrap_or_default();
+    let result = save_all(&page, &me, update, &license, &locale).await;
     match result {
         Ok(()) => Ok(super::timelines::see_other("/settings?saved=1")),
         Err(e) if e.status().is_client_error() => render(

@@ -40,3 +40,4 @@ mod web_forms;
 mod web_admin;
 mod web_pages;
 mod web_pln;
+mod web_settings;

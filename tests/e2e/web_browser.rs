@@ -79,6 +79,19 @@ impl Browser {
         }
     }
 
+    /// Keeps the CSRF cookie a page set (a signed-out browser posting that page's form).
+    pub fn keep_csrf_cookie(&mut self, page: &Answer) {
+        let value = page
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("halqa_csrf="))
+            .and_then(|c| c.split(';').next())
+            .expect("the page sets a CSRF cookie");
+        self.cookies = format!("halqa_csrf={value}");
+    }
+
     /// Logs `username` in through the login form.
     pub async fn log_in(node: &TestNode, username: &str) -> Browser {
         let mut b = Browser::anonymous(node);

@@ -44,6 +44,7 @@ pub mod oauth_app;
 pub mod oauth_code;
 pub mod oauth_token;
 pub mod outgoing_activity;
+pub mod password_reset;
 pub mod poll;
 pub mod poll_vote;
 pub mod post;

@@ -18,6 +18,7 @@ use crate::{
         accounts::{self, ROLES},
         commit,
         moderation::{Moderator, audit, warnings},
+        password_resets,
     },
 };
 use activitypub_federation::config::Data;
@@ -363,6 +364,7 @@ pub async fn reset_password(
     let txn = data.db.write.begin().await?;
     db::admin_accounts::set_password(&txn, user.id, &hash).await?;
     db::admin_accounts::revoke_tokens(&txn, user.id).await?;
+    db::web_sessions::delete_of_user(&txn, user.id).await?;
     audit::record(
         &txn,
         data,
@@ -375,6 +377,34 @@ pub async fn reset_password(
     .await?;
     txn.commit().await?;
     Ok(password)
+}
+
+/// Makes a one-time password reset link for a local user (admins only): the token's SHA-256 is
+/// stored, it ends after [`password_resets::LINK_HOURS`], earlier unused links end now; the
+/// password is unchanged until the user opens the link. Audited as `account.reset_password`.
+/// Returns the link, shown once.
+pub async fn reset_password_link(
+    data: &Data<AppState>,
+    by: Moderator<'_>,
+    actor_id: i64,
+) -> AppResult<String> {
+    by.require_admin()?;
+    let (actor, user) = target(data, actor_id).await?;
+    let user = local_user_of(user)?;
+    let txn = data.db.write.begin().await?;
+    let token = password_resets::create(&txn, data, &user).await?;
+    audit::record(
+        &txn,
+        data,
+        by.actor_id(),
+        "account.reset_password",
+        "account",
+        &actor.id.to_string(),
+        "link",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(password_resets::link(data, &token))
 }
 
 /// Accounts for the admin list (staff only).
