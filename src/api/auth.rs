@@ -102,6 +102,11 @@ pub struct Auth {
     pub token: oauth_token::Model,
     pub user: local_user::Model,
     pub actor: actor::Model,
+    /// The viewer's muted, blocked and blocking accounts as of this request, sorted (read with
+    /// the token, so timelines need no query of their own).
+    pub excluded: Vec<i64>,
+    /// Whether the viewer has content filters at all (if not, pages skip loading them).
+    pub has_filters: bool,
 }
 
 impl Auth {
@@ -185,6 +190,8 @@ pub async fn authenticate(data: &Data<AppState>, raw: &str) -> AppResult<Option<
         token: found.token,
         user: found.user,
         actor: found.actor,
+        excluded: found.excluded,
+        has_filters: found.has_filters,
     }))
 }
 

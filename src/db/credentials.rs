@@ -1,11 +1,14 @@
 //! The lookup behind every authenticated client request: a live token with its local user and
-//! actor, in one query (token ⋈ user ⋈ actor) instead of three round trips.
+//! actor, and the viewer state every timeline needs (the accounts it mutes or blocks or that
+//! block it, and whether it has content filters), in one query instead of five round trips.
 use crate::{
     db::entity::{actor, local_user, oauth_token},
     db::timelines::stmt,
     error::AppResult,
 };
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable};
+use sea_orm::{
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+};
 use std::sync::LazyLock;
 
 /// A live user token with the user and actor it acts for.
@@ -14,6 +17,12 @@ pub struct UserToken {
     pub token: oauth_token::Model,
     pub user: local_user::Model,
     pub actor: actor::Model,
+    /// Accounts whose posts the viewer does not see: muted (unexpired), blocked, or blocking
+    /// the viewer; sorted. The same set as `db::timelines::excluded_authors`.
+    pub excluded: Vec<i64>,
+    /// Whether the viewer has any content filter (expired ones included): only then are the
+    /// filters loaded for a page.
+    pub has_filters: bool,
 }
 
 /// `t."id" AS "t_id", …` for every column of `E`, so rows of three tables share one result.
@@ -24,16 +33,52 @@ fn prefixed_columns<E: EntityTrait>(alias: &str) -> String {
         .join(", ")
 }
 
-static USER_TOKEN_SQL: LazyLock<String> = LazyLock::new(|| {
+/// The excluded accounts of the viewer `a` as one comma-separated text column: mutes that have
+/// not expired (the first bound value is now), blocks by the viewer and blocks of the viewer.
+fn excluded_column(backend: DbBackend) -> String {
+    let ids = "SELECT m.target_id AS id FROM mute m WHERE m.actor_id = a.id \
+               AND (m.expires_at IS NULL OR m.expires_at > ?) \
+               UNION SELECT b.target_id AS id FROM block b WHERE b.actor_id = a.id \
+               UNION SELECT b2.actor_id AS id FROM block b2 WHERE b2.target_id = a.id";
+    let aggregate = match backend {
+        DbBackend::Postgres => "string_agg(x.id::text, ',')",
+        _ => "group_concat(x.id, ',')",
+    };
+    format!("(SELECT {aggregate} FROM ({ids}) x) AS \"v_excluded\"")
+}
+
+fn user_token_sql(backend: DbBackend) -> String {
     format!(
-        "SELECT {}, {}, {} FROM oauth_token t \
+        "SELECT {}, {}, {}, {}, \
+         EXISTS (SELECT 1 FROM filter f WHERE f.owner_id = a.id) AS \"v_has_filters\" \
+         FROM oauth_token t \
          JOIN local_user u ON u.id = t.user_id JOIN actor a ON a.id = u.actor_id \
          WHERE t.token_hash = ? AND t.revoked_at IS NULL",
         prefixed_columns::<oauth_token::Entity>("t"),
         prefixed_columns::<local_user::Entity>("u"),
         prefixed_columns::<actor::Entity>("a"),
+        excluded_column(backend),
     )
-});
+}
+
+static USER_TOKEN_SQL_SQLITE: LazyLock<String> =
+    LazyLock::new(|| user_token_sql(DbBackend::Sqlite));
+static USER_TOKEN_SQL_POSTGRES: LazyLock<String> =
+    LazyLock::new(|| user_token_sql(DbBackend::Postgres));
+
+/// Parses the comma-separated ids of `v_excluded` (NULL when there are none), sorted.
+fn excluded_ids(row: &QueryResult) -> AppResult<Vec<i64>> {
+    let text: Option<String> = row.try_get("", "v_excluded")?;
+    let mut ids: Vec<i64> = text
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
 
 /// The live (not revoked) user token with this hash, its user and actor; `None` for unknown,
 /// revoked and client-credentials tokens.
@@ -41,11 +86,16 @@ pub async fn user_token(
     db: &impl ConnectionTrait,
     token_hash: &str,
 ) -> AppResult<Option<UserToken>> {
+    let backend = db.get_database_backend();
+    let sql: &str = match backend {
+        DbBackend::Postgres => &USER_TOKEN_SQL_POSTGRES,
+        _ => &USER_TOKEN_SQL_SQLITE,
+    };
     let row = db
         .query_one_raw(stmt(
-            db.get_database_backend(),
-            &USER_TOKEN_SQL,
-            vec![token_hash.into()],
+            backend,
+            sql,
+            vec![chrono::Utc::now().into(), token_hash.into()],
         ))
         .await?;
     let Some(row) = row else {
@@ -55,5 +105,7 @@ pub async fn user_token(
         token: oauth_token::Model::from_query_result(&row, "t_")?,
         user: local_user::Model::from_query_result(&row, "u_")?,
         actor: actor::Model::from_query_result(&row, "a_")?,
+        excluded: excluded_ids(&row)?,
+        has_filters: row.try_get("", "v_has_filters")?,
     }))
 }

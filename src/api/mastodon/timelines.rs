@@ -85,11 +85,11 @@ pub async fn apply_filters(
     }
 }
 
-/// Hydrates a raw page, drops boosts of excluded authors, applies filters, and answers with
-/// the Link header of the raw page.
+/// Hydrates a raw page, drops boosts of excluded authors, applies the viewer's filters (when
+/// they have any), and answers with the Link header of the raw page.
 pub async fn respond(
     data: &Data<AppState>,
-    viewer: Option<i64>,
+    viewer: Option<&Auth>,
     context: &str,
     uri: &Uri,
     posts: Vec<post::Model>,
@@ -97,8 +97,11 @@ pub async fn respond(
 ) -> AppResult<Response> {
     let range = id_range(&posts, |p| p.id);
     let posts = drop_excluded_boosts(data, posts, excluded).await?;
-    let mut statuses = status::statuses(data, viewer, posts).await?;
-    apply_filters(data, viewer, context, &mut statuses).await?;
+    let viewer_id = viewer.map(|auth| auth.actor.id);
+    let mut statuses = status::statuses(data, viewer_id, posts).await?;
+    if viewer.is_some_and(|auth| auth.has_filters) {
+        apply_filters(data, viewer_id, context, &mut statuses).await?;
+    }
     paged(data.urls.base(), uri, statuses, range)
 }
 
@@ -123,16 +126,10 @@ async fn drop_excluded_boosts(
         .collect())
 }
 
-async fn excluded(data: &Data<AppState>, viewer: Option<i64>) -> AppResult<Vec<i64>> {
-    match viewer {
-        Some(v) => db::timelines::excluded_authors(&data.db.read, v).await,
-        None => Ok(Vec::new()),
-    }
-}
-
-/// [`excluded`] plus the accounts of limited (silenced) domains, kept out of public timelines.
-async fn excluded_from_public(data: &Data<AppState>, viewer: Option<i64>) -> AppResult<Vec<i64>> {
-    let mut ids = excluded(data, viewer).await?;
+/// The viewer's excluded accounts (read with the token) plus the accounts of limited
+/// (silenced) domains, kept out of public timelines.
+async fn excluded_from_public(data: &Data<AppState>, viewer: Option<&Auth>) -> AppResult<Vec<i64>> {
+    let mut ids = viewer.map(|auth| auth.excluded.clone()).unwrap_or_default();
     ids.extend(crate::service::federation_policy::limited_account_ids(data).await?);
     Ok(ids)
 }
@@ -144,12 +141,14 @@ async fn home(
     ApiQuery(params): ApiQuery<TimelineParams>,
 ) -> AppResult<Response> {
     auth.require("read:statuses")?;
-    let viewer = auth.actor.id;
-    let excluded = excluded(&data, Some(viewer)).await?;
-    let posts =
-        db::timelines::home_page(&data.db.read, viewer, params.page.cursor(20, 40), &excluded)
-            .await?;
-    respond(&data, Some(viewer), "home", &uri, posts, &excluded).await
+    let posts = db::timelines::home_page(
+        &data.db.read,
+        auth.actor.id,
+        params.page.cursor(20, 40),
+        &auth.excluded,
+    )
+    .await?;
+    respond(&data, Some(&auth), "home", &uri, posts, &auth.excluded).await
 }
 
 async fn public(
@@ -161,8 +160,7 @@ async fn public(
     if let Some(auth) = &auth.0 {
         auth.require("read:statuses")?;
     }
-    let viewer = auth.actor_id();
-    let excluded = excluded_from_public(&data, viewer).await?;
+    let excluded = excluded_from_public(&data, auth.0.as_ref()).await?;
     let posts = db::timelines::public_page(
         &data.db.read,
         params.public_filter(),
@@ -170,7 +168,7 @@ async fn public(
         &excluded,
     )
     .await?;
-    respond(&data, viewer, "public", &uri, posts, &excluded).await
+    respond(&data, auth.0.as_ref(), "public", &uri, posts, &excluded).await
 }
 
 /// A hashtag as stored: lowercased, without `#`.
@@ -188,7 +186,6 @@ async fn tag(
     if let Some(auth) = &auth.0 {
         auth.require("read:statuses")?;
     }
-    let viewer = auth.actor_id();
     let mut any = vec![tag_name(&hashtag)];
     any.extend(params.any.iter().map(|t| tag_name(t)));
     any.retain(|t| !t.is_empty());
@@ -198,7 +195,7 @@ async fn tag(
         all: params.all.iter().map(|t| tag_name(t)).collect(),
         none: params.none.iter().map(|t| tag_name(t)).collect(),
     };
-    let excluded = excluded_from_public(&data, viewer).await?;
+    let excluded = excluded_from_public(&data, auth.0.as_ref()).await?;
     let posts = db::timelines::tag_page(
         &data.db.read,
         &query,
@@ -207,7 +204,7 @@ async fn tag(
         &excluded,
     )
     .await?;
-    respond(&data, viewer, "public", &uri, posts, &excluded).await
+    respond(&data, auth.0.as_ref(), "public", &uri, posts, &excluded).await
 }
 
 async fn list(
@@ -224,18 +221,16 @@ async fn list(
         .await?
         .filter(|l| l.owner_id == auth.actor.id)
         .ok_or_else(|| AppError::not_found("Record not found"))?;
-    let viewer = auth.actor.id;
-    let excluded = excluded(&data, Some(viewer)).await?;
     let posts = db::timelines::list_page(
         &data.db.read,
-        viewer,
+        auth.actor.id,
         list.id,
         &list.replies_policy,
         params.page.cursor(20, 40),
-        &excluded,
+        &auth.excluded,
     )
     .await?;
-    respond(&data, Some(viewer), "home", &uri, posts, &excluded).await
+    respond(&data, Some(&auth), "home", &uri, posts, &auth.excluded).await
 }
 
 /// `direct` (deprecated in favour of conversations) and `link` (trending links): `[]`.
