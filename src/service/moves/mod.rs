@@ -208,6 +208,7 @@ pub async fn add_alias(
     if !me.local || me.kind != "Person" {
         return Err(Refusal::NotAllowed.into());
     }
+    let me = &db::actors::get_by_id(&data.db.read, me.id).await?;
     let alias = resolve_account(data, input, false).await?;
     let list = rules::with_alias(me, &alias)?;
     save_aliases(data, me, &list).await?;
@@ -220,7 +221,7 @@ pub async fn remove_alias(
     me: &actor::Model,
     ap_id: &str,
 ) -> Result<(), MoveError> {
-    let mut list = me.aliases();
+    let mut list = db::actors::get_by_id(&data.db.read, me.id).await?.aliases();
     let before = list.len();
     list.retain(|a| a != ap_id);
     if list.len() == before {
@@ -250,6 +251,8 @@ pub async fn move_out(
     if !origin.local || origin.kind != "Person" {
         return Err(Refusal::NotAllowed.into());
     }
+    // The caller's copy may predate an earlier move: the cooldown is judged on the stored row.
+    let origin = &db::actors::get_by_id(&data.db.read, origin.id).await?;
     let target = resolve_account(data, input, true).await?;
     let now = Utc::now();
     rules::check_move_out(origin, &target, now)?;
