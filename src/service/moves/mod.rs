@@ -47,6 +47,19 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// One of each kind (for the test that every key is translated).
+    pub const ALL: [Refusal; 9] = [
+        Refusal::NotFound,
+        Refusal::AliasSelf,
+        Refusal::TooManyAliases,
+        Refusal::TargetSelf,
+        Refusal::NotAnAlias,
+        Refusal::TargetMoved,
+        Refusal::Cooldown(DateTime::<Utc>::UNIX_EPOCH),
+        Refusal::WrongPassword,
+        Refusal::NotAllowed,
+    ];
+
     /// The Fluent key of the message shown on the web page.
     pub fn key(self) -> &'static str {
         match self {
