@@ -19,8 +19,13 @@ pub enum AliasCommand {
     List { username: String },
 }
 
-async fn local(data: &Data<AppState>, username: &str) -> anyhow::Result<halqa::db::entity::actor::Model> {
-    Ok(accounts::local_user_by_username(&data.db, username).await?.1)
+async fn local(
+    data: &Data<AppState>,
+    username: &str,
+) -> anyhow::Result<halqa::db::entity::actor::Model> {
+    Ok(accounts::local_user_by_username(&data.db, username)
+        .await?
+        .1)
 }
 
 /// Moves `username` to `target`; prints the new account.

@@ -12,7 +12,10 @@ use crate::pln_shared::{get_as2, knows_halqa, urlencode};
 use halqa::{
     db::{
         self,
-        entity::{actor, delivery, mentorship_agreement, mentorship_message, outgoing_activity},
+        entity::{
+            actor, delivery, mentorship_agreement, mentorship_message, notification,
+            outgoing_activity,
+        },
     },
     service::{lists, moves, relationships},
 };
@@ -389,4 +392,122 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
         .unwrap()
         .unwrap();
     assert_eq!(on_a.mentee_id, alice.actor().id);
+}
+
+/// The web page on one node, where an account moves to another account of the same node: the
+/// alias form (CSRF, an unknown account refused in French with the input kept), the move form
+/// (a wrong password refused, then the move), the moved notice on the profile, and the local
+/// follower following the new account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_account_moves_through_the_web_page() {
+    use crate::web_browser::Browser;
+    let [node] = cluster::<1>().await;
+    let amina = node.create_user("amina").await;
+    let amina2 = node.create_user("amina2").await;
+    let fatima = node.create_user("fatima").await;
+    halqa::service::follows::follow(&node.data(), &fatima, &amina)
+        .await
+        .unwrap();
+    let new = Browser::log_in(&node, "amina2").await;
+    let settings = new.get("/settings").await;
+    assert!(settings.body.contains("href=\"/settings/migration\""));
+    let page = new.get("/settings/migration").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("action=\"/settings/migration/aliases\""));
+    let csrf = page.csrf();
+
+    let forged = new
+        .post(
+            "/settings/migration/aliases",
+            &[("csrf", "forged"), ("alias", "@amina")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let unknown = format!("@nobody@{}", node.domain);
+    let refused = new
+        .post_in(
+            "/settings/migration/aliases",
+            &[("csrf", &csrf), ("alias", &unknown)],
+            "fr",
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("Ce compte est introuvable"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(&format!("value=\"{unknown}\"")));
+    let handle = format!("@{}", node.handle("amina"));
+    let added = new
+        .post(
+            "/settings/migration/aliases",
+            &[("csrf", &csrf), ("alias", &handle)],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let page = new.get("/settings/migration?done=alias-added").await;
+    assert!(page.body.contains(&amina.ap_id), "{}", page.body);
+
+    let old = Browser::log_in(&node, "amina").await;
+    let csrf = old.get("/settings/migration").await.csrf();
+    let target = format!("@{}", node.handle("amina2"));
+    let wrong = old
+        .post_in(
+            "/settings/migration/move",
+            &[("csrf", &csrf), ("target", &target), ("password", "nope")],
+            "fr",
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(
+        wrong.body.contains("Le mot de passe est incorrect"),
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.body.contains(&format!("value=\"{target}\"")));
+    assert!(
+        db::actors::get_by_id(&node.data().db.read, amina.id)
+            .await
+            .unwrap()
+            .moved_to_ap_id
+            .is_none()
+    );
+    let moved = old
+        .post(
+            "/settings/migration/move",
+            &[
+                ("csrf", &csrf),
+                ("target", &target),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let page = old.get("/settings/migration?done=moved").await;
+    assert!(page.body.contains("id=\"moved-notice\""), "{}", page.body);
+
+    // The profile says where she went; her follower follows the new account.
+    let profile = Browser::anonymous(&node).get_in("/@amina", "en").await;
+    assert!(profile.body.contains("has moved to"), "{}", profile.body);
+    assert!(
+        profile.body.contains("href=\"/@amina2\""),
+        "{}",
+        profile.body
+    );
+    assert!(follows(&node, fatima.id, amina2.id).await);
+    assert!(!follows(&node, fatima.id, amina.id).await);
+    let told = notification::Entity::find()
+        .filter(notification::Column::RecipientId.eq(fatima.id))
+        .filter(notification::Column::Kind.eq("move"))
+        .filter(notification::Column::FromActorId.eq(amina.id))
+        .count(&node.data().db.read)
+        .await
+        .unwrap();
+    assert_eq!(told, 1);
+    let notes = Browser::log_in(&node, "fatima")
+        .await
+        .get("/notifications")
+        .await;
+    assert!(notes.body.contains("href=\"/@amina2\""), "{}", notes.body);
 }
