@@ -511,3 +511,66 @@ async fn a_local_account_moves_through_the_web_page() {
         .await;
     assert!(notes.body.contains("href=\"/@amina2\""), "{}", notes.body);
 }
+
+/// Real payloads: Mastodon's `Move` (its documentation's example) and FEP-7628's push mode read
+/// as a believable shape; FEP-7628's pull mode (the new account announces, `actor` ≠ `object`)
+/// is refused, as Mastodon refuses it; a real Mastodon actor's context spells `alsoKnownAs` and
+/// `movedTo` as Halqa's does, and those fields are read from it.
+#[test]
+fn mastodon_and_fep_move_payloads() {
+    use halqa::{
+        federation::{activities::Move, actors::person::Person, context::default_context},
+        service::moves::rules::{Forged, check_move_shape},
+    };
+    let shape = |m: &Move| check_move_shape(m.actor.as_str(), m.object.as_str(), m.target.as_str());
+    let mastodon: Move = serde_json::from_str(include_str!(
+        "../fixtures/activitypub/mastodon-docs/move.json"
+    ))
+    .unwrap();
+    assert_eq!(mastodon.id.fragment(), Some("moves/1"));
+    assert_eq!(shape(&mastodon), Ok(()));
+    assert_eq!(
+        mastodon.to[0].as_str(),
+        "https://mastodon.example/users/alice/followers"
+    );
+    let push: Move = serde_json::from_str(include_str!(
+        "../fixtures/activitypub/fep/7628_move_actor_push_mode.json"
+    ))
+    .unwrap();
+    assert_eq!(shape(&push), Ok(()));
+    let pull: Move = serde_json::from_str(include_str!(
+        "../fixtures/activitypub/fep/7628_move_actor_pull_mode.json"
+    ))
+    .unwrap();
+    assert_eq!(shape(&pull), Err(Forged::ActorIsNotObject));
+
+    let mut actor: Value = serde_json::from_str(include_str!(
+        "../fixtures/activitypub/fedify/mastodon_actor_activitypub.academy.json"
+    ))
+    .unwrap();
+    let theirs = actor["@context"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c.is_object())
+        .unwrap()
+        .clone();
+    let ours = default_context()[2].clone();
+    for term in ["alsoKnownAs", "movedTo"] {
+        assert_eq!(theirs[term], ours[term], "{term}");
+    }
+    // One alias as a plain string (as Mastodon sends a single one) and a move.
+    actor["alsoKnownAs"] = json!("https://old.example/users/brauca");
+    actor["movedTo"] = json!("https://new.example/users/brauca");
+    let person: Person = serde_json::from_value(actor.clone()).unwrap();
+    assert_eq!(person.also_known_as.len(), 1);
+    assert_eq!(
+        person.moved_to.as_ref().map(|u| u.as_str()),
+        Some("https://new.example/users/brauca")
+    );
+    // Junk in either is read as absent, not as an error.
+    actor["alsoKnownAs"] = json!(42);
+    actor["movedTo"] = json!({"name": "no id"});
+    let person: Person = serde_json::from_value(actor).unwrap();
+    assert!(person.also_known_as.is_empty() && person.moved_to.is_none());
+}

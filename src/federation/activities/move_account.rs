@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(mastodon.actor, mastodon.object);
         assert_eq!(mastodon.to.len(), 1);
         for name in [
-            "mastodon/move.json",
+            "mastodon-docs/move.json",
             "fep/7628_move_actor_push_mode.json",
             "fep/7628_move_actor_pull_mode.json",
         ] {
