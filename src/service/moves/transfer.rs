@@ -26,7 +26,7 @@ pub(super) async fn hand_over(
     copy_blocks_and_mutes(data, origin, target).await?;
     // The old account's own node keeps its mentorships when the person leaves it: the other
     // party's node re-points them (on this Move), and the archive carries the history.
-    if !(origin.local && !target.local) {
+    if !origin.local || target.local {
         let changed = db::moves::repoint_mentorships(&data.db.write, origin.id, target.id).await?;
         if changed > 0 {
             tracing::info!(from = %origin.ap_id, to = %target.ap_id, changed, "mentorships follow a move");
@@ -99,10 +99,10 @@ async fn copy_blocks_and_mutes(
             continue;
         }
         let blocker = db::actors::get_by_id(&data.db.read, block.actor_id).await?;
-        if let Err(e) = relationships::block(data, &blocker, target).await {
-            if !e.status().is_client_error() {
-                return Err(e);
-            }
+        if let Err(e) = relationships::block(data, &blocker, target).await
+            && !e.status().is_client_error()
+        {
+            return Err(e);
         }
     }
     for mute in db::moves::mutes_of(&data.db.read, origin.id).await? {
