@@ -546,6 +546,8 @@ async fn add_follower_at(
             open_to_mentor: false,
             seeking_mentor: false,
             published: None,
+            also_known_as: Vec::new(),
+            moved_to: None,
         },
     )
     .await?;

@@ -226,6 +226,9 @@ async fn seed(
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            also_known_as: "[]".into(),
+            moved_to_ap_id: None,
+            moved_at: None,
         });
         let user_id = ids.next();
         users.push(local_user::Model {

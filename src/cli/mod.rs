@@ -4,6 +4,7 @@
 //! printing a table or, with `--json`, JSON for scripts.
 pub mod domains;
 pub mod invites;
+pub mod moves;
 pub mod reports;
 pub mod settings;
 pub mod stats;

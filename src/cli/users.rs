@@ -1,5 +1,5 @@
 //! `halqa admin users {create, approve, reject, suspend, unsuspend, warn, role, reset-password,
-//! list}`.
+//! list, move, alias}` (the last two in `cli::moves`).
 use activitypub_federation::config::Data;
 use clap::Subcommand;
 use halqa::{
@@ -77,6 +77,14 @@ pub enum UsersCommand {
         pending: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// Move a local account to a new account (`@name@host`) that lists it as an alias: its
+    /// followers are told (`Move`) and follow the new account.
+    Move { username: String, target: String },
+    /// A local account's aliases (the accounts it may move from).
+    Alias {
+        #[command(subcommand)]
+        command: super::moves::AliasCommand,
     },
 }
 
@@ -198,6 +206,10 @@ pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result
                 println!("new password for @{username}: {password}");
             }
         }
+        UsersCommand::Move { username, target } => {
+            super::moves::move_user(data, &username, &target).await?;
+        }
+        UsersCommand::Alias { command } => super::moves::alias(data, command).await?,
         UsersCommand::List { pending, json } => {
             let filter = AccountFilter {
                 local: Some(true),

@@ -142,6 +142,10 @@ pub struct RemoteActor {
     pub open_to_mentor: bool,
     pub seeking_mentor: bool,
     pub published: Option<DateTime<Utc>>,
+    /// `alsoKnownAs` ids.
+    pub also_known_as: Vec<String>,
+    /// `movedTo`.
+    pub moved_to: Option<String>,
 }
 
 /// Profile fields as stored in `actor.fields`.
@@ -238,6 +242,15 @@ pub async fn upsert_remote(
         row.kind.as_ref().as_str(),
         "Service" | "Application"
     ));
+    row.also_known_as = Set(json_list(&remote.also_known_as));
+    // The document says where the account moved; the first time it says so is when it moved.
+    if remote.moved_to.is_none() {
+        row.moved_at = Set(None);
+    } else if existing.as_ref().and_then(|e| e.moved_to_ap_id.as_ref()) != remote.moved_to.as_ref()
+    {
+        row.moved_at = Set(Some(now));
+    }
+    row.moved_to_ap_id = Set(remote.moved_to);
     row.updated_at = Set(now);
     row.last_fetched_at = Set(Some(now));
     if existing.is_some() {

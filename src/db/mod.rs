@@ -18,6 +18,7 @@ pub mod invites;
 pub mod lists;
 pub mod media;
 pub mod mentorship;
+pub mod moves;
 pub mod notifications;
 pub mod oauth;
 pub mod paging;

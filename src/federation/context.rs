@@ -50,7 +50,9 @@ fn profile_terms() -> serde_json::Map<String, Value> {
         "facet": "halqa:facet",
         "institutionKind": "halqa:institutionKind",
         "city": "halqa:city",
-        "knowsLanguage": "schema:knowsLanguage"
+        "knowsLanguage": "schema:knowsLanguage",
+        "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+        "movedTo": {"@id": "as:movedTo", "@type": "@id"}
     });
     match terms {
         Value::Object(map) => map,

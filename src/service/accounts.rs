@@ -190,6 +190,9 @@ pub(crate) fn local_actor_row(
         bot: Set(is_instance),
         silenced_at: Set(None),
         suspended_at: Set(None),
+        also_known_as: Set("[]".into()),
+        moved_to_ap_id: Set(None),
+        moved_at: Set(None),
     }
 }
 

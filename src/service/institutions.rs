@@ -303,6 +303,9 @@ fn organization_row(
         bot: Set(false),
         silenced_at: Set(None),
         suspended_at: Set(None),
+        also_known_as: Set("[]".into()),
+        moved_to_ap_id: Set(None),
+        moved_at: Set(None),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod lists;
 pub mod media;
 pub mod mentorship;
 pub mod moderation;
+pub mod moves;
 pub mod notifications;
 pub mod password_resets;
 pub mod pln_search;

@@ -18,7 +18,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 /// Every notification type Halqa creates (Mastodon's names; never invent new ones).
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "mention",
     "status",
     "reblog",
@@ -29,6 +29,7 @@ pub const KINDS: [&str; 10] = [
     "update",
     "admin.sign_up",
     "admin.report",
+    "move",
 ];
 
 /// Notifies local `recipient` of `kind` from `from` (about `post_id`), unless it is about

@@ -137,7 +137,8 @@ pub enum Hit {
     Resource(resource::Model),
     Offer(offer::Model),
     Collection(collection::Model),
-    Circle(actor::Model),
+    /// Boxed: an actor row is much larger than the other hits.
+    Circle(Box<actor::Model>),
 }
 
 /// Searches (or, without words, browses) what this node knows, local and federated: for each
@@ -202,7 +203,7 @@ pub async fn search(data: &Data<AppState>, query: PlnQuery) -> AppResult<Vec<Hit
                 })?;
                 let rows =
                     db::circles::search(&data.db.read, &filter, &terms, query.cursor).await?;
-                hits.extend(rows.into_iter().map(Hit::Circle));
+                hits.extend(rows.into_iter().map(|c| Hit::Circle(Box::new(c))));
             }
         }
     }

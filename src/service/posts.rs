@@ -308,6 +308,7 @@ pub async fn check_new_status(
     new: &NewPost,
     extras: &PostExtras,
 ) -> AppResult<CheckedStatus> {
+    crate::service::moves::ensure_not_moved(data, author).await?;
     if let Some(poll) = &extras.poll {
         polls::validate(poll)?;
         if !extras.media_ids.is_empty() {

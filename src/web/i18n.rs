@@ -150,6 +150,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/admin.ftl"),
                 include_str!("../../frontend/locales/ar/pln-library.ftl"),
                 include_str!("../../frontend/locales/ar/account.ftl"),
+                include_str!("../../frontend/locales/ar/move.ftl"),
             ],
         ),
         (
@@ -161,6 +162,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/admin.ftl"),
                 include_str!("../../frontend/locales/fr/pln-library.ftl"),
                 include_str!("../../frontend/locales/fr/account.ftl"),
+                include_str!("../../frontend/locales/fr/move.ftl"),
             ],
         ),
         (
@@ -172,6 +174,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/admin.ftl"),
                 include_str!("../../frontend/locales/en/pln-library.ftl"),
                 include_str!("../../frontend/locales/en/account.ftl"),
+                include_str!("../../frontend/locales/en/move.ftl"),
             ],
         ),
     ];
@@ -235,7 +238,7 @@ mod tests {
             used.insert(format!("collection-visibility-{v}"));
         }
         // The admin pages' values (`"admin-state-" ~ a.state`, …) and the warning's action.
-        let built: [(&str, &[&str]); 11] = [
+        let built: [(&str, &[&str]); 12] = [
             (
                 "admin-state",
                 &[
@@ -264,13 +267,20 @@ mod tests {
                 "warning-action",
                 &["none", "disable", "silence", "suspend", "delete_statuses"],
             ),
-            ("notif", &["moderation-warning"]),
+            ("notif", &["moderation-warning", "move"]),
+            ("move-done", &["alias-added", "alias-removed", "moved"]),
         ];
         for (prefix, values) in built {
             for v in values {
                 used.insert(format!("{prefix}-{v}"));
             }
         }
+        // The account migration page names each refusal by its key.
+        used.extend(
+            crate::service::moves::Refusal::ALL
+                .iter()
+                .map(|r| r.key().to_string()),
+        );
         used
     }
 

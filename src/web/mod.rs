@@ -30,6 +30,7 @@ pub mod resource_upload;
 pub mod resources;
 pub mod search;
 pub mod settings;
+pub mod settings_migration;
 pub mod timelines;
 
 pub use posts::post_page;
@@ -70,6 +71,22 @@ pub fn routes() -> Router {
             get(settings::settings_page).post(settings::save),
         )
         .route("/settings/export/{file}", get(settings::export))
+        .route(
+            "/settings/migration",
+            get(settings_migration::migration_page),
+        )
+        .route(
+            "/settings/migration/aliases",
+            post(settings_migration::add_alias),
+        )
+        .route(
+            "/settings/migration/aliases/remove",
+            post(settings_migration::remove_alias),
+        )
+        .route(
+            "/settings/migration/move",
+            post(settings_migration::move_account),
+        )
         .route(
             "/reset/{token}",
             get(password_reset::reset_page).post(password_reset::reset),
@@ -257,6 +274,7 @@ pub(crate) const SOURCES: &[&str] = &[
     include_str!("profiles.rs"),
     include_str!("resources.rs"),
     include_str!("settings.rs"),
+    include_str!("settings_migration.rs"),
     include_str!("password_reset.rs"),
     include_str!("timelines.rs"),
 ];

@@ -25,6 +25,7 @@ fn kind_key(kind: &str) -> &'static str {
         "update" => "notif-update",
         "poll" => "notif-poll",
         "moderation_warning" => "notif-moderation-warning",
+        "move" => "notif-move",
         _ => "notif-other",
     }
 }
@@ -55,6 +56,7 @@ pub async fn notifications(page: Page, Query(paging): Query<Paging>) -> AppResul
                     action => w.action.clone(),
                     text => w.text.clone(),
                 }),
+                target => n.target.as_ref().map(|t| Value::from(Serde(t))),
                 created_at => n.created_at.clone(),
             }
         })

@@ -112,6 +112,7 @@ async fn render_profile(page: &Page, actor: &actor::Model, paging: &Paging) -> A
             local => actor.local,
             ap_id => actor.ap_id.clone(),
             url => actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+            moved => entity.moved.as_deref().map(|m| context! { acct => m.acct.clone() }),
             avatar => entity.avatar,
             posts_count => entity.statuses_count,
             followers_count => entity.followers_count,

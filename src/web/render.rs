@@ -62,6 +62,10 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         include_str!("../../frontend/templates/pages/settings.html"),
     ),
     (
+        "pages/settings_migration.html",
+        include_str!("../../frontend/templates/pages/settings_migration.html"),
+    ),
+    (
         "pages/error.html",
         include_str!("../../frontend/templates/pages/error.html"),
     ),

@@ -332,7 +332,7 @@ async fn pln(
             Hit::Resource(r) => resources.push(r),
             Hit::Offer(o) => offers.push(o),
             Hit::Collection(c) => collections.push(c),
-            Hit::Circle(c) => circles.push(c),
+            Hit::Circle(c) => circles.push(*c),
         }
     }
     let mut ids: Vec<i64> = resources.iter().map(|r| r.author_id).collect();

@@ -134,6 +134,8 @@ async fn a_node_killed_mid_delivery_delivers_everything_after_restart() {
                     open_to_mentor: false,
                     seeking_mentor: false,
                     published: None,
+                    also_known_as: Vec::new(),
+                    moved_to: None,
                 },
             )
             .await

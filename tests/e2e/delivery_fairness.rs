@@ -84,6 +84,8 @@ async fn remote_follower(node: &TestNode, author: &actor::Model, port: u16, name
             open_to_mentor: false,
             seeking_mentor: false,
             published: None,
+            also_known_as: Vec::new(),
+            moved_to: None,
         },
     )
     .await

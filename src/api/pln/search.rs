@@ -85,7 +85,7 @@ impl Found {
             Hit::Resource(r) => self.resources.push(r),
             Hit::Offer(o) => self.offers.push(o),
             Hit::Collection(c) => self.collections.push(c),
-            Hit::Circle(c) => self.circles.push(c),
+            Hit::Circle(c) => self.circles.push(*c),
         }
     }
 }

@@ -54,6 +54,13 @@ pub struct Model {
     pub silenced_at: Option<DateTime<Utc>>,
     /// Moderators suspended the account (permanent: see `service::moderation`).
     pub suspended_at: Option<DateTime<Utc>>,
+    /// JSON array of actor ids this account is also known as (`alsoKnownAs`): for a local
+    /// account the aliases its owner declared (the accounts it may move *from*).
+    pub also_known_as: String,
+    /// The actor id this account moved to (`movedTo`), once a move is done or verified.
+    pub moved_to_ap_id: Option<String>,
+    /// When it moved (the cooldown before it may move again).
+    pub moved_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -70,6 +77,11 @@ impl Model {
     /// Where deliveries to this actor go: the shared inbox when it has one.
     pub fn delivery_inbox(&self) -> &str {
         self.shared_inbox.as_deref().unwrap_or(&self.inbox)
+    }
+
+    /// The `alsoKnownAs` ids (an unreadable value reads as empty).
+    pub fn aliases(&self) -> Vec<String> {
+        serde_json::from_str(&self.also_known_as).unwrap_or_default()
     }
 
     /// A PLN facet list decoded from its JSON column (an unreadable value reads as empty).

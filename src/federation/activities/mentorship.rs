@@ -289,8 +289,36 @@ async fn receive_answer(a: AnswerOffer, data: &Data<AppState>) -> AppResult<()> 
     }
 }
 
+/// Whether a mentorship activity about `context`, which this node does not know, is for a
+/// local account that moved here (it has aliases): the mentorship came with the person and its
+/// agreement arrives with their archive import. Such an activity is accepted and dropped, so
+/// the sender's queue does not fail it; anything else unknown stays a 404.
+async fn for_moved_in_account(data: &Data<AppState>, context: &str, to: &[Url]) -> AppResult<bool> {
+    if db::mentorship::find_agreement_by_ap_id(&data.db.read, context)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    for recipient in to.iter().filter(|u| data.urls.is_local(u)) {
+        let Some(name) = data.urls.parse_actor(recipient.as_str()) else {
+            continue;
+        };
+        if let Some(local) = db::actors::find_local(&data.db.read, &name).await?
+            && !local.aliases().is_empty()
+        {
+            tracing::info!(%context, to = %recipient, "a mentorship activity for an account that moved here, before its archive: dropped");
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 async fn receive_item(a: ItemActivity, data: &Data<AppState>) -> AppResult<()> {
     let item = a.object;
+    if for_moved_in_account(data, item.context.as_str(), &a.to).await? {
+        return Ok(());
+    }
     let actor = sender(data, &a.actor).await?;
     let m = space::remote_party_of(data, &actor, item.context.as_str()).await?;
     let known_goal = item.kind == "MentorshipGoal"
@@ -327,6 +355,9 @@ async fn receive_item(a: ItemActivity, data: &Data<AppState>) -> AppResult<()> {
 }
 
 async fn receive_leave(a: LeaveMentorship, data: &Data<AppState>) -> AppResult<()> {
+    if for_moved_in_account(data, a.object.as_str(), &a.to).await? {
+        return Ok(());
+    }
     let actor = sender(data, &a.actor).await?;
     let m = space::remote_party_of(data, &actor, a.object.as_str()).await?;
     let reflection = a.content.as_deref().map(crate::text::html_to_plain_text);

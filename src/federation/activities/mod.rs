@@ -10,6 +10,7 @@ mod follow;
 pub mod group_announce;
 mod like;
 pub mod mentorship;
+mod move_account;
 pub mod resources;
 mod undo;
 
@@ -20,6 +21,7 @@ pub use delete::Delete;
 pub use flag::Flag;
 pub use follow::{AcceptFollow, Follow, RejectFollow};
 pub use like::Like;
+pub use move_account::Move;
 pub use undo::Undo;
 
 use crate::{
@@ -31,9 +33,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Activity types this node acts on; others are accepted and ignored (as Mastodon does).
-pub const HANDLED: [&str; 15] = [
+pub const HANDLED: [&str; 16] = [
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce",
-    "Block", "Flag", "Offer", "Leave", "Add", "Remove",
+    "Block", "Flag", "Offer", "Leave", "Add", "Remove", "Move",
 ];
 
 async fn run<A>(value: Value, data: &Data<AppState>) -> AppResult<()>
@@ -90,6 +92,7 @@ pub async fn dispatch(kind: &str, value: Value, data: &Data<AppState>) -> AppRes
         "Announce" => run::<Announce>(value, data).await,
         "Block" => run::<Block>(value, data).await,
         "Flag" => run::<Flag>(value, data).await,
+        "Move" => run::<Move>(value, data).await,
         _ => Ok(()),
     }
 }

@@ -90,6 +90,9 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            also_known_as: "[]".into(),
+            moved_to_ap_id: None,
+            moved_at: None,
         }
     }
 

@@ -200,6 +200,27 @@ pub struct Person {
         skip_serializing_if = "Option::is_none"
     )]
     pub posting_restricted_to_mods: Option<bool>,
+    /// FEP-7628 / Mastodon: the accounts this one is also known as (for a move *to* it, the
+    /// moved account must be listed here). One id or a list on the wire.
+    #[serde(
+        default,
+        deserialize_with = "wire::one_or_many_urls",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub also_known_as: Vec<Url>,
+    /// The account this one moved to.
+    #[serde(
+        default,
+        deserialize_with = "lenient_url",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub moved_to: Option<Url>,
+}
+
+/// `movedTo` as a URL: a string, or an object with an `id` (anything else reads as absent).
+fn lenient_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
+    let value = Option::<Value>::deserialize(d)?;
+    Ok(wire::first_url(value.as_ref()))
 }
 
 /// `attachment` as a list, whatever its shape on the wire (one object, a list, junk).
@@ -332,6 +353,15 @@ impl Person {
                 .then(|| parse(&crate::federation::urls::moderators_of(&model.ap_id)))
                 .transpose()?,
             posting_restricted_to_mods: (model.local && model.kind == "Group").then_some(false),
+            also_known_as: model
+                .aliases()
+                .iter()
+                .filter_map(|a| Url::parse(a).ok())
+                .collect(),
+            moved_to: model
+                .moved_to_ap_id
+                .as_deref()
+                .and_then(|m| Url::parse(m).ok()),
         })
     }
 }
@@ -493,8 +523,22 @@ fn remote_actor_fields(json: Person) -> AppResult<db::actors::RemoteActor> {
         open_to_mentor: facets.open_to_mentor,
         seeking_mentor: facets.seeking_mentor,
         published: json.published,
+        also_known_as: json
+            .also_known_as
+            .iter()
+            .take(MAX_ALIASES)
+            .map(Url::to_string)
+            .collect(),
+        // Only an http(s) id other than its own is a move.
+        moved_to: json
+            .moved_to
+            .filter(|m| m != &id && matches!(m.scheme(), "http" | "https"))
+            .map(String::from),
     })
 }
+
+/// How many `alsoKnownAs` entries of a remote actor are kept.
+const MAX_ALIASES: usize = 16;
 
 impl Actor for DbActor {
     fn public_key_pem(&self) -> &str {
@@ -583,6 +627,9 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            also_known_as: "[]".into(),
+            moved_to_ap_id: None,
+            moved_at: None,
         };
         let json = serde_json::to_value(Person::from_model(&model, "en").unwrap()).unwrap();
         assert_eq!(json["stage"], "novice");

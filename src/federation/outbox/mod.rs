@@ -7,6 +7,7 @@ mod accounts;
 mod circles;
 mod collections;
 mod mentorship;
+mod moves;
 mod posts;
 mod resources;
 
@@ -14,6 +15,7 @@ pub use accounts::*;
 pub use circles::*;
 pub use collections::*;
 pub use mentorship::*;
+pub use moves::*;
 pub use posts::*;
 pub use resources::*;
 

@@ -81,6 +81,10 @@ pub struct Account {
     pub fields: Vec<Field>,
     pub roles: Vec<serde_json::Value>,
     pub pln: PlnFacets,
+    /// The account this one moved to (Mastodon's `moved`), when it has; omitted otherwise and
+    /// inside a `moved` account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<Box<Account>>,
 }
 
 /// `source` of a CredentialAccount: what the user typed and their posting defaults.
@@ -197,14 +201,49 @@ pub fn build(data: &Data<AppState>, actor: &actor::Model, stats: &AccountStats) 
         fields: fields_with_facets(data, actor),
         roles: Vec::new(),
         pln: PlnFacets::of(actor),
+        moved: None,
     }
+}
+
+/// Fills `moved` of accounts whose actor moved to an account this node knows (one query for
+/// the targets, one for their counters).
+pub async fn fill_moved<'a>(
+    data: &Data<AppState>,
+    pairs: impl IntoIterator<Item = (&'a actor::Model, &'a mut Account)>,
+) -> AppResult<()> {
+    let pairs: Vec<(&actor::Model, &mut Account)> = pairs
+        .into_iter()
+        .filter(|(a, _)| a.moved_to_ap_id.is_some())
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let ap_ids: Vec<String> = pairs
+        .iter()
+        .filter_map(|(a, _)| a.moved_to_ap_id.clone())
+        .collect();
+    let targets = db::moves::actors_by_ap_ids(&data.db.read, &ap_ids).await?;
+    let ids: Vec<i64> = targets.values().map(|t| t.id).collect();
+    let stats = db::views::account_stats(&data.db.read, &ids).await?;
+    for (actor, account) in pairs {
+        let target = actor
+            .moved_to_ap_id
+            .as_ref()
+            .and_then(|m| targets.get(m))
+            .filter(|t| t.deleted_at.is_none());
+        if let Some(target) = target {
+            let counts = stats.get(&target.id).cloned().unwrap_or_default();
+            account.moved = Some(Box::new(build(data, target, &counts)));
+        }
+    }
+    Ok(())
 }
 
 /// Accounts for a page of actors, in the same order, with their counters in one query.
 pub async fn accounts(data: &Data<AppState>, actors: &[actor::Model]) -> AppResult<Vec<Account>> {
     let ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
     let stats = db::views::account_stats(&data.db.read, &ids).await?;
-    Ok(actors
+    let mut built: Vec<Account> = actors
         .iter()
         .map(|a| {
             build(
@@ -213,7 +252,9 @@ pub async fn accounts(data: &Data<AppState>, actors: &[actor::Model]) -> AppResu
                 stats.get(&a.id).unwrap_or(&AccountStats::default()),
             )
         })
-        .collect())
+        .collect();
+    fill_moved(data, actors.iter().zip(built.iter_mut())).await?;
+    Ok(built)
 }
 
 /// Accounts keyed by actor id, for hydrating statuses and notifications.

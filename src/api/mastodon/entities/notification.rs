@@ -29,6 +29,10 @@ pub struct Notification {
     /// Mastodon 4.3's AccountWarning, on `moderation_warning` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_warning: Option<ModerationWarning>,
+    /// On `move` (Pleroma's and Akkoma's field, which clients read): the account `account`
+    /// moved to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Account>,
 }
 
 /// Mastodon's AccountWarning entity (no appeals on Halqa).
@@ -131,6 +135,14 @@ pub async fn notifications(
         if moderation_warning.is_none() && row.kind == "moderation_warning" {
             continue;
         }
+        // A move whose new account is unknown here says nothing useful: left out.
+        let target = match row.kind.as_str() {
+            "move" => account.moved.as_deref().cloned(),
+            _ => None,
+        };
+        if target.is_none() && row.kind == "move" {
+            continue;
+        }
         out.push(Notification {
             id: row.id.to_string(),
             kind: row.kind.clone(),
@@ -140,6 +152,7 @@ pub async fn notifications(
             status,
             report,
             moderation_warning,
+            target,
         });
     }
     Ok(out)

@@ -139,7 +139,14 @@ pub async fn statuses(
     actor_ids.extend(extras.mentions.values().flatten().copied());
     let actor_ids: Vec<i64> = actor_ids.into_iter().collect();
     let actors = db::views::actors_with_stats(db, &actor_ids).await?;
-    let accounts = account::accounts_with_stats(data, &actors);
+    let mut accounts = account::accounts_with_stats(data, &actors);
+    account::fill_moved(
+        data,
+        accounts
+            .iter_mut()
+            .filter_map(|(id, acc)| actors.get(id).map(|row| (&row.actor, acc))),
+    )
+    .await?;
     let polls = db::views::polls_by_post(db, &extras.with_poll).await?;
     let own_votes = match viewer {
         Some(v) if !extras.with_poll.is_empty() => {
