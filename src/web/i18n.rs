@@ -150,6 +150,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/admin.ftl"),
                 include_str!("../../frontend/locales/ar/pln-library.ftl"),
                 include_str!("../../frontend/locales/ar/account.ftl"),
+                include_str!("../../frontend/locales/ar/archive.ftl"),
             ],
         ),
         (
@@ -161,6 +162,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/admin.ftl"),
                 include_str!("../../frontend/locales/fr/pln-library.ftl"),
                 include_str!("../../frontend/locales/fr/account.ftl"),
+                include_str!("../../frontend/locales/fr/archive.ftl"),
             ],
         ),
         (
@@ -172,6 +174,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/admin.ftl"),
                 include_str!("../../frontend/locales/en/pln-library.ftl"),
                 include_str!("../../frontend/locales/en/account.ftl"),
+                include_str!("../../frontend/locales/en/archive.ftl"),
             ],
         ),
     ];
@@ -235,7 +238,7 @@ mod tests {
             used.insert(format!("collection-visibility-{v}"));
         }
         // The admin pages' values (`"admin-state-" ~ a.state`, …) and the warning's action.
-        let built: [(&str, &[&str]); 11] = [
+        let built: [(&str, &[&str]); 14] = [
             (
                 "admin-state",
                 &[
@@ -265,6 +268,23 @@ mod tests {
                 &["none", "disable", "silence", "suspend", "delete_statuses"],
             ),
             ("notif", &["moderation-warning"]),
+            ("import-kind", &crate::service::imports::KINDS),
+            ("import-state", &["queued", "running", "done", "failed"]),
+            (
+                "import-count",
+                &[
+                    "resources",
+                    "collections",
+                    "collection_items",
+                    "mentorships",
+                    "posts",
+                    "following",
+                    "lists",
+                    "blocks",
+                    "mutes",
+                    "bookmarks",
+                ],
+            ),
         ];
         for (prefix, values) in built {
             for v in values {

@@ -30,6 +30,7 @@ pub mod resource_upload;
 pub mod resources;
 pub mod search;
 pub mod settings;
+pub mod settings_archive;
 pub mod timelines;
 
 pub use posts::post_page;
@@ -70,6 +71,13 @@ pub fn routes() -> Router {
             get(settings::settings_page).post(settings::save),
         )
         .route("/settings/export/{file}", get(settings::export))
+        .route("/settings/archive", get(settings_archive::download))
+        .route(
+            "/settings/import",
+            get(settings_archive::import_page)
+                .post(settings_archive::import_upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/reset/{token}",
             get(password_reset::reset_page).post(password_reset::reset),
@@ -127,6 +135,7 @@ pub fn routes() -> Router {
         )
         .route("/{handle}", get(profiles::profile_by_handle))
         .route("/{handle}/follow", post(profiles::follow))
+        .route("/{handle}/archived", get(settings_archive::archived_posts))
         .route("/{handle}/unfollow", post(profiles::unfollow))
         .route("/{handle}/{id}", get(post_by_handle))
         .route("/static/halqa.css", get(assets::stylesheet))
@@ -257,6 +266,7 @@ pub(crate) const SOURCES: &[&str] = &[
     include_str!("profiles.rs"),
     include_str!("resources.rs"),
     include_str!("settings.rs"),
+    include_str!("settings_archive.rs"),
     include_str!("password_reset.rs"),
     include_str!("timelines.rs"),
 ];
