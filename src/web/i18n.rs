@@ -342,6 +342,11 @@ mod tests {
                         ("url", FluentValue::from("https://b.example/resources/1")),
                         ("author", FluentValue::from("@a@b")),
                         ("license", FluentValue::from("CC-BY-4.0")),
+                        ("size", FluentValue::from(512)),
+                        ("done", FluentValue::from(3)),
+                        ("total", FluentValue::from(9)),
+                        ("imported", FluentValue::from(2)),
+                        ("skipped", FluentValue::from(1)),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

@@ -1,6 +1,7 @@
 //! The one end-to-end test binary: nodes federating for real over loopback.
 // Tests fail loudly on unexpected errors: unwrap is the point here.
 #![allow(clippy::unwrap_used)]
+mod account_archive;
 mod admin_federation_policy;
 mod admin_moderation;
 mod admin_registration;

@@ -471,11 +471,20 @@ async fn mentorship(
     let mentor_role = m.role == "mentor";
     let (mentor, mentee) = if mentor_role { (me, &other) } else { (&other, me) };
     let author_of = |url: &str| if url == old_me { me.id } else { other.id };
-    let txn = data.db.write.begin().await?;
-    let offer = if mentor_role {
-        db::mentorship::insert_offer(&txn, own_offer_copy(data, me, &m.offer, m.created_at)).await?
+    // The mentor's offer is fetched before the transaction starts: storing it needs the write
+    // connection the transaction would hold (SQLite has one).
+    let theirs = if mentor_role {
+        None
     } else {
-        mentors_offer(data, &other, &m.offer).await?
+        Some(mentors_offer(data, &other, &m.offer).await?)
+    };
+    let txn = data.db.write.begin().await?;
+    let offer = match theirs {
+        Some(offer) => offer,
+        None => {
+            db::mentorship::insert_offer(&txn, own_offer_copy(data, me, &m.offer, m.created_at))
+                .await?
+        }
     };
     let req = db::mentorship::insert_request(
         &txn,
