@@ -74,15 +74,27 @@ impl MigrationTrait for Migration {
                             .big_integer()
                             .not_null(),
                     )
-                    .col(ColumnDef::new(AccountImport::Kind).string_len(32).not_null())
-                    .col(ColumnDef::new(AccountImport::Mode).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(AccountImport::Kind)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::Mode)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AccountImport::FileName).string().not_null())
                     .col(
                         ColumnDef::new(AccountImport::OriginalName)
                             .string()
                             .not_null(),
                     )
-                    .col(ColumnDef::new(AccountImport::State).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(AccountImport::State)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AccountImport::Error).text())
                     .col(
                         ColumnDef::new(AccountImport::Total)
@@ -148,7 +160,11 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(ArchivedPost::ActorId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(ArchivedPost::ActorId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ArchivedPost::ApId).string().not_null())
                     .col(ColumnDef::new(ArchivedPost::Url).string())
                     .col(ColumnDef::new(ArchivedPost::Content).text().not_null())

@@ -221,7 +221,11 @@ pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result
         UsersCommand::Export { username, out } => {
             let (_, actor) = accounts::local_user_by_username(&data.db, &username).await?;
             halqa::service::archive::export::write_archive(data, &actor, &out).await?;
-            println!("archive of @{} written to {}", actor.handle(), out.display());
+            println!(
+                "archive of @{} written to {}",
+                actor.handle(),
+                out.display()
+            );
         }
         UsersCommand::Import {
             username,
@@ -298,10 +302,10 @@ async fn import(
     let source = tokio::fs::File::open(file)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
-    let chunks = futures_util::StreamExt::map(
-        file_chunks(source),
-        |r: std::io::Result<Vec<u8>>| r.map_err(|e| anyhow::anyhow!("reading the file: {e}").into()),
-    );
+    let chunks =
+        futures_util::StreamExt::map(file_chunks(source), |r: std::io::Result<Vec<u8>>| {
+            r.map_err(|e| anyhow::anyhow!("reading the file: {e}").into())
+        });
     let path = imports::store_upload(data, Box::pin(chunks), imports::limit_for(&kind)).await?;
     let original_name = file
         .file_name()

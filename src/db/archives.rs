@@ -38,7 +38,10 @@ pub async fn own_posts(
 }
 
 /// The live local resources of `author`, oldest first.
-pub async fn own_resources(db: &impl ConnectionTrait, author: i64) -> AppResult<Vec<resource::Model>> {
+pub async fn own_resources(
+    db: &impl ConnectionTrait,
+    author: i64,
+) -> AppResult<Vec<resource::Model>> {
     Ok(resource::Entity::find()
         .filter(resource::Column::AuthorId.eq(author))
         .filter(resource::Column::Local.eq(true))

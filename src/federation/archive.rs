@@ -20,7 +20,9 @@ fn with_context(mut value: Value) -> Value {
 /// `actor.json`: the account's `Person`.
 pub fn actor_document(data: &Data<AppState>, me: &actor::Model) -> AppResult<Value> {
     let person = Person::from_model(me, &data.config.instance.default_language)?;
-    Ok(with_context(serde_json::to_value(person).map_err(anyhow::Error::from)?))
+    Ok(with_context(
+        serde_json::to_value(person).map_err(anyhow::Error::from)?,
+    ))
 }
 
 /// `outbox.json`: `posts` (the account's own, oldest first) as `Create(Note)` activities.

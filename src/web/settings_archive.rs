@@ -95,7 +95,9 @@ async fn recent(page: &Page) -> AppResult<(Vec<Value>, bool)> {
         return Ok((Vec::new(), false));
     };
     let rows = imports::recent(&page.data, &me.actor).await?;
-    let running = rows.iter().any(|r| r.state == "queued" || r.state == "running");
+    let running = rows
+        .iter()
+        .any(|r| r.state == "queued" || r.state == "running");
     let list = rows
         .iter()
         .map(|r| {
@@ -113,9 +115,11 @@ async fn recent(page: &Page) -> AppResult<(Vec<Value>, bool)> {
             let lines: Vec<Value> = body
                 .lines
                 .iter()
-                .map(|l| context! {
-                    kind => tr(page.lang, &format!("import-count-{}", l.kind)),
-                    item => l.item.clone(), reason => l.reason.clone(),
+                .map(|l| {
+                    context! {
+                        kind => tr(page.lang, &format!("import-count-{}", l.kind)),
+                        item => l.item.clone(), reason => l.reason.clone(),
+                    }
                 })
                 .collect();
             context! {
@@ -204,7 +208,9 @@ async fn read_form(page: &Page, mut multipart: Multipart) -> Result<Sent, AppRes
         };
         fields += 1;
         if fields > 10 {
-            return Err(Err(AppError::Invalid("the form has too many fields".into())));
+            return Err(Err(AppError::Invalid(
+                "the form has too many fields".into(),
+            )));
         }
         let name = field.name().unwrap_or_default().to_string();
         if let Some(file_name) = field.file_name().map(str::to_string) {
@@ -240,7 +246,9 @@ async fn read_form(page: &Page, mut multipart: Multipart) -> Result<Sent, AppRes
         if let Some((_, path)) = &sent.upload {
             let _ = tokio::fs::remove_file(path).await;
         }
-        return Err(Ok(page.error(StatusCode::FORBIDDEN, &tr(page.lang, "error-csrf"))));
+        return Err(Ok(
+            page.error(StatusCode::FORBIDDEN, &tr(page.lang, "error-csrf"))
+        ));
     }
     Ok(sent)
 }
@@ -284,7 +292,16 @@ pub async fn import_upload(page: Page, multipart: Multipart) -> AppResult<Respon
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            render(&page, status, list, running, false, Some(e.to_string()), &kind, &mode)
+            render(
+                &page,
+                status,
+                list,
+                running,
+                false,
+                Some(e.to_string()),
+                &kind,
+                &mode,
+            )
         }
         (Err(e), _, _) => Err(e),
     }
@@ -310,9 +327,13 @@ pub async fn archived_posts(
     }
     let page = Page::from_headers(&data, &headers).await?;
     let number = q.page.unwrap_or(1).clamp(1, 10_000);
-    let rows =
-        db::archives::archived_posts(&data.db.read, actor.id, (number - 1) * PER_PAGE, PER_PAGE + 1)
-            .await?;
+    let rows = db::archives::archived_posts(
+        &data.db.read,
+        actor.id,
+        (number - 1) * PER_PAGE,
+        PER_PAGE + 1,
+    )
+    .await?;
     let more = rows.len() as u64 > PER_PAGE;
     let posts: Vec<Value> = rows
         .into_iter()

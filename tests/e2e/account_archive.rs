@@ -117,8 +117,8 @@ async fn finished(node: &TestNode, id: i64) -> account_import::Model {
 fn rewritten(bytes: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
     let mut source = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..source.len() {
         let mut member = source.by_index(i).unwrap();
         let member_name = member.name().unwrap().to_string();
@@ -138,7 +138,10 @@ fn rewritten(bytes: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
 fn member(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut text = String::new();
-    zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }
 
@@ -210,9 +213,15 @@ async fn an_account_moves_with_its_archive() {
     )
     .await
     .unwrap();
-    collections::items::add(&da, &alice, coll.id, ItemRef::Id(with_file.id), "Pour commencer")
-        .await
-        .unwrap();
+    collections::items::add(
+        &da,
+        &alice,
+        coll.id,
+        ItemRef::Id(with_file.id),
+        "Pour commencer",
+    )
+    .await
+    .unwrap();
     collections::items::add(&da, &alice, coll.id, ItemRef::Url(bobs.ap_id.clone()), "")
         .await
         .unwrap();
@@ -326,13 +335,23 @@ async fn an_account_moves_with_its_archive() {
     assert_eq!(outbox["totalItems"], 3, "{outbox}");
 
     // Hostile archives are refused on B, with nothing stored.
-    let imports_before = account_import::Entity::find().count(&db_.db.read).await.unwrap();
+    let imports_before = account_import::Entity::find()
+        .count(&db_.db.read)
+        .await
+        .unwrap();
     let mut resources_json: serde_json::Value =
         serde_json::from_str(&member(&archive, "resources.json")).unwrap();
     resources_json[0]["id"] = serde_json::json!(format!("{}/resources/999", c.base));
-    let foreign = rewritten(&archive, "resources.json", resources_json.to_string().as_bytes());
+    let foreign = rewritten(
+        &archive,
+        "resources.json",
+        resources_json.to_string().as_bytes(),
+    );
     let err = import(&b, &alice2, "archive", foreign).await.unwrap_err();
-    assert!(err.to_string().contains("not on the account's server"), "{err}");
+    assert!(
+        err.to_string().contains("not on the account's server"),
+        "{err}"
+    );
     let traversal = rewritten(&archive, "../../etc/cron.d/evil", b"* * * * * root true");
     let err = import(&b, &alice2, "archive", traversal).await.unwrap_err();
     assert!(err.to_string().contains("unexpected file name"), "{err}");
@@ -358,7 +377,10 @@ async fn an_account_moves_with_its_archive() {
     );
     assert!(import(&b, &alice2, "archive", local).await.is_err());
     assert_eq!(
-        account_import::Entity::find().count(&db_.db.read).await.unwrap(),
+        account_import::Entity::find()
+            .count(&db_.db.read)
+            .await
+            .unwrap(),
         imports_before
     );
     assert_eq!(
@@ -375,7 +397,9 @@ async fn an_account_moves_with_its_archive() {
     assert_eq!(leftovers, 0, "refused uploads leave no file");
 
     // The real archive is imported on B by the import worker.
-    let queued = import(&b, &alice2, "archive", archive.clone()).await.unwrap();
+    let queued = import(&b, &alice2, "archive", archive.clone())
+        .await
+        .unwrap();
     assert_eq!(queued.state, "queued");
     let done = finished(&b, queued.id).await;
     assert_eq!(done.state, "done", "{:?} {}", done.error, done.report);
@@ -432,7 +456,9 @@ async fn an_account_moves_with_its_archive() {
         .expect("the mentorship is on B");
     assert_eq!(m.mentee_id, alice2.id);
     assert_eq!(m.state, "active");
-    let bob_on_b = db::actors::get_by_id(&db_.db.read, m.mentor_id).await.unwrap();
+    let bob_on_b = db::actors::get_by_id(&db_.db.read, m.mentor_id)
+        .await
+        .unwrap();
     assert_eq!(bob_on_b.ap_id, bob.ap_id);
     let goals = mentorship_goal::Entity::find()
         .filter(mentorship_goal::Column::AgreementId.eq(m.id))
@@ -500,7 +526,11 @@ async fn an_account_moves_with_its_archive() {
             .unwrap(),
         2
     );
-    assert!(again.report.contains("already imported"), "{}", again.report);
+    assert!(
+        again.report.contains("already imported"),
+        "{}",
+        again.report
+    );
 
     // The pages: the import report, the archived posts, the archive download.
     let web = Browser::log_in(&b, "alice2").await;
@@ -534,7 +564,9 @@ async fn mastodon_csv_imports_follow_block_and_refuse_bad_files() {
         b.handle("karim"),
         b.domain
     );
-    let queued = import(&a, &amina, "following", csv.into_bytes()).await.unwrap();
+    let queued = import(&a, &amina, "following", csv.into_bytes())
+        .await
+        .unwrap();
     let done = finished(&a, queued.id).await;
     assert_eq!(done.state, "done", "{:?}", done.error);
     assert_eq!((done.imported, done.skipped), (1, 1), "{}", done.report);
@@ -546,12 +578,52 @@ async fn mastodon_csv_imports_follow_block_and_refuse_bad_files() {
             .unwrap()
             .is_some()
     );
-    let blocks = import(&a, &amina, "blocks", format!("{}\n", b.handle("spam")).into_bytes())
+    // A worker that died mid-import (no heartbeat for long) is taken over: the import runs again
+    // and what the first run did is not done twice.
+    let data = a.data();
+    let csv_again = format!("{}\n", b.handle("karim"));
+    tokio::fs::write(
+        imports::uploads_dir(&data).join(&done.file_name),
+        &csv_again,
+    )
+    .await
+    .unwrap();
+    let mut crashed: account_import::ActiveModel = done.clone().into();
+    crashed.state = sea_orm::Set("running".into());
+    crashed.heartbeat_at = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::hours(1)));
+    crashed.finished_at = sea_orm::Set(None);
+    sea_orm::ActiveModelTrait::update(crashed, &data.db.write)
         .await
         .unwrap();
+    let resumed = finished(&a, done.id).await;
+    assert_eq!(resumed.state, "done", "{:?}", resumed.error);
+    assert_eq!(
+        (resumed.imported, resumed.skipped),
+        (1, 0),
+        "{}",
+        resumed.report
+    );
+    assert_eq!(
+        halqa::db::entity::follow::Entity::find()
+            .filter(halqa::db::entity::follow::Column::FollowerId.eq(amina.id))
+            .count(&data.db.read)
+            .await
+            .unwrap(),
+        1
+    );
+    let blocks = import(
+        &a,
+        &amina,
+        "blocks",
+        format!("{}\n", b.handle("spam")).into_bytes(),
+    )
+    .await
+    .unwrap();
     assert_eq!(finished(&a, blocks.id).await.imported, 1);
     // Bad files are refused before anything is queued.
-    let err = import(&a, &amina, "following", b"\xff\xfe".to_vec()).await.unwrap_err();
+    let err = import(&a, &amina, "following", b"\xff\xfe".to_vec())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("UTF-8"), "{err}");
     let err = import(&a, &amina, "blocks", b"not an address\n".to_vec())
         .await
@@ -559,8 +631,13 @@ async fn mastodon_csv_imports_follow_block_and_refuse_bad_files() {
     assert!(err.to_string().contains("line 1"), "{err}");
     let err = import(&a, &amina, "lists", b"".to_vec()).await.unwrap_err();
     assert!(err.to_string().contains("empty"), "{err}");
-    let err = import(&a, &amina, "following", vec![b'a'; imports::limit_for("following") + 1])
-        .await
-        .unwrap_err();
+    let err = import(
+        &a,
+        &amina,
+        "following",
+        vec![b'a'; imports::limit_for("following") + 1],
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, AppError::PayloadTooLarge(_)), "{err}");
 }

@@ -2,7 +2,9 @@
 //! is read from the database first, then the ZIP is written to a file on a blocking thread,
 //! the resources' files copied into it from the media folder one by one (memory stays bounded
 //! by the JSON, not by the files). JSON is deflated; media (already compressed) are stored.
-use super::format::{self, ACTOR, COLLECTIONS, FORMAT, MANIFEST, MEDIA_DIR, MENTORSHIPS, OUTBOX, RESOURCES, VERSION};
+use super::format::{
+    self, ACTOR, COLLECTIONS, FORMAT, MANIFEST, MEDIA_DIR, MENTORSHIPS, OUTBOX, RESOURCES, VERSION,
+};
 use crate::{
     AppState,
     db::{
@@ -164,7 +166,12 @@ async fn mentorship(
             .ok_or_else(|| AppError::from(anyhow::anyhow!("actor {id} of a mentorship is missing")))
     };
     Ok(format::Mentorship {
-        role: if m.mentor_id == me.id { "mentor" } else { "mentee" }.into(),
+        role: if m.mentor_id == me.id {
+            "mentor"
+        } else {
+            "mentee"
+        }
+        .into(),
         other_party: ap(m.other_party(me.id))?,
         offer: format::Offer {
             id: offer.ap_id,
@@ -283,7 +290,8 @@ async fn gather(data: &Data<AppState>, me: &actor::Model) -> AppResult<Gathered>
 /// archive, so a vanished file is an error here).
 fn write_zip(gathered: Gathered, out: &Path) -> AppResult<()> {
     let io = |e: std::io::Error| AppError::from(anyhow::anyhow!("writing the archive: {e}"));
-    let zipped = |e: zip::result::ZipError| AppError::from(anyhow::anyhow!("writing the archive: {e}"));
+    let zipped =
+        |e: zip::result::ZipError| AppError::from(anyhow::anyhow!("writing the archive: {e}"));
     let file = std::fs::File::create(out).map_err(io)?;
     let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
     let deflated = SimpleFileOptions::default()
@@ -397,13 +405,22 @@ mod tests {
         }
     }
 
-    fn members(resources: &[format::Resource], outbox: serde_json::Value) -> Vec<(String, Vec<u8>)> {
+    fn members(
+        resources: &[format::Resource],
+        outbox: serde_json::Value,
+    ) -> Vec<(String, Vec<u8>)> {
         vec![
             (MANIFEST.into(), manifest(VERSION)),
-            (ACTOR.into(), to_json(&json!({"id": ME, "type": "Person"})).unwrap()),
+            (
+                ACTOR.into(),
+                to_json(&json!({"id": ME, "type": "Person"})).unwrap(),
+            ),
             (OUTBOX.into(), to_json(&outbox).unwrap()),
             (RESOURCES.into(), to_json(&resources).unwrap()),
-            ("following_accounts.csv".into(), b"Account address\nbob@b.example\n".to_vec()),
+            (
+                "following_accounts.csv".into(),
+                b"Account address\nbob@b.example\n".to_vec(),
+            ),
         ]
     }
 
@@ -455,8 +472,8 @@ mod tests {
         let bytes =
             reader::read_media(std::fs::File::open(&path).unwrap(), "media/x.pdf", 1024).unwrap();
         assert_eq!(bytes, b"%PDF-1.7\n");
-        let err = reader::read_media(std::fs::File::open(&path).unwrap(), "media/x.pdf", 4)
-            .unwrap_err();
+        let err =
+            reader::read_media(std::fs::File::open(&path).unwrap(), "media/x.pdf", 4).unwrap_err();
         assert!(err.to_string().contains("larger"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -483,7 +500,14 @@ mod tests {
         let base: Vec<(&str, &[u8])> = vec![(MANIFEST, &m), (ACTOR, &actor)];
         assert!(reader::open(raw_zip(&base)).is_ok());
         // Path traversal and unexpected names.
-        for name in ["../evil.sh", "/etc/passwd", "media/../x", "media/sub/x.pdf", "media/.hidden", "notes.txt"] {
+        for name in [
+            "../evil.sh",
+            "/etc/passwd",
+            "media/../x",
+            "media/sub/x.pdf",
+            "media/.hidden",
+            "notes.txt",
+        ] {
             let mut members = base.clone();
             members.push((name, b"x"));
             let err = refusal(&members);
@@ -495,7 +519,9 @@ mod tests {
         let v2 = manifest(2);
         let err = refusal(&[(MANIFEST, &v2), (ACTOR, &actor)]);
         assert!(err.contains("version 2"), "{err}");
-        let other = String::from_utf8(m.clone()).unwrap().replace(FORMAT, "mastodon");
+        let other = String::from_utf8(m.clone())
+            .unwrap()
+            .replace(FORMAT, "mastodon");
         assert!(refusal(&[(MANIFEST, other.as_bytes()), (ACTOR, &actor)]).contains("format"));
         // Bad JSON, wrong shapes.
         let mut members = base.clone();
@@ -505,7 +531,9 @@ mod tests {
         members.push((COLLECTIONS, b"{}"));
         assert!(refusal(&members).contains("not a JSON array"));
         // Too many members.
-        let names: Vec<String> = (0..=reader::MAX_ENTRIES).map(|i| format!("media/{i}.png")).collect();
+        let names: Vec<String> = (0..=reader::MAX_ENTRIES)
+            .map(|i| format!("media/{i}.png"))
+            .collect();
         let mut many = base.clone();
         many.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
         assert!(refusal(&many).contains("more than"));
@@ -531,9 +559,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not on the account's server"), "{err}");
-        let err = open(&written(&dir, members(&[], note("https://a.example/users/bob"))))
-            .unwrap_err()
-            .to_string();
+        let err = open(&written(
+            &dir,
+            members(&[], note("https://a.example/users/bob")),
+        ))
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("is not by the account"), "{err}");
         let missing_file = resource("https://a.example/resources/2", Some("media/gone.pdf"));
         let err = open(&written(&dir, members(&[missing_file], note(ME))))
@@ -579,7 +610,9 @@ mod tests {
             }],
         };
         with_mentorship.push((MENTORSHIPS.into(), to_json(&vec![m]).unwrap()));
-        let err = open(&written(&dir, with_mentorship)).unwrap_err().to_string();
+        let err = open(&written(&dir, with_mentorship))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("who is not a party"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -134,11 +134,12 @@ pub fn open<R: Read + Seek>(reader: R) -> AppResult<Contents> {
         }
     }
     if !names.contains(MANIFEST) {
-        return Err(refused(format!("it has no {MANIFEST}; is it a Halqa archive?")));
+        return Err(refused(format!(
+            "it has no {MANIFEST}; is it a Halqa archive?"
+        )));
     }
-    let manifest: Manifest =
-        serde_json::from_slice(&read_member(&mut zip, MANIFEST, MAX_JSON)?)
-            .map_err(|e| refused(format!("{MANIFEST} is not valid: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&read_member(&mut zip, MANIFEST, MAX_JSON)?)
+        .map_err(|e| refused(format!("{MANIFEST} is not valid: {e}")))?;
     if manifest.format != FORMAT {
         return Err(refused(format!(
             "{MANIFEST} says format {:?}, not {FORMAT:?}",
@@ -181,14 +182,21 @@ pub fn open<R: Read + Seek>(reader: R) -> AppResult<Contents> {
     fn list<T: DeserializeOwned>(name: &str, value: Option<Value>) -> AppResult<Vec<T>> {
         match value {
             None => Ok(Vec::new()),
-            Some(v) if v.is_array() => serde_json::from_value(v)
-                .map_err(|e| refused(format!("{name} is not valid: {e}"))),
+            Some(v) if v.is_array() => {
+                serde_json::from_value(v).map_err(|e| refused(format!("{name} is not valid: {e}")))
+            }
             Some(_) => Err(refused(format!("{name} is not a JSON array"))),
         }
     }
     let resources = list(RESOURCES, parse(RESOURCES, take(&mut zip, RESOURCES)?)?)?;
-    let collections = list(COLLECTIONS, parse(COLLECTIONS, take(&mut zip, COLLECTIONS)?)?)?;
-    let mentorships = list(MENTORSHIPS, parse(MENTORSHIPS, take(&mut zip, MENTORSHIPS)?)?)?;
+    let collections = list(
+        COLLECTIONS,
+        parse(COLLECTIONS, take(&mut zip, COLLECTIONS)?)?,
+    )?;
+    let mentorships = list(
+        MENTORSHIPS,
+        parse(MENTORSHIPS, take(&mut zip, MENTORSHIPS)?)?,
+    )?;
     let mut csv = BTreeMap::new();
     for name in exports::FILES {
         if let Some(bytes) = take(&mut zip, name)? {
@@ -238,7 +246,8 @@ impl Contents {
     /// in the archive.
     pub fn check_ownership(&self) -> AppResult<()> {
         let me = self.manifest.actor.as_str();
-        let home = origin(me).ok_or_else(|| refused("the manifest's actor is not an http(s) URL"))?;
+        let home =
+            origin(me).ok_or_else(|| refused("the manifest's actor is not an http(s) URL"))?;
         if self.actor.get("id").and_then(Value::as_str) != Some(me) {
             return Err(refused(format!("{ACTOR} is not the account {me}")));
         }
@@ -246,7 +255,9 @@ impl Contents {
             if origin(id).as_deref() == Some(home.as_str()) {
                 Ok(())
             } else {
-                Err(refused(format!("{what} {id} is not on the account's server")))
+                Err(refused(format!(
+                    "{what} {id} is not on the account's server"
+                )))
             }
         };
         for r in &self.resources {
@@ -276,7 +287,10 @@ impl Contents {
                 )));
             }
             if !matches!(m.role.as_str(), "mentor" | "mentee") {
-                return Err(refused(format!("mentorship {} has role {:?}", m.id, m.role)));
+                return Err(refused(format!(
+                    "mentorship {} has role {:?}",
+                    m.id, m.role
+                )));
             }
             let party = |author: &str| author == me || author == m.other_party;
             let authors = m

@@ -16,7 +16,10 @@
 //!
 //! Every step recognises what an earlier run stored (`original_url`, ids), so a resumed
 //! import does not duplicate anything.
-use super::{format, reader::{self, Contents}};
+use super::{
+    format,
+    reader::{self, Contents},
+};
 use crate::{
     AppState,
     db::{
@@ -242,8 +245,8 @@ async fn resource(
                 }
             },
             None => {
-                let web = url::Url::parse(&f.url)
-                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                let web =
+                    url::Url::parse(&f.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
                 if web && allowed_media_type(&f.media_type) {
                     referenced.push(NewAttachment {
                         media_id: None,
@@ -345,7 +348,12 @@ async fn collection(
             && present.contains(&id)
         {
             report
-                .skipped(data, "collection_items", &item.resource, "already in the collection")
+                .skipped(
+                    data,
+                    "collection_items",
+                    &item.resource,
+                    "already in the collection",
+                )
                 .await?;
             continue;
         }
@@ -426,11 +434,13 @@ fn own_offer_copy(
         subjects: Set(codes_json(&o.subjects)),
         levels: Set(codes_json(&o.levels)),
         languages: Set(codes_json(&o.languages)),
-        format: Set(if matches!(o.format.as_str(), "online" | "in_person" | "hybrid") {
-            o.format.clone()
-        } else {
-            "online".into()
-        }),
+        format: Set(
+            if matches!(o.format.as_str(), "online" | "in_person" | "hybrid") {
+                o.format.clone()
+            } else {
+                "online".into()
+            },
+        ),
         region: Set(o.region.clone()),
         capacity: Set(1),
         available: Set(0),
@@ -469,7 +479,11 @@ async fn mentorship(
         return Err(AppError::Invalid("the other party is this account".into()));
     }
     let mentor_role = m.role == "mentor";
-    let (mentor, mentee) = if mentor_role { (me, &other) } else { (&other, me) };
+    let (mentor, mentee) = if mentor_role {
+        (me, &other)
+    } else {
+        (&other, me)
+    };
     let author_of = |url: &str| if url == old_me { me.id } else { other.id };
     // The mentor's offer is fetched before the transaction starts: storing it needs the write
     // connection the transaction would hold (SQLite has one).
@@ -581,7 +595,9 @@ async fn mentorship(
         .await?;
     }
     txn.commit().await.map_err(|e| {
-        AppError::Conflict(format!("it could not be stored (an id is already used here): {e}"))
+        AppError::Conflict(format!(
+            "it could not be stored (an id is already used here): {e}"
+        ))
     })?;
     Ok(())
 }

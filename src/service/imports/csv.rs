@@ -49,9 +49,15 @@ impl Kind {
 
     /// From its name.
     pub fn parse(raw: &str) -> Option<Kind> {
-        [Kind::Following, Kind::Lists, Kind::Blocks, Kind::Mutes, Kind::Bookmarks]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        [
+            Kind::Following,
+            Kind::Lists,
+            Kind::Blocks,
+            Kind::Mutes,
+            Kind::Bookmarks,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
     }
 
     /// The file Halqa's (and Mastodon's) export names it.
@@ -100,10 +106,12 @@ pub fn records(text: &str) -> AppResult<Vec<Vec<String>>> {
                 quoted = true;
                 was_quoted = true;
             }
-            '"' => return Err(AppError::Invalid(format!(
-                "line {}: a quote inside an unquoted field",
-                out.len() + 1
-            ))),
+            '"' => {
+                return Err(AppError::Invalid(format!(
+                    "line {}: a quote inside an unquoted field",
+                    out.len() + 1
+                )));
+            }
             ',' => {
                 record.push(std::mem::take(&mut field));
                 was_quoted = false;
@@ -122,7 +130,9 @@ pub fn records(text: &str) -> AppResult<Vec<Vec<String>>> {
         }
     }
     if quoted {
-        return Err(AppError::Invalid("the file ends inside a quoted field".into()));
+        return Err(AppError::Invalid(
+            "the file ends inside a quoted field".into(),
+        ));
     }
     if !field.is_empty() || !record.is_empty() {
         end_record(&mut record, &mut field, &mut out);
@@ -228,9 +238,9 @@ pub fn rows(kind: Kind, text: &str) -> AppResult<Vec<Row>> {
                 hide_notifications: yes(r.get(1), true),
             },
             Kind::Bookmarks => match url::Url::parse(first) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => Row::Bookmark {
-                    url: u.to_string(),
-                },
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                    Row::Bookmark { url: u.to_string() }
+                }
                 _ => {
                     return Err(AppError::Invalid(format!(
                         "line {line}: {first:?} is not a post URL"
@@ -272,7 +282,10 @@ async fn apply_row(data: &Data<AppState>, me: &actor::Model, row: &Row) -> AppRe
         }
         Row::ListMember { list, address } => {
             let target = resolve(data, me, address).await?;
-            if db::follows::find(&data.db.read, me.id, target.id).await?.is_none() {
+            if db::follows::find(&data.db.read, me.id, target.id)
+                .await?
+                .is_none()
+            {
                 follows::follow(data, me, &target).await?;
             }
             let id = list_named(data, me, list).await?;
@@ -290,8 +303,7 @@ async fn apply_row(data: &Data<AppState>, me: &actor::Model, row: &Row) -> AppRe
             relationships::mute(data, me, &target, *hide_notifications, None).await?;
         }
         Row::Bookmark { url } => {
-            let parsed = url::Url::parse(url)
-                .map_err(|_| AppError::Invalid("not a URL".into()))?;
+            let parsed = url::Url::parse(url).map_err(|_| AppError::Invalid("not a URL".into()))?;
             match search::resolve_url(data, &parsed, true).await? {
                 Some(Resolved::Status(post)) => favourites::bookmark(data, me, post.id).await?,
                 _ => {
@@ -410,8 +422,7 @@ async fn undo_unlisted(
                 let Some(keep) = by_list.get(&l.title) else {
                     continue;
                 };
-                let members =
-                    lists::member_ids(data, me.id, l.id, Bounds::default(), 0).await?;
+                let members = lists::member_ids(data, me.id, l.id, Bounds::default(), 0).await?;
                 let gone: Vec<i64> = members.into_iter().filter(|m| !keep.contains(m)).collect();
                 if !gone.is_empty() {
                     lists::remove_accounts(data, me.id, l.id, &gone).await?;
@@ -504,7 +515,11 @@ mod tests {
             }]
         );
         assert_eq!(
-            rows(Kind::Mutes, "Account address,Hide notifications\neve@e.example,false\n").unwrap(),
+            rows(
+                Kind::Mutes,
+                "Account address,Hide notifications\neve@e.example,false\n"
+            )
+            .unwrap(),
             vec![Row::Mute {
                 address: "eve@e.example".into(),
                 hide_notifications: false

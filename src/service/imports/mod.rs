@@ -10,7 +10,10 @@ pub mod report;
 
 use crate::{
     AppState,
-    db::{self, entity::{account_import, actor}},
+    db::{
+        self,
+        entity::{account_import, actor},
+    },
     error::{AppError, AppResult},
     service::archive::{reader, restore},
 };
@@ -23,7 +26,14 @@ use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
 /// What may be imported: an archive, or one Mastodon CSV kind.
-pub const KINDS: [&str; 6] = ["archive", "following", "lists", "blocks", "mutes", "bookmarks"];
+pub const KINDS: [&str; 6] = [
+    "archive",
+    "following",
+    "lists",
+    "blocks",
+    "mutes",
+    "bookmarks",
+];
 /// Largest archive upload.
 pub const MAX_ARCHIVE_BYTES: usize = 512 * 1024 * 1024;
 /// A running import whose worker sent no heartbeat for this long is taken over.
@@ -51,7 +61,11 @@ pub fn limit_for(kind: &str) -> usize {
 
 /// Writes an upload's chunks to a fresh file of the uploads folder, refusing more than `limit`
 /// bytes as soon as they arrive (nothing is left behind on error).
-pub async fn store_upload<S, B>(data: &Data<AppState>, chunks: S, limit: usize) -> AppResult<PathBuf>
+pub async fn store_upload<S, B>(
+    data: &Data<AppState>,
+    chunks: S,
+    limit: usize,
+) -> AppResult<PathBuf>
 where
     S: Stream<Item = AppResult<B>> + Unpin,
     B: AsRef<[u8]>,
@@ -191,7 +205,9 @@ async fn check_and_queue(
     new: &NewImport,
 ) -> AppResult<account_import::Model> {
     if !me.local {
-        return Err(AppError::Forbidden("only local accounts import here".into()));
+        return Err(AppError::Forbidden(
+            "only local accounts import here".into(),
+        ));
     }
     if !KINDS.contains(&new.kind.as_str()) {
         return Err(AppError::Invalid(format!(
@@ -225,7 +241,10 @@ async fn check_and_queue(
     };
     let id = data.ids.next();
     let dir = uploads_dir(data);
-    let kept = dir.join(format!("{id}.{}", if new.kind == "archive" { "zip" } else { "csv" }));
+    let kept = dir.join(format!(
+        "{id}.{}",
+        if new.kind == "archive" { "zip" } else { "csv" }
+    ));
     tokio::fs::rename(&new.path, &kept)
         .await
         .map_err(|e| anyhow::anyhow!("cannot keep the upload: {e}"))?;
@@ -243,7 +262,10 @@ async fn check_and_queue(
         actor_id: Set(me.id),
         kind: Set(new.kind.clone()),
         mode: Set(mode.to_string()),
-        file_name: Set(kept.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+        file_name: Set(kept
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()),
         original_name: Set(original_name),
         state: Set("queued".into()),
         error: Set(None),
@@ -268,13 +290,18 @@ async fn check_and_queue(
 
 /// Runs a claimed import to its end and removes its upload: `done` with its report, or
 /// `failed` with the reason (a refused archive, the database failing).
-pub async fn run(data: &Data<AppState>, row: account_import::Model) -> AppResult<account_import::Model> {
+pub async fn run(
+    data: &Data<AppState>,
+    row: account_import::Model,
+) -> AppResult<account_import::Model> {
     let path = uploads_dir(data).join(&row.file_name);
     let mut report = Report::new(row.clone());
     let result: AppResult<()> = async {
         let me = db::actors::get_by_id(&data.db.read, row.actor_id).await?;
         if me.deleted_at.is_some() || me.suspended_at.is_some() {
-            return Err(AppError::Forbidden("the account is no longer active".into()));
+            return Err(AppError::Forbidden(
+                "the account is no longer active".into(),
+            ));
         }
         match csv::Kind::parse(&row.kind) {
             None => {
@@ -309,6 +336,9 @@ pub async fn run_next(data: &Data<AppState>) -> AppResult<Option<account_import:
 }
 
 /// The latest imports of `me`, newest first, for the import page.
-pub async fn recent(data: &Data<AppState>, me: &actor::Model) -> AppResult<Vec<account_import::Model>> {
+pub async fn recent(
+    data: &Data<AppState>,
+    me: &actor::Model,
+) -> AppResult<Vec<account_import::Model>> {
     db::archives::imports_of(&data.db.read, me.id, 10).await
 }

@@ -82,7 +82,11 @@ impl Report {
 
     /// One item of `kind` imported.
     pub async fn imported(&mut self, data: &Data<AppState>, kind: &str) -> AppResult<()> {
-        self.body.counts.entry(kind.to_string()).or_default().imported += 1;
+        self.body
+            .counts
+            .entry(kind.to_string())
+            .or_default()
+            .imported += 1;
         self.row.imported += 1;
         self.row.processed += 1;
         self.save(data).await
@@ -96,7 +100,11 @@ impl Report {
         item: &str,
         reason: impl std::fmt::Display,
     ) -> AppResult<()> {
-        self.body.counts.entry(kind.to_string()).or_default().skipped += 1;
+        self.body
+            .counts
+            .entry(kind.to_string())
+            .or_default()
+            .skipped += 1;
         if self.body.lines.len() < MAX_LINES {
             self.body.lines.push(Line {
                 kind: kind.to_string(),
@@ -124,7 +132,11 @@ impl Report {
     }
 
     /// Ends the import: `done`, or `failed` with the error.
-    pub async fn finish(mut self, data: &Data<AppState>, error: Option<String>) -> AppResult<account_import::Model> {
+    pub async fn finish(
+        mut self,
+        data: &Data<AppState>,
+        error: Option<String>,
+    ) -> AppResult<account_import::Model> {
         self.row.state = if error.is_some() { "failed" } else { "done" }.into();
         self.row.error = error;
         self.row.finished_at = Some(chrono::Utc::now());
