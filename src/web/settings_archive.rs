@@ -139,16 +139,23 @@ async fn recent(page: &Page) -> AppResult<(Vec<Value>, bool)> {
     Ok((list, running))
 }
 
-fn render(
-    page: &Page,
-    status: StatusCode,
-    imports: Vec<Value>,
-    running: bool,
+/// What the form shows besides the imports: the notice after an upload, a refusal, and the
+/// type and mode chosen.
+struct Shown<'a> {
     queued: bool,
     error: Option<String>,
-    kind: &str,
-    mode: &str,
-) -> AppResult<Response> {
+    kind: &'a str,
+    mode: &'a str,
+}
+
+async fn render(page: &Page, status: StatusCode, shown: Shown<'_>) -> AppResult<Response> {
+    let (imports, running) = recent(page).await?;
+    let Shown {
+        queued,
+        error,
+        kind,
+        mode,
+    } = shown;
     page.render_status(
         status,
         "pages/settings_import.html",
@@ -166,17 +173,13 @@ pub async fn import_page(page: Page, Query(q): Query<Queued>) -> AppResult<Respo
     if let Err(to_login) = page.me() {
         return Ok(to_login);
     }
-    let (list, running) = recent(&page).await?;
-    render(
-        &page,
-        StatusCode::OK,
-        list,
-        running,
-        q.queued.is_some(),
-        None,
-        "archive",
-        "merge",
-    )
+    let shown = Shown {
+        queued: q.queued.is_some(),
+        error: None,
+        kind: "archive",
+        mode: "merge",
+    };
+    render(&page, StatusCode::OK, shown).await
 }
 
 fn multipart_error(e: impl std::fmt::Display) -> AppError {
@@ -286,22 +289,18 @@ pub async fn import_upload(page: Page, multipart: Multipart) -> AppResult<Respon
     match result {
         (Ok(_), _, _) => Ok(see_other("/settings/import?queued=1")),
         (Err(e), kind, mode) if e.status().is_client_error() => {
-            let (list, running) = recent(&page).await?;
             let status = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 StatusCode::PAYLOAD_TOO_LARGE
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            render(
-                &page,
-                status,
-                list,
-                running,
-                false,
-                Some(e.to_string()),
-                &kind,
-                &mode,
-            )
+            let shown = Shown {
+                queued: false,
+                error: Some(e.to_string()),
+                kind: &kind,
+                mode: &mode,
+            };
+            render(&page, status, shown).await
         }
         (Err(e), _, _) => Err(e),
     }
