@@ -546,6 +546,14 @@ async fn an_account_moves_with_its_archive() {
     let link = format!("/@{}/archived", b.handle("alice2"));
     assert!(profile.body.contains(&link), "{}", profile.body);
     assert_eq!(web.get(&link).await.status, 200);
+    let page_of_copy = web.get(&format!("/resources/{}", copy.id)).await;
+    assert!(
+        page_of_copy
+            .body
+            .contains(with_file.url.as_deref().unwrap()),
+        "{}",
+        page_of_copy.body
+    );
     let settings = web.get("/settings").await;
     assert!(settings.body.contains("href=\"/settings/archive\""));
     let web_a = Browser::log_in(&a, "alice").await;

@@ -52,3 +52,4 @@ archived-pages = صفحات المنشورات المؤرشفة
 archived-newer = الأحدث
 archived-older = الأقدم
 archived-link = منشورات مؤرشفة من خادم سابق
+resource-first-published = نُشر أولًا في

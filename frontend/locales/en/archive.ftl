@@ -52,3 +52,4 @@ archived-pages = Pages of archived posts
 archived-newer = Newer
 archived-older = Older
 archived-link = Archived posts from a previous server
+resource-first-published = First published at

@@ -52,3 +52,4 @@ archived-pages = Pages de publications archivées
 archived-newer = Plus récentes
 archived-older = Plus anciennes
 archived-link = Publications archivées d’un serveur précédent
+resource-first-published = Publiée d’abord sur
