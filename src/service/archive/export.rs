@@ -61,9 +61,13 @@ async fn resources(
         let mut listed = Vec::new();
         for f in files.remove(&r.id).unwrap_or_default() {
             let mut path = None;
+            // A file missing from the media folder stays listed by its URL only.
             if let Some(media_id) = f.media_id
                 && let Ok(m) = db::media::get(&data.db.read, media_id).await
                 && let Some(name) = m.file_name
+                && tokio::fs::try_exists(dir.join(&name))
+                    .await
+                    .unwrap_or(false)
             {
                 let member = format!("{MEDIA_DIR}{name}");
                 if !media.iter().any(|(n, _)| *n == member) {
@@ -285,9 +289,8 @@ async fn gather(data: &Data<AppState>, me: &actor::Model) -> AppResult<Gathered>
     Ok(Gathered { members, media })
 }
 
-/// Writes the members to `out` (blocking). A media file that vanished from the folder is left
-/// out of the ZIP but still listed (its `path` then names nothing: the reader refuses such an
-/// archive, so a vanished file is an error here).
+/// Writes the members to `out` (blocking). A media file that vanishes between gathering and
+/// writing is an error (the archive would name a file it lacks).
 fn write_zip(gathered: Gathered, out: &Path) -> AppResult<()> {
     let io = |e: std::io::Error| AppError::from(anyhow::anyhow!("writing the archive: {e}"));
     let zipped =
