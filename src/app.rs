@@ -177,8 +177,9 @@ pub async fn start(federation: Federation, listener: TcpListener) -> anyhow::Res
     let relay = service::events::relay(state.clone(), shutdown.subscribe());
     let institutions = crate::jobs::institutions::run(federation.clone(), shutdown.subscribe());
     let policy = crate::jobs::federation_policy::run(state.clone(), shutdown.subscribe());
+    let imports = crate::jobs::imports::run(federation.clone(), shutdown.subscribe());
     let workers = tokio::spawn(async move {
-        tokio::join!(deliveries, jobs, relay, institutions, policy);
+        tokio::join!(deliveries, jobs, relay, institutions, policy, imports);
     });
     let app = build_router(federation.clone());
     let server = tokio::spawn(async move {

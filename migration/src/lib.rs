@@ -23,6 +23,7 @@ mod m20261123_000018_account_warnings;
 mod m20261123_000021_remote_featured;
 mod m20261123_000022_password_resets;
 mod m20261206_000023_account_moves;
+mod m20261206_000024_account_archives;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000021_remote_featured::Migration),
             Box::new(m20261123_000022_password_resets::Migration),
             Box::new(m20261206_000023_account_moves::Migration),
+            Box::new(m20261206_000024_account_archives::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
 //! `halqa admin users {create, approve, reject, suspend, unsuspend, warn, role, reset-password,
-//! list, move, alias}` (the last two in `cli::moves`).
+//! list, export, import, move, alias}` (the last two in `cli::moves`).
 use activitypub_federation::config::Data;
 use clap::Subcommand;
 use halqa::{
@@ -68,6 +68,26 @@ pub enum UsersCommand {
         username: String,
         #[arg(long)]
         link: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a local account's archive (resources with their files, collections, mentorships,
+    /// posts, Mastodon CSVs) to a ZIP file.
+    Export {
+        username: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Import into a local account: a Halqa account archive, or one of Mastodon's CSV files
+    /// (`--type following|lists|blocks|mutes|bookmarks`, `--mode merge|overwrite`). Runs the
+    /// import now and prints its report.
+    Import {
+        username: String,
+        file: std::path::PathBuf,
+        #[arg(long = "type", default_value = "archive", value_parser = ["archive", "following", "lists", "blocks", "mutes", "bookmarks"])]
+        kind: String,
+        #[arg(long, default_value = "merge", value_parser = ["merge", "overwrite"])]
+        mode: String,
         #[arg(long)]
         json: bool,
     },
@@ -210,6 +230,22 @@ pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result
             super::moves::move_user(data, &username, &target).await?;
         }
         UsersCommand::Alias { command } => super::moves::alias(data, command).await?,
+        UsersCommand::Export { username, out } => {
+            let (_, actor) = accounts::local_user_by_username(&data.db, &username).await?;
+            halqa::service::archive::export::write_archive(data, &actor, &out).await?;
+            println!(
+                "archive of @{} written to {}",
+                actor.handle(),
+                out.display()
+            );
+        }
+        UsersCommand::Import {
+            username,
+            file,
+            kind,
+            mode,
+            json,
+        } => import(data, &username, &file, kind, mode, json).await?,
         UsersCommand::List { pending, json } => {
             let filter = AccountFilter {
                 local: Some(true),
@@ -261,4 +297,96 @@ pub async fn run(data: &Data<AppState>, command: UsersCommand) -> anyhow::Result
         }
     }
     Ok(())
+}
+
+/// Queues the import of `file` for `username`, runs the waiting imports (this one included;
+/// a running node may take it first, then this waits for it) and prints the report.
+async fn import(
+    data: &Data<AppState>,
+    username: &str,
+    file: &std::path::Path,
+    kind: String,
+    mode: String,
+    json: bool,
+) -> anyhow::Result<()> {
+    use halqa::service::imports::{self, NewImport, report::ReportBody};
+    let (_, actor) = accounts::local_user_by_username(&data.db, username).await?;
+    let source = tokio::fs::File::open(file)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+    let chunks =
+        futures_util::StreamExt::map(file_chunks(source), |r: std::io::Result<Vec<u8>>| {
+            r.map_err(|e| anyhow::anyhow!("reading the file: {e}").into())
+        });
+    let path = imports::store_upload(data, Box::pin(chunks), imports::limit_for(&kind)).await?;
+    let original_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let queued = imports::enqueue(
+        data,
+        &actor,
+        NewImport {
+            kind,
+            mode,
+            original_name,
+            path,
+        },
+    )
+    .await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(6 * 3600);
+    let done = loop {
+        let row = halqa::db::archives::get_import(&data.db.read, queued.id).await?;
+        if row.state == "done" || row.state == "failed" {
+            break row;
+        }
+        if imports::run_next(data).await?.is_none() {
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "the import did not finish in time"
+            );
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    };
+    let report = ReportBody::of(&done);
+    if json {
+        super::print_json(&json!({
+            "id": done.id.to_string(), "state": done.state, "error": done.error,
+            "imported": done.imported, "skipped": done.skipped, "report": report,
+        }))?;
+    } else {
+        println!(
+            "import {}: {} imported, {} skipped",
+            done.state, done.imported, done.skipped
+        );
+        for (kind, c) in &report.counts {
+            println!("  {kind}: {} imported, {} skipped", c.imported, c.skipped);
+        }
+        for line in &report.lines {
+            println!("  skipped {} {}: {}", line.kind, line.item, line.reason);
+        }
+        if let Some(e) = &done.error {
+            println!("error: {e}");
+        }
+    }
+    anyhow::ensure!(done.state == "done", "the import failed");
+    Ok(())
+}
+
+/// The bytes of `file` in chunks of 64 KB.
+fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> {
+    futures_util::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(buf), file))
+            }
+            Err(e) => Some((Err(e), file)),
+        }
+    })
 }

@@ -2,6 +2,7 @@
 //! pool), migrating, and the query modules. All sea-orm code lives under `db/`.
 pub mod actors;
 pub mod admin_accounts;
+pub mod archives;
 pub mod audit;
 pub mod circles;
 pub mod collections;

@@ -3,6 +3,7 @@
 //! the inbox pipeline, the outbox and the persistent delivery queue.
 pub mod activities;
 pub mod actors;
+pub mod archive;
 pub mod context;
 pub mod delivery;
 pub mod featured;

@@ -6,6 +6,7 @@
 //! PostgreSQL just share the deletes).
 pub mod federation_policy;
 pub mod home_feed;
+pub mod imports;
 pub mod institutions;
 pub mod media;
 pub mod prune;

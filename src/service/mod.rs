@@ -2,6 +2,7 @@
 //! these functions, so local and remote changes obey the same rules. Services reach the network
 //! only through `federation::outbox`.
 pub mod accounts;
+pub mod archive;
 pub mod circles;
 pub mod collections;
 pub mod dashboard;
@@ -12,6 +13,7 @@ pub mod exports;
 pub mod federation_policy;
 pub mod filters;
 pub mod follows;
+pub mod imports;
 pub mod institutions;
 pub mod lists;
 pub mod media;

@@ -151,6 +151,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/pln-library.ftl"),
                 include_str!("../../frontend/locales/ar/account.ftl"),
                 include_str!("../../frontend/locales/ar/move.ftl"),
+                include_str!("../../frontend/locales/ar/archive.ftl"),
             ],
         ),
         (
@@ -163,6 +164,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/pln-library.ftl"),
                 include_str!("../../frontend/locales/fr/account.ftl"),
                 include_str!("../../frontend/locales/fr/move.ftl"),
+                include_str!("../../frontend/locales/fr/archive.ftl"),
             ],
         ),
         (
@@ -175,6 +177,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/pln-library.ftl"),
                 include_str!("../../frontend/locales/en/account.ftl"),
                 include_str!("../../frontend/locales/en/move.ftl"),
+                include_str!("../../frontend/locales/en/archive.ftl"),
             ],
         ),
     ];
@@ -238,7 +241,7 @@ mod tests {
             used.insert(format!("collection-visibility-{v}"));
         }
         // The admin pages' values (`"admin-state-" ~ a.state`, …) and the warning's action.
-        let built: [(&str, &[&str]); 12] = [
+        let built: [(&str, &[&str]); 15] = [
             (
                 "admin-state",
                 &[
@@ -269,6 +272,23 @@ mod tests {
             ),
             ("notif", &["moderation-warning", "move"]),
             ("move-done", &["alias-added", "alias-removed", "moved"]),
+            ("import-kind", &crate::service::imports::KINDS),
+            ("import-state", &["queued", "running", "done", "failed"]),
+            (
+                "import-count",
+                &[
+                    "resources",
+                    "collections",
+                    "collection_items",
+                    "mentorships",
+                    "posts",
+                    "following",
+                    "lists",
+                    "blocks",
+                    "mutes",
+                    "bookmarks",
+                ],
+            ),
         ];
         for (prefix, values) in built {
             for v in values {
@@ -332,6 +352,11 @@ mod tests {
                         ("url", FluentValue::from("https://b.example/resources/1")),
                         ("author", FluentValue::from("@a@b")),
                         ("license", FluentValue::from("CC-BY-4.0")),
+                        ("size", FluentValue::from(512)),
+                        ("done", FluentValue::from(3)),
+                        ("total", FluentValue::from(9)),
+                        ("imported", FluentValue::from(2)),
+                        ("skipped", FluentValue::from(1)),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

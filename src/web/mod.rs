@@ -31,6 +31,7 @@ pub mod resources;
 pub mod search;
 pub mod settings;
 pub mod settings_migration;
+pub mod settings_archive;
 pub mod timelines;
 
 pub use posts::post_page;
@@ -71,6 +72,13 @@ pub fn routes() -> Router {
             get(settings::settings_page).post(settings::save),
         )
         .route("/settings/export/{file}", get(settings::export))
+        .route("/settings/archive", get(settings_archive::download))
+        .route(
+            "/settings/import",
+            get(settings_archive::import_page)
+                .post(settings_archive::import_upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/settings/migration",
             get(settings_migration::migration_page),
@@ -144,6 +152,7 @@ pub fn routes() -> Router {
         )
         .route("/{handle}", get(profiles::profile_by_handle))
         .route("/{handle}/follow", post(profiles::follow))
+        .route("/{handle}/archived", get(settings_archive::archived_posts))
         .route("/{handle}/unfollow", post(profiles::unfollow))
         .route("/{handle}/{id}", get(post_by_handle))
         .route("/static/halqa.css", get(assets::stylesheet))
@@ -275,6 +284,7 @@ pub(crate) const SOURCES: &[&str] = &[
     include_str!("resources.rs"),
     include_str!("settings.rs"),
     include_str!("settings_migration.rs"),
+    include_str!("settings_archive.rs"),
     include_str!("password_reset.rs"),
     include_str!("timelines.rs"),
 ];

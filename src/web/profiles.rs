@@ -27,7 +27,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 /// The actor a `/@…` path names: `@name` (local) or `@name@host` (known remote).
-async fn actor_of(data: &Data<AppState>, handle: &str) -> AppResult<actor::Model> {
+pub(super) async fn actor_of(data: &Data<AppState>, handle: &str) -> AppResult<actor::Model> {
     let name = handle
         .strip_prefix('@')
         .ok_or_else(|| AppError::not_found("page not found"))?;
@@ -104,10 +104,15 @@ async fn render_profile(page: &Page, actor: &actor::Model, paging: &Paging) -> A
             .await?
             .is_some_and(|f| f.accepted);
     }
+    // Posts an imported account archive brought (listed on their own page).
+    let archived = actor.local
+        && !db::archives::archived_posts(&data.db.read, actor.id, 0, 1)
+            .await?
+            .is_empty();
     page.render(
         "pages/profile.html",
         context! {
-            statuses, next, facets, handle, following, requested, follows_you, own,
+            statuses, next, facets, handle, following, requested, follows_you, own, archived,
             display_name => display_name(actor),
             local => actor.local,
             ap_id => actor.ap_id.clone(),

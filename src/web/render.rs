@@ -30,6 +30,14 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         include_str!("../../frontend/templates/pages/timeline.html"),
     ),
     (
+        "pages/settings_import.html",
+        include_str!("../../frontend/templates/pages/settings_import.html"),
+    ),
+    (
+        "pages/archived_posts.html",
+        include_str!("../../frontend/templates/pages/archived_posts.html"),
+    ),
+    (
         "pages/profile.html",
         include_str!("../../frontend/templates/pages/profile.html"),
     ),

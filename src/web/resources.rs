@@ -2,7 +2,7 @@
 //! author, facets, description, body, files, links, prerequisites and the licence with a ready
 //! attribution line, in the visitor's language; its author also gets Edit and Delete links
 //! (the form is in `resource_form`).
-use super::i18n::tr_args;
+use super::i18n::{tr, tr_args};
 use super::page::Page;
 use crate::{
     AppState,
@@ -97,6 +97,15 @@ pub async fn resource_page(
     content.push_str("</p>");
     if let Some(based_on) = &r.based_on {
         content.push_str(&based_on_line(data, lang, based_on).await?);
+    }
+    if let Some(original) = r.original_url.as_deref().filter(|_| r.local) {
+        // Imported from its author's account archive: where it was first published.
+        content.push_str(&format!(
+            "<p class=\"based-on\" dir=\"auto\">{} <a href=\"{}\" rel=\"nofollow noopener\" dir=\"ltr\">{}</a></p>",
+            escape_html(&tr(lang, "resource-first-published")),
+            escape_html(original),
+            escape_html(original),
+        ));
     }
     // Add to one of my collections (circles/collections web pages).
     content.push_str(&super::collection_edit::add_to_collection_form(&page, r.id).await?);

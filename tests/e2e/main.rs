@@ -2,6 +2,7 @@
 // Tests fail loudly on unexpected errors: unwrap is the point here.
 #![allow(clippy::unwrap_used)]
 mod account_move;
+mod account_archive;
 mod admin_federation_policy;
 mod admin_moderation;
 mod admin_registration;

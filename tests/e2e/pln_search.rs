@@ -347,6 +347,8 @@ async fn search_migration_indexes_existing_rows() {
         prerequisites: Set("[]".into()),
         links: Set("[]".into()),
         based_on: Set(None),
+        // A later migration's column: not in the table yet at migration 9.
+        original_url: sea_orm::ActiveValue::NotSet,
         published_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(deleted.then_some(now)),

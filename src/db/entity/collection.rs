@@ -26,6 +26,9 @@ pub struct Model {
     pub languages: String,
     /// `public`, `approval` or `private`.
     pub visibility: String,
+    /// Where this collection was first published, when it came from an account archive
+    /// (migration 24).
+    pub original_url: Option<String>,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,

@@ -1,8 +1,10 @@
 //! sea-orm entities, one file per table; the schema itself lives in `migration/`.
+pub mod account_import;
 pub mod account_note;
 pub mod account_pin;
 pub mod account_warning;
 pub mod actor;
+pub mod archived_post;
 pub mod audit_log;
 pub mod block;
 pub mod bookmark;

@@ -40,6 +40,9 @@ pub struct Model {
     pub links: String,
     /// The resource this one remixes (its ActivityPub id or page), kept for attribution.
     pub based_on: Option<String>,
+    /// Where this resource was first published, when it came from an account archive
+    /// (migration 24): the author's own earlier copy, shown as its origin.
+    pub original_url: Option<String>,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,

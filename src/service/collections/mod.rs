@@ -176,6 +176,27 @@ pub async fn create(
     circle_id: Option<i64>,
     input: CollectionInput,
 ) -> AppResult<collection::Model> {
+    create_with(data, user, circle_id, input, None).await
+}
+
+/// Creates `user`'s collection restored from an account archive, as [`create`] does, recording
+/// `original_url`, where it was first published.
+pub async fn create_imported(
+    data: &Data<AppState>,
+    user: &actor::Model,
+    input: CollectionInput,
+    original_url: String,
+) -> AppResult<collection::Model> {
+    create_with(data, user, None, input, Some(original_url)).await
+}
+
+async fn create_with(
+    data: &Data<AppState>,
+    user: &actor::Model,
+    circle_id: Option<i64>,
+    input: CollectionInput,
+    original_url: Option<String>,
+) -> AppResult<collection::Model> {
     let owner = &owners::owner_for_new(data, user, circle_id, input.visibility.as_deref()).await?;
     let language = language_of(&data.db.read, data, owner).await?;
     let checked = check(input, &language)?;
@@ -189,6 +210,7 @@ pub async fn create(
         owner_id: Set(owner.id),
         note_ap_id: Set(None),
         url: Set(Some(page)),
+        original_url: Set(original_url),
         published_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),

@@ -191,6 +191,7 @@ mod tests {
             levels: r#"["middle"]"#.into(),
             languages: r#"["fr"]"#.into(),
             visibility: "public".into(),
+            original_url: None,
             published_at: now,
             updated_at: now,
             deleted_at: None,

@@ -125,16 +125,31 @@ pub async fn publish(
     author: &actor::Model,
     input: ResourceInput,
 ) -> AppResult<resource::Model> {
-    publish_with(data, author, input, Vec::new()).await
+    publish_with(data, author, input, Vec::new(), None).await
+}
+
+/// Publishes a resource restored from `author`'s account archive: as [`publish`] (a new `Page`
+/// and status of this node), with `referenced` files kept as links after the uploads and
+/// `original_url`, where the author first published it, recorded for attribution.
+pub async fn publish_imported(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    input: ResourceInput,
+    referenced: Vec<NewAttachment>,
+    original_url: String,
+) -> AppResult<resource::Model> {
+    publish_with(data, author, input, referenced, Some(original_url)).await
 }
 
 /// [`publish`] with files that are not the author's uploads (a remix's references to the
-/// original's files), listed after the uploads.
+/// original's files, listed after the uploads) and, for an imported resource, where it was
+/// first published.
 async fn publish_with(
     data: &Data<AppState>,
     author: &actor::Model,
     input: ResourceInput,
     referenced: Vec<NewAttachment>,
+    original_url: Option<String>,
 ) -> AppResult<resource::Model> {
     let language = language_of(&data.db.read, data, author).await?;
     let license = match &input.license {
@@ -161,6 +176,7 @@ async fn publish_with(
         author_id: Set(author.id),
         note_ap_id: Set(Some(data.urls.post(&author.username, post_id))),
         url: Set(Some(page)),
+        original_url: Set(original_url),
         published_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),

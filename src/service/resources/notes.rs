@@ -238,6 +238,7 @@ mod tests {
             prerequisites: "[]".into(),
             links: "[]".into(),
             based_on: None,
+            original_url: None,
             published_at: now,
             updated_at: now,
             deleted_at: None,

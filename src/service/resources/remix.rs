@@ -62,5 +62,5 @@ pub async fn remix(
         // Attribution is not the remixer's to choose.
         based_on: Some(original.ap_id.clone()),
     };
-    publish_with(data, remixer, input, inherited).await
+    publish_with(data, remixer, input, inherited, None).await
 }

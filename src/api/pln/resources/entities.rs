@@ -60,7 +60,8 @@ pub struct Attribution {
     pub author: String,
     pub author_name: String,
     pub author_url: Option<String>,
-    /// The resource's page on its home node, when that is another node.
+    /// The resource's page on its home node, when that is another node; for a resource
+    /// imported from an account archive, where its author first published it.
     pub original_url: Option<String>,
     /// The resource this one remixes (its id on the wire).
     pub based_on: Option<String>,
@@ -211,7 +212,13 @@ fn build(
             author: author.handle(),
             author_name: display,
             author_url: author.url.clone().or_else(|| Some(author.ap_id.clone())),
-            original_url: (!r.local).then(|| r.url.clone().unwrap_or_else(|| r.ap_id.clone())),
+            // Another node's resource: its home page; an imported one: where it was first
+            // published.
+            original_url: if r.local {
+                r.original_url.clone()
+            } else {
+                Some(r.url.clone().unwrap_or_else(|| r.ap_id.clone()))
+            },
             based_on: r.based_on.clone(),
             based_on_resource,
         },

@@ -1,0 +1,256 @@
+//! Account archives and imports (continuity): `account_import` (one background import of an
+//! archive or a Mastodon CSV: its stored upload, state, progress and report), `archived_post`
+//! (posts of an imported archive, shown on the profile, never federated again), and
+//! `original_url` on `resource` and `collection` (where an imported copy was first published).
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum AccountImport {
+    Table,
+    Id,
+    ActorId,
+    Kind,
+    Mode,
+    FileName,
+    OriginalName,
+    State,
+    Error,
+    Total,
+    Processed,
+    Imported,
+    Skipped,
+    Report,
+    CreatedAt,
+    StartedAt,
+    HeartbeatAt,
+    FinishedAt,
+}
+
+#[derive(DeriveIden)]
+enum ArchivedPost {
+    Table,
+    Id,
+    ActorId,
+    ApId,
+    Url,
+    Content,
+    Summary,
+    Language,
+    Sensitive,
+    PublishedAt,
+    ImportedAt,
+}
+
+#[derive(DeriveIden)]
+enum Resource {
+    Table,
+    OriginalUrl,
+}
+
+#[derive(DeriveIden)]
+enum Collection {
+    Table,
+    OriginalUrl,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(AccountImport::Table)
+                    .col(
+                        ColumnDef::new(AccountImport::Id)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::ActorId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::Kind)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::Mode)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AccountImport::FileName).string().not_null())
+                    .col(
+                        ColumnDef::new(AccountImport::OriginalName)
+                            .string()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::State)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AccountImport::Error).text())
+                    .col(
+                        ColumnDef::new(AccountImport::Total)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::Processed)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::Imported)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(AccountImport::Skipped)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(ColumnDef::new(AccountImport::Report).text().not_null())
+                    .col(
+                        ColumnDef::new(AccountImport::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AccountImport::StartedAt).timestamp_with_time_zone())
+                    .col(ColumnDef::new(AccountImport::HeartbeatAt).timestamp_with_time_zone())
+                    .col(ColumnDef::new(AccountImport::FinishedAt).timestamp_with_time_zone())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_account_import_actor")
+                    .table(AccountImport::Table)
+                    .col(AccountImport::ActorId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_account_import_state")
+                    .table(AccountImport::Table)
+                    .col(AccountImport::State)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ArchivedPost::Table)
+                    .col(
+                        ColumnDef::new(ArchivedPost::Id)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(ArchivedPost::ActorId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(ArchivedPost::ApId).string().not_null())
+                    .col(ColumnDef::new(ArchivedPost::Url).string())
+                    .col(ColumnDef::new(ArchivedPost::Content).text().not_null())
+                    .col(ColumnDef::new(ArchivedPost::Summary).text())
+                    .col(ColumnDef::new(ArchivedPost::Language).string_len(16))
+                    .col(
+                        ColumnDef::new(ArchivedPost::Sensitive)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(ArchivedPost::PublishedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ArchivedPost::ImportedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_archived_post_actor_ap_id")
+                    .table(ArchivedPost::Table)
+                    .col(ArchivedPost::ActorId)
+                    .col(ArchivedPost::ApId)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_archived_post_actor_published")
+                    .table(ArchivedPost::Table)
+                    .col(ArchivedPost::ActorId)
+                    .col(ArchivedPost::PublishedAt)
+                    .to_owned(),
+            )
+            .await?;
+        // SQLite adds one column per ALTER TABLE.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Resource::Table)
+                    .add_column(ColumnDef::new(Resource::OriginalUrl).string())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Collection::Table)
+                    .add_column(ColumnDef::new(Collection::OriginalUrl).string())
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Collection::Table)
+                    .drop_column(Collection::OriginalUrl)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Resource::Table)
+                    .drop_column(Resource::OriginalUrl)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_table(Table::drop().table(ArchivedPost::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(AccountImport::Table).to_owned())
+            .await
+    }
+}

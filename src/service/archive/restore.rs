@@ -1,0 +1,678 @@
+//! Restoring a checked account archive into local account `me` (the import job runs it):
+//!
+//! - **resources** are published again as `me`'s own (a new `Page` and status, federated as
+//!   usual), their files uploaded again through the media and document checks (a file whose
+//!   content is not its declared type skips the resource), with `original_url` recording where
+//!   they were first published;
+//! - **collections** are created again; an item that was one of the account's own resources
+//!   points to its new copy, any other is resolved by URL (skipped, with a report line, when
+//!   unreachable);
+//! - **mentorships** are stored with the same agreement id, linked to the other party (fetched
+//!   from its server), with their goals, meetings and messages; nothing is sent — the other
+//!   node re-points the agreement when the account moves (`Move`);
+//! - **posts** of `outbox.json` that were public or unlisted become archived posts listed on
+//!   the profile, never federated again (followers are not flooded);
+//! - the **CSV files** are applied as a Mastodon import in merge mode.
+//!
+//! Every step recognises what an earlier run stored (`original_url`, ids), so a resumed
+//! import does not duplicate anything.
+use super::{
+    format,
+    reader::{self, Contents},
+};
+use crate::{
+    AppState,
+    db::{
+        self,
+        entity::{
+            actor, archived_post, mentorship_agreement as agreement, mentorship_goal as goal,
+            mentorship_meeting as meeting, mentorship_message as message,
+            mentorship_offer as offer, mentorship_request as request,
+        },
+        mentorship::codes_json,
+        resources::NewAttachment,
+    },
+    error::{AppError, AppResult},
+    federation::actors::person::DbActor,
+    service::{
+        collections::{self, CollectionInput, items::ItemRef},
+        documents::{self, DocumentUpload},
+        imports::{csv, is_fatal, report::Report},
+        media::{self, Upload},
+        resources::{self, ResourceInput, allowed_media_type},
+    },
+    text,
+};
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
+use chrono::{DateTime, Utc};
+use sea_orm::{Set, TransactionTrait};
+use serde_json::Value;
+use std::{collections::HashMap, path::Path};
+
+/// The number of items an archive's import goes through (for the progress bar).
+pub fn total(contents: &Contents) -> usize {
+    let csv_rows: usize = contents
+        .csv
+        .iter()
+        .filter_map(|(name, text)| {
+            let kind = csv_kind(name)?;
+            csv::rows(kind, text).ok().map(|r| r.len())
+        })
+        .sum();
+    contents.resources.len()
+        + contents.collections.len()
+        + contents
+            .collections
+            .iter()
+            .map(|c| c.items.len())
+            .sum::<usize>()
+        + contents.mentorships.len()
+        + contents.outbox.len()
+        + csv_rows
+}
+
+fn csv_kind(file: &str) -> Option<csv::Kind> {
+    [
+        csv::Kind::Following,
+        csv::Kind::Lists,
+        csv::Kind::Blocks,
+        csv::Kind::Mutes,
+        csv::Kind::Bookmarks,
+    ]
+    .into_iter()
+    .find(|k| k.file_name() == file)
+}
+
+/// Restores `contents` (read from the archive at `path`) into `me`.
+pub async fn restore(
+    data: &Data<AppState>,
+    me: &actor::Model,
+    path: &Path,
+    contents: &Contents,
+    report: &mut Report,
+) -> AppResult<()> {
+    report.set_total(data, total(contents)).await?;
+    // Old resource id → the new copy's id.
+    let mut copies: HashMap<String, i64> = HashMap::new();
+    for r in &contents.resources {
+        match resource(data, me, path, r).await {
+            Ok((id, fresh)) => {
+                copies.insert(r.id.clone(), id);
+                if let Some(note) = &r.note {
+                    copies.insert(note.clone(), id);
+                }
+                if fresh {
+                    report.imported(data, "resources").await?;
+                } else {
+                    report
+                        .skipped(data, "resources", &r.id, "already imported")
+                        .await?;
+                }
+            }
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => report.skipped(data, "resources", &r.id, e).await?,
+        }
+    }
+    for c in &contents.collections {
+        collection(data, me, c, &copies, report).await?;
+    }
+    for m in &contents.mentorships {
+        match mentorship(data, me, &contents.manifest.actor, m).await {
+            Ok(()) => report.imported(data, "mentorships").await?,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => report.skipped(data, "mentorships", &m.id, e).await?,
+        }
+    }
+    for activity in &contents.outbox {
+        let id = activity
+            .pointer("/object/id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        match post(data, me, activity).await {
+            Ok(()) => report.imported(data, "posts").await?,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => report.skipped(data, "posts", &id, e).await?,
+        }
+    }
+    for (name, text) in &contents.csv {
+        let Some(kind) = csv_kind(name) else { continue };
+        match csv::rows(kind, text) {
+            Ok(rows) => csv::apply(data, me, kind, &rows, false, report).await?,
+            Err(e) => report.skipped(data, kind.as_str(), name, e).await?,
+        }
+    }
+    Ok(())
+}
+
+/// Uploads a file of a resource again, as `me`'s, through the media or document checks; its
+/// content must be of the declared kind.
+async fn upload_file(
+    data: &Data<AppState>,
+    me: &actor::Model,
+    archive: &Path,
+    f: &format::ResourceFile,
+    member: &str,
+) -> AppResult<i64> {
+    let limit = data
+        .config
+        .media
+        .max_document_bytes
+        .max(data.config.media.max_video_bytes) as u64;
+    let (archive, name) = (archive.to_path_buf(), member.to_string());
+    let bytes = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(&archive)
+            .map_err(|e| anyhow::anyhow!("cannot reopen the archive: {e}"))?;
+        reader::read_media(std::io::BufReader::new(file), &name, limit)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("archive task failed: {e}"))??;
+    let shown = if f.name.trim().is_empty() {
+        member.trim_start_matches(format::MEDIA_DIR).to_string()
+    } else {
+        f.name.clone()
+    };
+    let declared = f.media_type.as_str();
+    let stored = if documents::is_document_type(declared) {
+        documents::upload_document(
+            data,
+            me.id,
+            DocumentUpload {
+                chunks: futures_util::stream::iter([Ok::<_, AppError>(bytes)]),
+                file_name: shown.clone(),
+                description: Some(shown.clone()),
+            },
+        )
+        .await?
+    } else if allowed_media_type(declared) {
+        media::upload(
+            data,
+            me.id,
+            Upload {
+                bytes,
+                description: Some(shown.chars().take(1500).collect()),
+                focus: None,
+            },
+        )
+        .await?
+    } else {
+        return Err(AppError::Invalid(format!(
+            "file {shown}: type {declared:?} is not accepted for a resource"
+        )));
+    };
+    let actual = stored.content_type.clone().unwrap_or_default();
+    let same_kind = if documents::is_document_type(declared) {
+        // Markdown and plain text are told apart by name only.
+        actual == declared || (actual.starts_with("text/") && declared.starts_with("text/"))
+    } else {
+        actual.split('/').next() == declared.split('/').next()
+    };
+    if !same_kind {
+        let _ = media::delete(data, me.id, stored.id).await;
+        return Err(AppError::Invalid(format!(
+            "file {shown} is {actual}, not the {declared} the archive says"
+        )));
+    }
+    Ok(stored.id)
+}
+
+/// Restores one resource: `(new id, true)`, or the copy an earlier run made `(id, false)`.
+async fn resource(
+    data: &Data<AppState>,
+    me: &actor::Model,
+    archive: &Path,
+    r: &format::Resource,
+) -> AppResult<(i64, bool)> {
+    let original = r
+        .original_url
+        .clone()
+        .or_else(|| r.url.clone())
+        .unwrap_or_else(|| r.id.clone());
+    if let Some(done) = db::archives::imported_resource(&data.db.read, me.id, &original).await? {
+        return Ok((done.id, false));
+    }
+    let mut media_ids = Vec::new();
+    let mut referenced = Vec::new();
+    for f in &r.files {
+        match &f.path {
+            Some(member) => match upload_file(data, me, archive, f, member).await {
+                Ok(id) => media_ids.push(id),
+                Err(e) => {
+                    for id in media_ids {
+                        let _ = media::delete(data, me.id, id).await;
+                    }
+                    return Err(e);
+                }
+            },
+            None => {
+                let web =
+                    url::Url::parse(&f.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                if web && allowed_media_type(&f.media_type) {
+                    referenced.push(NewAttachment {
+                        media_id: None,
+                        url: f.url.clone(),
+                        media_type: f.media_type.clone(),
+                        size_bytes: f.size,
+                        name: f.name.chars().take(200).collect(),
+                    });
+                }
+            }
+        }
+    }
+    let input = ResourceInput {
+        title: r.title.clone(),
+        description: r.description.clone(),
+        body: r.body.clone(),
+        license: Some(r.license.clone()),
+        resource_type: r.resource_type.clone(),
+        subjects: r.subjects.clone(),
+        levels: r.levels.clone(),
+        languages: r.languages.clone(),
+        duration: r.duration.clone(),
+        prerequisites: r.prerequisites.clone(),
+        links: r.links.clone(),
+        media_ids: media_ids.clone(),
+        based_on: r.based_on.clone(),
+    };
+    match resources::publish_imported(data, me, input, referenced, original).await {
+        Ok(stored) => Ok((stored.id, true)),
+        Err(e) => {
+            for id in media_ids {
+                let _ = media::delete(data, me.id, id).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Restores one collection and its items (each item is reported on its own).
+async fn collection(
+    data: &Data<AppState>,
+    me: &actor::Model,
+    c: &format::Collection,
+    copies: &HashMap<String, i64>,
+    report: &mut Report,
+) -> AppResult<()> {
+    let original = c.url.clone().unwrap_or_else(|| c.id.clone());
+    let existing = db::archives::imported_collection(&data.db.read, me.id, &original).await?;
+    let stored = match existing {
+        Some(done) => {
+            report
+                .skipped(data, "collections", &c.id, "already imported")
+                .await?;
+            done
+        }
+        None => {
+            let input = CollectionInput {
+                title: c.title.clone(),
+                description: c.description.clone(),
+                subjects: c.subjects.clone(),
+                levels: c.levels.clone(),
+                languages: c.languages.clone(),
+                visibility: Some(c.visibility.clone()),
+            };
+            match collections::create_imported(data, me, input, original).await {
+                Ok(stored) => {
+                    report.imported(data, "collections").await?;
+                    stored
+                }
+                Err(e) if is_fatal(&e) => return Err(e),
+                Err(e) => {
+                    report.skipped(data, "collections", &c.id, &e).await?;
+                    for item in &c.items {
+                        report
+                            .skipped(
+                                data,
+                                "collection_items",
+                                &item.resource,
+                                "its collection was not imported",
+                            )
+                            .await?;
+                    }
+                    return Ok(());
+                }
+            }
+        }
+    };
+    let present: Vec<i64> = db::collections::items_of(&data.db.read, stored.id)
+        .await?
+        .iter()
+        .map(|i| i.resource_id)
+        .collect();
+    for item in &c.items {
+        let what = match copies.get(&item.resource) {
+            Some(id) => ItemRef::Id(*id),
+            None => ItemRef::Url(item.resource.clone()),
+        };
+        if let ItemRef::Id(id) = what
+            && present.contains(&id)
+        {
+            report
+                .skipped(
+                    data,
+                    "collection_items",
+                    &item.resource,
+                    "already in the collection",
+                )
+                .await?;
+            continue;
+        }
+        match collections::items::add(data, me, stored.id, what, &item.comment).await {
+            Ok(_) => report.imported(data, "collection_items").await?,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => {
+                report
+                    .skipped(data, "collection_items", &item.resource, &e)
+                    .await?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The other party of a mentorship, fetched from its server when this node does not know it.
+async fn party(data: &Data<AppState>, url: &str) -> AppResult<actor::Model> {
+    let id = ObjectId::<DbActor>::parse(url)
+        .map_err(|e| AppError::Invalid(format!("the other party {url:?}: {e}")))?;
+    let found = id.dereference(data).await.map_err(|e| {
+        AppError::Invalid(format!("the other party {url} could not be fetched: {e}"))
+    })?;
+    Ok(found.model)
+}
+
+/// The offer of a mentorship `me` was mentored in: the mentor's, fetched from its server.
+async fn mentors_offer(
+    data: &Data<AppState>,
+    mentor: &actor::Model,
+    o: &format::Offer,
+) -> AppResult<offer::Model> {
+    let known = db::mentorship::find_offer_by_ap_id(&data.db.read, &o.id).await?;
+    let found = match known {
+        Some(found) => found,
+        None => {
+            let url = url::Url::parse(&o.id)
+                .map_err(|_| AppError::Invalid(format!("offer {:?} is not a URL", o.id)))?;
+            crate::federation::activities::mentorship::fetch_offer(data, &url).await;
+            db::mentorship::find_offer_by_ap_id(&data.db.read, &o.id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "its offer {} could not be fetched from the mentor's server",
+                        o.id
+                    ))
+                })?
+        }
+    };
+    if found.author_id != mentor.id {
+        return Err(AppError::Invalid(format!(
+            "its offer {} is not the other party's",
+            o.id
+        )));
+    }
+    Ok(found)
+}
+
+/// The offer of a mentorship `me` mentored in: a closed copy of it on this node (the old one
+/// stays on the old node; nobody can request the copy).
+fn own_offer_copy(
+    data: &Data<AppState>,
+    me: &actor::Model,
+    o: &format::Offer,
+    created: DateTime<Utc>,
+) -> offer::ActiveModel {
+    let id = data.ids.next();
+    let page = data.urls.offer(id);
+    offer::ActiveModel {
+        id: Set(id),
+        ap_id: Set(page.clone()),
+        local: Set(true),
+        author_id: Set(me.id),
+        note_ap_id: Set(None),
+        url: Set(Some(page)),
+        title: Set(o.title.chars().take(200).collect()),
+        description: Set(o.description.chars().take(5000).collect()),
+        subjects: Set(codes_json(&o.subjects)),
+        levels: Set(codes_json(&o.levels)),
+        languages: Set(codes_json(&o.languages)),
+        format: Set(
+            if matches!(o.format.as_str(), "online" | "in_person" | "hybrid") {
+                o.format.clone()
+            } else {
+                "online".into()
+            },
+        ),
+        region: Set(o.region.clone()),
+        capacity: Set(1),
+        available: Set(0),
+        state: Set("closed".into()),
+        starts_at: Set(None),
+        ends_at: Set(None),
+        published_at: Set(created),
+        updated_at: Set(Utc::now()),
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    s.trim().chars().take(max).collect()
+}
+
+/// Restores one mentorship with its history.
+async fn mentorship(
+    data: &Data<AppState>,
+    me: &actor::Model,
+    old_me: &str,
+    m: &format::Mentorship,
+) -> AppResult<()> {
+    if db::mentorship::find_agreement_by_ap_id(&data.db.read, &m.id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(
+            "already on this node (imported earlier, or the other party is here)".into(),
+        ));
+    }
+    if !matches!(m.state.as_str(), "active" | "ended") {
+        return Err(AppError::Invalid(format!("unknown state {:?}", m.state)));
+    }
+    let other = party(data, &m.other_party).await?;
+    if other.id == me.id {
+        return Err(AppError::Invalid("the other party is this account".into()));
+    }
+    let mentor_role = m.role == "mentor";
+    let (mentor, mentee) = if mentor_role {
+        (me, &other)
+    } else {
+        (&other, me)
+    };
+    let author_of = |url: &str| if url == old_me { me.id } else { other.id };
+    // The mentor's offer is fetched before the transaction starts: storing it needs the write
+    // connection the transaction would hold (SQLite has one).
+    let theirs = if mentor_role {
+        None
+    } else {
+        Some(mentors_offer(data, &other, &m.offer).await?)
+    };
+    let txn = data.db.write.begin().await?;
+    let offer = match theirs {
+        Some(offer) => offer,
+        None => {
+            db::mentorship::insert_offer(&txn, own_offer_copy(data, me, &m.offer, m.created_at))
+                .await?
+        }
+    };
+    let req = db::mentorship::insert_request(
+        &txn,
+        request::ActiveModel {
+            id: Set(data.ids.next()),
+            ap_id: Set(m.request.id.clone()),
+            offer_id: Set(offer.id),
+            mentee_id: Set(mentee.id),
+            mentor_id: Set(mentor.id),
+            message: Set(clip(&m.request.message, 2000)),
+            goals: Set(codes_json(
+                &m.request
+                    .goals
+                    .iter()
+                    .map(|g| clip(g, 200))
+                    .take(20)
+                    .collect::<Vec<_>>(),
+            )),
+            state: Set("accepted".into()),
+            reason: Set(None),
+            created_at: Set(m.request.created_at),
+            decided_at: Set(m.request.decided_at.or(Some(m.created_at))),
+        },
+    )
+    .await?;
+    let agreement_id = data.ids.next();
+    db::mentorship::insert_agreement(
+        &txn,
+        agreement::ActiveModel {
+            id: Set(agreement_id),
+            ap_id: Set(m.id.clone()),
+            request_id: Set(req.id),
+            offer_id: Set(offer.id),
+            mentor_id: Set(mentor.id),
+            mentee_id: Set(mentee.id),
+            state: Set(m.state.clone()),
+            reflection: Set(m.reflection.as_deref().map(|r| clip(r, 2000))),
+            ended_by_id: Set(m.ended_by.as_deref().map(author_of)),
+            created_at: Set(m.created_at),
+            ended_at: Set(m.ended_at),
+        },
+    )
+    .await?;
+    for g in &m.goals {
+        db::mentorship::insert_goal(
+            &txn,
+            goal::ActiveModel {
+                id: Set(data.ids.next()),
+                ap_id: Set(g.id.clone()),
+                agreement_id: Set(agreement_id),
+                author_id: Set(author_of(&g.author)),
+                title: Set(clip(&g.title, 200)),
+                done: Set(g.done),
+                done_at: Set(g.done_at),
+                created_at: Set(g.created_at),
+                updated_at: Set(g.done_at.unwrap_or(g.created_at)),
+            },
+        )
+        .await?;
+    }
+    for x in &m.meetings {
+        let held_on = crate::service::mentorship::space::check_date(&x.date)?;
+        db::mentorship::insert_meeting(
+            &txn,
+            meeting::ActiveModel {
+                id: Set(data.ids.next()),
+                ap_id: Set(x.id.clone()),
+                agreement_id: Set(agreement_id),
+                author_id: Set(author_of(&x.author)),
+                held_on: Set(held_on),
+                notes: Set(clip(&x.notes, 5000)),
+                next_steps: Set(clip(&x.next_steps, 2000)),
+                created_at: Set(x.created_at),
+            },
+        )
+        .await?;
+    }
+    for x in &m.messages {
+        let content = clip(&x.content, 5000);
+        if content.is_empty() {
+            continue;
+        }
+        db::mentorship::insert_message(
+            &txn,
+            message::ActiveModel {
+                id: Set(data.ids.next()),
+                ap_id: Set(x.id.clone()),
+                agreement_id: Set(agreement_id),
+                author_id: Set(author_of(&x.author)),
+                content: Set(content),
+                created_at: Set(x.created_at),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await.map_err(|e| {
+        AppError::Conflict(format!(
+            "it could not be stored (an id is already used here): {e}"
+        ))
+    })?;
+    Ok(())
+}
+
+/// Whether a post's addressing made it public or unlisted.
+fn public_or_unlisted(object: &Value) -> bool {
+    ["to", "cc"].iter().any(|k| match object.get(*k) {
+        Some(Value::String(s)) => crate::federation::context::is_public(s),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .any(crate::federation::context::is_public),
+        _ => false,
+    })
+}
+
+/// Keeps one post of `outbox.json` as an archived post of `me`.
+async fn post(data: &Data<AppState>, me: &actor::Model, activity: &Value) -> AppResult<()> {
+    let object = activity.get("object").unwrap_or(&Value::Null);
+    let ap_id = object
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| AppError::Invalid("a post without an id".into()))?;
+    if !public_or_unlisted(object) {
+        return Err(AppError::Invalid(
+            "not public: followers-only and direct posts are not shown again".into(),
+        ));
+    }
+    if db::archives::has_archived_post(&data.db.read, me.id, ap_id).await? {
+        return Err(AppError::Conflict("already imported".into()));
+    }
+    let content = object
+        .get("content")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let published = object
+        .get("published")
+        .and_then(Value::as_str)
+        .and_then(|p| DateTime::parse_from_rfc3339(p).ok())
+        .map(|p| p.with_timezone(&Utc))
+        .ok_or_else(|| AppError::Invalid("a post without a valid published date".into()))?;
+    let language = object
+        .get("contentMap")
+        .and_then(Value::as_object)
+        .and_then(|m| m.keys().next().cloned())
+        .filter(|l| crate::service::vocabulary::is_language_tag(l));
+    let url = object
+        .get("url")
+        .and_then(Value::as_str)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_string);
+    let summary = object
+        .get("summary")
+        .and_then(Value::as_str)
+        .map(|s| clip(s, 500))
+        .filter(|s| !s.is_empty());
+    db::archives::insert_archived_post(
+        &data.db.write,
+        archived_post::ActiveModel {
+            id: Set(data.ids.next()),
+            actor_id: Set(me.id),
+            ap_id: Set(ap_id.chars().take(1000).collect()),
+            url: Set(url),
+            content: Set(text::sanitize_remote_html(
+                &content.chars().take(100_000).collect::<String>(),
+            )),
+            summary: Set(summary),
+            language: Set(language),
+            sensitive: Set(object
+                .get("sensitive")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)),
+            published_at: Set(published),
+            imported_at: Set(Utc::now()),
+        },
+    )
+    .await
+}
