@@ -226,6 +226,7 @@ async fn seed(
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            hide_collections: false,
         });
         let user_id = ids.next();
         users.push(local_user::Model {
@@ -246,6 +247,7 @@ async fn seed(
             registration_reason: None,
             invite_id: None,
             disabled: false,
+            hide_counts: false,
         });
         let token = format!("bench-token-{i}-{}", rng.next());
         token_rows.push(oauth_token::Model {

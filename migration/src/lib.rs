@@ -22,6 +22,7 @@ mod m20261123_000016_remote_media_cache;
 mod m20261123_000018_account_warnings;
 mod m20261123_000021_remote_featured;
 mod m20261123_000022_password_resets;
+mod m20261206_000025_hide_counts;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000018_account_warnings::Migration),
             Box::new(m20261123_000021_remote_featured::Migration),
             Box::new(m20261123_000022_password_resets::Migration),
+            Box::new(m20261206_000025_hide_counts::Migration),
         ]
     }
 }

@@ -303,6 +303,7 @@ fn organization_row(
         bot: Set(false),
         silenced_at: Set(None),
         suspended_at: Set(None),
+        hide_collections: Set(false),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod circles;
 pub mod collections;
+pub mod counts;
 pub mod dashboard;
 pub mod documents;
 pub mod endorsements;

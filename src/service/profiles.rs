@@ -501,6 +501,7 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            hide_collections: false,
         };
         let fr = facet_fields(&actor, "fr");
         let pairs: Vec<(&str, &str, &str)> = fr

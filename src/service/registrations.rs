@@ -278,6 +278,7 @@ mod tests {
             registration_reason: None,
             invite_id: None,
             disabled,
+            hide_counts: false,
         }
     }
 

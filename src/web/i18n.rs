@@ -150,6 +150,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/admin.ftl"),
                 include_str!("../../frontend/locales/ar/pln-library.ftl"),
                 include_str!("../../frontend/locales/ar/account.ftl"),
+                include_str!("../../frontend/locales/ar/extras.ftl"),
             ],
         ),
         (
@@ -161,6 +162,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/admin.ftl"),
                 include_str!("../../frontend/locales/fr/pln-library.ftl"),
                 include_str!("../../frontend/locales/fr/account.ftl"),
+                include_str!("../../frontend/locales/fr/extras.ftl"),
             ],
         ),
         (
@@ -172,6 +174,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/admin.ftl"),
                 include_str!("../../frontend/locales/en/pln-library.ftl"),
                 include_str!("../../frontend/locales/en/account.ftl"),
+                include_str!("../../frontend/locales/en/extras.ftl"),
             ],
         ),
     ];
@@ -322,6 +325,8 @@ mod tests {
                         ("url", FluentValue::from("https://b.example/resources/1")),
                         ("author", FluentValue::from("@a@b")),
                         ("license", FluentValue::from("CC-BY-4.0")),
+                        ("favourites", FluentValue::from(1)),
+                        ("boosts", FluentValue::from(2)),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

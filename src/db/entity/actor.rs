@@ -54,6 +54,10 @@ pub struct Model {
     pub silenced_at: Option<DateTime<Utc>>,
     /// Moderators suspended the account (permanent: see `service::moderation`).
     pub suspended_at: Option<DateTime<Utc>>,
+    /// Mastodon's `hide_collections`: the followers and following lists are not shown to
+    /// others (the ActivityPub collections have no pages), and the web shows nobody else this
+    /// account's counts. Local accounts only (migration 000025).
+    pub hide_collections: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,9 @@ pub struct Model {
     pub invite_id: Option<i64>,
     /// Staff turned its logins off (Mastodon's `disable`); reversible.
     pub disabled: bool,
+    /// The user does not want to see follower, following, favourite and boost counts on the
+    /// web pages (anyone's; migration 000025).
+    pub hide_counts: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

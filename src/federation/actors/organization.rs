@@ -90,6 +90,7 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            hide_collections: false,
         }
     }
 

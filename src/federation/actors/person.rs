@@ -583,6 +583,7 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            hide_collections: false,
         };
         let json = serde_json::to_value(Person::from_model(&model, "en").unwrap()).unwrap();
         assert_eq!(json["stage"], "novice");

@@ -234,6 +234,7 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            hide_collections: false,
         }
     }
 

@@ -140,6 +140,7 @@ mod tests {
             bot: false,
             silenced_at: None,
             suspended_at: None,
+            hide_collections: false,
         }
     }
 
