@@ -33,7 +33,7 @@ use minijinja::{Value, context, value::Serde};
 use serde::{Deserialize, Serialize};
 
 /// Join requests and members a moderator sees on one page.
-const PEOPLE_SHOWN: u64 = 40;
+const PEOPLE_SHOWN: u64 = 20;
 
 /// `?members_max_id=` and `?requests_max_id=`: the moderator's pages of members and of join
 /// requests (older than that follow id), each paged on its own.

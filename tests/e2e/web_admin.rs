@@ -8,7 +8,7 @@ use crate::{
     admin_registration::{ADMIN_SCOPES, PASSWORD, set_settings, user_with_role},
     api_client::{ApiClient, id_of},
     harness::TestNode,
-    web_pages::{browser, get, log_in, post},
+    web_browser::{browser, get, log_in, post},
 };
 use halqa::db;
 use serde_json::json;
