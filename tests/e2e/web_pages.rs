@@ -119,10 +119,10 @@ async fn web_pages_language_direction_assets_and_error_pages() {
             .unwrap()
             .starts_with("application/json")
     );
-    // Pages for the signed-in send others to the login page.
+    // Pages for the signed-in send others to the login page, which brings them back.
     let settings = get(&http, &node, "/settings", "", "en").await;
     assert_eq!(settings.status, 303);
-    assert_eq!(settings.header("location"), "/login");
+    assert_eq!(settings.header("location"), "/login?return_to=%2Fsettings");
 }
 
 #[tokio::test]
