@@ -37,70 +37,15 @@ pub async fn visible_now(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
 
     fn sample_actor(id: i64) -> actor::Model {
-        actor::Model {
-            id,
-            ap_id: format!("https://a.example/users/u{id}"),
-            local: true,
-            kind: "Person".into(),
-            username: format!("u{id}"),
-            domain: "a.example".into(),
-            display_name: String::new(),
-            summary: String::new(),
-            url: None,
-            inbox: String::new(),
-            shared_inbox: None,
-            outbox: None,
-            followers_url: None,
-            following_url: None,
-            public_key_id: String::new(),
-            public_key_pem: String::new(),
-            private_key_pem: None,
-            manually_approves_followers: false,
-            discoverable: true,
-            avatar_url: None,
-            header_url: None,
-            stage: None,
-            subjects: "[]".into(),
-            levels: "[]".into(),
-            languages: "[]".into(),
-            region: None,
-            open_to_mentor: false,
-            seeking_mentor: false,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            last_fetched_at: None,
-            deleted_at: None,
-            fields: "[]".into(),
-            bot: false,
-            silenced_at: None,
-            suspended_at: None,
-            hide_collections: false,
-        }
+        actor::Model::sample(id, &format!("u{id}"))
     }
 
     fn sample_user(actor_id: i64, hide_counts: bool) -> local_user::Model {
         local_user::Model {
-            id: actor_id + 100,
-            actor_id,
-            email: format!("u{actor_id}@a.example"),
-            password_hash: String::new(),
-            role: "user".into(),
-            locale: None,
-            must_change_password: false,
-            created_at: Utc::now(),
-            note_source: None,
-            default_visibility: "public".into(),
-            default_sensitive: false,
-            default_language: None,
-            default_license: None,
-            approval: "approved".into(),
-            registration_reason: None,
-            invite_id: None,
-            disabled: false,
             hide_counts,
+            ..local_user::Model::sample(actor_id)
         }
     }
 

@@ -116,16 +116,22 @@ fn url(base: &str, path: &str) -> String {
     }
 }
 
-async fn send_get(http: &Client, base: &str, path: &str, cookies: &str, lang: &str) -> Answer {
-    let response = http
-        .get(url(base, path))
-        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+/// Sends `request` as a browser of `lang` with `cookies` and reads the answer.
+async fn send(request: reqwest::RequestBuilder, cookies: &str, lang: &str) -> Answer {
+    let response = request
         .header("accept-language", lang)
         .header("cookie", cookies)
         .send()
         .await
         .unwrap();
     answer(response).await
+}
+
+async fn send_get(http: &Client, base: &str, path: &str, cookies: &str, lang: &str) -> Answer {
+    let request = http
+        .get(url(base, path))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    send(request, cookies, lang).await
 }
 
 async fn send_form(
@@ -139,17 +145,12 @@ async fn send_form(
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form)
         .finish();
-    let response = http
+    let request = http
         .post(url(base, path))
         .header("accept", "text/html")
-        .header("accept-language", lang)
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookies)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
+        .body(body);
+    send(request, cookies, lang).await
 }
 
 /// One file of a multipart form.
@@ -191,20 +192,15 @@ async fn send_multipart(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let response = http
+    let request = http
         .post(url(base, path))
         .header("accept", "text/html")
-        .header("accept-language", lang)
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
         )
-        .header("cookie", cookies)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
+        .body(body);
+    send(request, cookies, lang).await
 }
 
 /// GETs `path` (or an absolute URL) on `node` with `cookies` and `Accept-Language: lang`.

@@ -10,11 +10,13 @@ use crate::{
     harness::{TestNode, cluster},
     web_browser::{Browser, browser, get, log_in},
 };
-use halqa::{
-    db,
-    service::{circles, posts},
-};
+use halqa::{db, service::circles};
 use serde_json::{Value, json};
+
+/// A form of owned values as the `(name, value)` pairs the browser posts.
+fn refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
 
 /// `?uri=` encoded.
 fn enc(s: &str) -> String {
@@ -148,24 +150,15 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
     let bob = b.create_user("bob").await;
     follow_across(&b, &bob, &a, "amina").await;
     follow_across(&a, &carol, &a, "amina").await;
-    let post = posts::create_status(
-        &a.data(),
-        &amina,
-        posts::NewPost {
-            text: "Une séance sur les fractions".into(),
-            sensitive: false,
-            spoiler_text: None,
-            visibility: "public".into(),
-            language: Some("fr".into()),
-            in_reply_to_id: None,
-        },
-        posts::PostExtras::default(),
-    )
-    .await
-    .unwrap();
-    posts::favourites::favourite(&a.data(), &carol, post.id)
-        .await
-        .unwrap();
+    let api = ApiClient::for_actor(&a, amina.clone(), "read write").await;
+    let carol_api = ApiClient::for_actor(&a, carol.clone(), "read write").await;
+    let status = api
+        .post_status(json!({"status": "Une séance sur les fractions", "visibility": "public"}))
+        .await;
+    let post_id = status["id"].as_str().unwrap().to_string();
+    carol_api
+        .post_ok(&format!("/api/v1/statuses/{post_id}/favourite"), json!({}))
+        .await;
 
     // Before: everyone sees the counts.
     let visitor = Browser::anonymous(&a);
@@ -175,7 +168,7 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
         "{}",
         profile.body
     );
-    let thread = visitor.get(&format!("/@amina/{}", post.id)).await;
+    let thread = visitor.get(&format!("/@amina/{}", post_id)).await;
     assert!(
         thread.body.contains("1 favourite · 0 boosts"),
         "{}",
@@ -220,7 +213,7 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
             !line.contains("followers") && line.contains("1 post"),
             "{line}"
         );
-        let thread = viewer.get(&format!("/@amina/{}", post.id)).await;
+        let thread = viewer.get(&format!("/@amina/{}", post_id)).await;
         assert!(
             !thread.body.contains("id=\"post-counts\""),
             "{}",
@@ -229,21 +222,19 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
     }
     assert!(counts_line(&me.get("/@amina").await.body).contains("2 followers"));
     assert!(
-        me.get(&format!("/@amina/{}", post.id))
+        me.get(&format!("/@amina/{}", post_id))
             .await
             .body
             .contains("1 favourite")
     );
 
     // The API: `hide_collections`, and her lists are empty for others only.
-    let api = ApiClient::for_actor(&a, amina.clone(), "read write").await;
     let own = api.ok("/api/v1/accounts/verify_credentials").await;
     assert_eq!(own["hide_collections"], true);
     assert_eq!(own["source"]["hide_collections"], true);
     let id = amina.id;
     let mine = api.ok(&format!("/api/v1/accounts/{id}/followers")).await;
     assert_eq!(mine.as_array().unwrap().len(), 2);
-    let carol_api = ApiClient::for_actor(&a, carol.clone(), "read write").await;
     let theirs = carol_api
         .ok(&format!("/api/v1/accounts/{id}/followers"))
         .await;
@@ -458,16 +449,13 @@ async fn web_fixes_circle_edit_form_paged_requests_and_notices() {
             ("moderators", moderators.to_string()),
         ]
     };
-    let as_refs = |v: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { v.clone() };
     // Not a member, another server's account, a forged token: refused, nothing changed.
     for (moderators, why) in [
         ("amina\ncarol", "not a member"),
         ("amina\nbob@evil.example", "not an account of this server"),
         ("nobody", "no account"),
     ] {
-        let sent = as_refs(&fields(moderators));
-        let pairs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let again = mod_web.post(&edit, &pairs).await;
+        let again = mod_web.post(&edit, &refs(&fields(moderators))).await;
         assert_eq!(again.status, 422, "{moderators}: {}", again.body);
         assert!(again.body.contains(why), "{why}: {}", again.body);
         assert!(again.body.contains("value=\"Maths au collège\""));
@@ -480,9 +468,7 @@ async fn web_fixes_circle_edit_form_paged_requests_and_notices() {
     assert_eq!(unchanged.actor.display_name, "Maths");
     assert_eq!(unchanged.circle.as_ref().unwrap().visibility, "approval");
 
-    let sent = fields("amina\n@t00");
-    let pairs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let saved = mod_web.post(&edit, &pairs).await;
+    let saved = mod_web.post(&edit, &refs(&fields("amina\n@t00"))).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     assert_eq!(saved.location(), format!("{page}?saved=1"));
     let shown = mod_web.get(&saved.location()).await;
@@ -526,10 +512,12 @@ async fn web_fixes_offer_dates_are_cleared_by_emptying_them() {
             ("ends_at", ends.to_string()),
         ]
     };
-    let pairs = |v: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { v.clone() };
-    let sent = pairs(&offer("2027-01-10", "2027-06-30"));
-    let refs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let created = bob.post("/mentorship/offers/new", &refs).await;
+    let created = bob
+        .post(
+            "/mentorship/offers/new",
+            &refs(&offer("2027-01-10", "2027-06-30")),
+        )
+        .await;
     assert_eq!(created.status, 303, "{}", created.body);
     let path = created.location();
     let id: i64 = path
@@ -545,9 +533,9 @@ async fn web_fixes_offer_dates_are_cleared_by_emptying_them() {
     assert!(edit.body.contains("value=\"2027-01-10\""), "{}", edit.body);
 
     // A bad date is refused with what was typed; nothing changes.
-    let sent = pairs(&offer("10/01/2027", ""));
-    let refs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let refused = bob.post(&format!("{path}/edit"), &refs).await;
+    let refused = bob
+        .post(&format!("{path}/edit"), &refs(&offer("10/01/2027", "")))
+        .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(refused.body.contains("value=\"10/01/2027\""));
     let kept = db::mentorship::get_offer(&node.data().db.read, id)
@@ -556,9 +544,9 @@ async fn web_fixes_offer_dates_are_cleared_by_emptying_them() {
     assert_eq!(kept.ends_at, stored.ends_at);
 
     // Emptied end date: cleared; the start stays.
-    let sent = pairs(&offer("2027-01-10", ""));
-    let refs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let saved = bob.post(&format!("{path}/edit"), &refs).await;
+    let saved = bob
+        .post(&format!("{path}/edit"), &refs(&offer("2027-01-10", "")))
+        .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let after = db::mentorship::get_offer(&node.data().db.read, id)
         .await
