@@ -8,14 +8,24 @@ use crate::{
     admin_registration::{ADMIN_SCOPES, set_settings, user_with_role},
     api_client::{ApiClient, follow_across},
     harness::{TestNode, cluster},
-    web_browser::{Browser, browser, get, log_in},
+    pln_shared::{fetch_as2, get_as2},
+    web_browser::{Answer, Browser, browser, get, log_in},
 };
 use halqa::{db, service::circles};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// A form of owned values as the `(name, value)` pairs the browser posts.
 fn refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Saves the settings form of `browser`'s user with `changes` (a display name is required).
+async fn save_settings(browser: &Browser, changes: &[(&str, &str)]) -> Answer {
+    let form = browser.get("/settings").await;
+    let csrf = form.csrf();
+    let mut fields = vec![("csrf", csrf.as_str()), ("display_name", "Someone")];
+    fields.extend_from_slice(changes);
+    browser.post("/settings", &fields).await
 }
 
 /// `?uri=` encoded.
@@ -192,16 +202,7 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
             .unwrap()
             .hide_collections
     );
-    let saved = me
-        .post(
-            "/settings",
-            &[
-                ("csrf", &settings.csrf()),
-                ("display_name", "Amina"),
-                ("hide_collections", "1"),
-            ],
-        )
-        .await;
+    let saved = save_settings(&me, &[("hide_collections", "1")]).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     assert!(me.get("/settings").await.body.contains("name=\"hide_collections\" value=\"1\" aria-describedby=\"set-hide-collections-help\" checked"));
 
@@ -275,37 +276,15 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
     assert_eq!(on["hide_collections"], true);
 
     // ActivityPub: the count stays, `first` is gone and a page is refused (Mastodon's way).
-    let http = reqwest::Client::new();
     for collection in ["followers", "following"] {
         let url = format!("{}/users/amina/{collection}", a.base);
-        let root: Value = http
-            .get(&url)
-            .header("accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let root = get_as2(&url).await;
         assert!(root.get("first").is_none(), "{root}");
         assert!(root["totalItems"].is_u64(), "{root}");
-        let page = http
-            .get(format!("{url}?page=1"))
-            .header("accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(page.status(), 403, "{collection}");
+        let (status, _) = fetch_as2(&format!("{url}?page=1")).await;
+        assert_eq!(status, 403, "{collection}");
     }
-    let carols: Value = http
-        .get(format!("{}/users/carol/following", a.base))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let carols = get_as2(&format!("{}/users/carol/following", a.base)).await;
     assert!(
         carols.get("first").is_some(),
         "others keep their pages: {carols}"
@@ -313,17 +292,7 @@ async fn web_fixes_hidden_counts_on_pages_api_and_collections() {
 
     // A viewer who wants no counts sees none, anyone's.
     let carol_web = Browser::log_in(&a, "carol").await;
-    let form = carol_web.get("/settings").await;
-    let saved = carol_web
-        .post(
-            "/settings",
-            &[
-                ("csrf", &form.csrf()),
-                ("display_name", "Carol"),
-                ("hide_counts", "1"),
-            ],
-        )
-        .await;
+    let saved = save_settings(&carol_web, &[("hide_counts", "1")]).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let own_profile = carol_web.get("/@carol").await;
     assert!(!counts_line(&own_profile.body).contains("following"));
@@ -601,17 +570,7 @@ async fn web_fixes_oauth_consent_speaks_the_web_languages() {
     assert!(en.body.contains("Authorize an application"));
     let amina = log_in(&http, &node, "amina").await;
     let me = Browser::log_in(&node, "amina").await;
-    let settings = me.get("/settings").await;
-    let saved = me
-        .post(
-            "/settings",
-            &[
-                ("csrf", &settings.csrf()),
-                ("display_name", "Amina"),
-                ("locale", "ar"),
-            ],
-        )
-        .await;
+    let saved = save_settings(&me, &[("locale", "ar")]).await;
     assert_eq!(saved.status, 303);
     let hers = get(&http, &node, &path, &amina, "fr").await;
     assert!(hers.body.contains("السماح لتطبيق"), "{}", hers.body);
