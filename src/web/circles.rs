@@ -1,8 +1,9 @@
 //! Circle pages (FEP-1b12 groups, at the circle's own `/@name` for browsers): name,
 //! description, facets, members count and the posts the circle announced, paged; joining and
 //! leaving (an approval circle shows "request sent"); posting to the circle for members; for
-//! its moderators the pending join requests (accept / reject), the members (remove) and a
-//! "remove from circle" button under each post. Also the list of circles (`/circles`) and the
+//! its moderators the pending join requests (accept / reject) and the members (remove), each
+//! paged by 20, a link to the edit form ([`super::circle_edit`]) and a "remove from circle"
+//! button under each post. Also the list of circles (`/circles`) and the
 //! creation form (`/circles/new`). Every rule lives in `service::circles`.
 use super::{
     page::{Me, Page, display_name},

@@ -1,6 +1,7 @@
 //! The context of one web request: the node, the signed-in user (session cookie), the page
-//! language and direction, and the CSRF token of its forms; builds every page's common template
-//! variables and sets the cookies a page needs.
+//! language and direction, the CSRF token of its forms and where the visitor is (the login's
+//! way back, checked by [`safe_return_to`]); builds every page's common template variables and
+//! sets the cookies a page needs.
 use super::{i18n, render};
 use crate::{
     AppState,
