@@ -229,6 +229,7 @@ async fn seed(
             also_known_as: "[]".into(),
             moved_to_ap_id: None,
             moved_at: None,
+            hide_collections: false,
         });
         let user_id = ids.next();
         users.push(local_user::Model {
@@ -249,6 +250,7 @@ async fn seed(
             registration_reason: None,
             invite_id: None,
             disabled: false,
+            hide_counts: false,
         });
         let token = format!("bench-token-{i}-{}", rng.next());
         token_rows.push(oauth_token::Model {

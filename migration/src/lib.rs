@@ -24,6 +24,7 @@ mod m20261123_000021_remote_featured;
 mod m20261123_000022_password_resets;
 mod m20261206_000023_account_moves;
 mod m20261206_000024_account_archives;
+mod m20261206_000025_hide_counts;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000022_password_resets::Migration),
             Box::new(m20261206_000023_account_moves::Migration),
             Box::new(m20261206_000024_account_archives::Migration),
+            Box::new(m20261206_000025_hide_counts::Migration),
         ]
     }
 }

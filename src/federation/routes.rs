@@ -373,9 +373,22 @@ async fn follow_collection(
     } else {
         data.urls.following(&actor.username)
     };
+    // Mastodon's `hide_collections`: the count stays, the pages are gone (no `first`, and a
+    // page asked for anyway is refused), which Mastodon reads as "collections hidden".
     if q.page.is_none() {
         let total = db::follows::count_accepted(&data.db.read, actor.id, followers).await?;
-        return Ok(as2(collection(&id, total)));
+        let mut body = collection(&id, total);
+        if actor.hide_collections
+            && let Some(map) = body.as_object_mut()
+        {
+            map.remove("first");
+        }
+        return Ok(as2(body));
+    }
+    if actor.hide_collections {
+        return Err(AppError::Forbidden(
+            "this account hides its followers and following".into(),
+        ));
     }
     let rows =
         db::follows::list_accepted(&data.db.read, actor.id, followers, q.max_id, PAGE_SIZE).await?;

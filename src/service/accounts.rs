@@ -193,6 +193,7 @@ pub(crate) fn local_actor_row(
         also_known_as: Set("[]".into()),
         moved_to_ap_id: Set(None),
         moved_at: Set(None),
+        hide_collections: Set(false),
     }
 }
 
@@ -302,6 +303,7 @@ pub async fn create_user_as(
             registration_reason: Set(registration.reason),
             invite_id: Set(registration.invite_id),
             disabled: Set(false),
+            hide_counts: Set(false),
         },
     )
     .await?;
@@ -352,6 +354,11 @@ pub struct ProfileUpdate {
     pub language: Option<String>,
     /// Replaces the PLN facets (merge with [`facets_of`] first for a partial change).
     pub facets: Option<Facets>,
+    /// Mastodon's `hide_collections`: followers and following lists (and, on the web, the
+    /// account's counts) hidden from others.
+    pub hide_collections: Option<bool>,
+    /// The web shows this user no counts at all (a viewer's choice, not federated).
+    pub hide_counts: Option<bool>,
 }
 
 /// Plain text rendered as Mastodon renders a bio: escaped, paragraphs and line breaks, links and
@@ -480,6 +487,17 @@ pub async fn update_profile(
     if let Some(facets) = update.facets {
         crate::service::profiles::apply_facets(&mut row, facets)?;
         federate = true;
+    }
+    if let Some(hide) = update.hide_collections
+        && hide != actor.hide_collections
+    {
+        row.hide_collections = Set(hide);
+        // Other servers re-read the collections on Update (Mastodon marks the account's
+        // collections hidden when they have no first page).
+        federate = true;
+    }
+    if let Some(hide) = update.hide_counts {
+        user_row.hide_counts = Set(hide);
     }
     if let Some(privacy) = update.privacy {
         if !matches!(privacy.as_str(), "public" | "unlisted" | "private") {

@@ -306,6 +306,7 @@ fn organization_row(
         also_known_as: Set("[]".into()),
         moved_to_ap_id: Set(None),
         moved_at: Set(None),
+        hide_collections: Set(false),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod archive;
 pub mod circles;
 pub mod collections;
+pub mod counts;
 pub mod dashboard;
 pub mod documents;
 pub mod endorsements;

@@ -262,22 +262,10 @@ mod tests {
     fn user(approval: &str, disabled: bool) -> local_user::Model {
         local_user::Model {
             id: 1,
-            actor_id: 2,
             email: "a@b.ma".into(),
-            password_hash: String::new(),
-            role: "user".into(),
-            locale: None,
-            must_change_password: false,
-            created_at: Utc::now(),
-            note_source: None,
-            default_visibility: "public".into(),
-            default_sensitive: false,
-            default_language: None,
-            default_license: None,
             approval: approval.into(),
-            registration_reason: None,
-            invite_id: None,
             disabled,
+            ..local_user::Model::sample(2)
         }
     }
 

@@ -3,7 +3,7 @@
 //! translated reason when it is refused), and the language picker of the page footer.
 use super::{
     i18n::{self, tr},
-    page::{Page, SESSION_COOKIE, cookie},
+    page::{Page, SESSION_COOKIE, cookie, safe_return_to},
     timelines::see_other,
 };
 use crate::{
@@ -30,14 +30,33 @@ pub struct LoginForm {
     username: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     password: Option<String>,
+    /// Where to go once logged in (a path of this node; anything else is ignored).
+    #[serde(default, deserialize_with = "de::opt_string")]
+    return_to: Option<String>,
 }
 
-/// `GET /login`.
-pub async fn login_page(page: Page) -> AppResult<Response> {
+/// `?return_to=` of the login page.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReturnTo {
+    #[serde(default)]
+    return_to: Option<String>,
+}
+
+/// The page to go to after logging in: `return_to` when it is safe, else home.
+fn after_login(return_to: Option<&str>) -> &str {
+    return_to.and_then(safe_return_to).unwrap_or("/")
+}
+
+/// `GET /login[?return_to=/path]`.
+pub async fn login_page(
+    page: Page,
+    axum::extract::Query(q): axum::extract::Query<ReturnTo>,
+) -> AppResult<Response> {
+    let return_to = q.return_to.as_deref().and_then(safe_return_to);
     if page.me.is_some() {
-        return Ok(see_other("/"));
+        return Ok(see_other(after_login(return_to)));
     }
-    page.render("pages/login.html", context! { username => "" })
+    page.render("pages/login.html", context! { username => "", return_to })
 }
 
 /// Sets the session cookie of `token` on `response`.
@@ -49,7 +68,8 @@ pub(super) fn set_session(page: &Page, response: &mut Response, token: &str) {
 }
 
 /// `POST /login`: checks the password (with the OAuth login's per-account throttle), opens a
-/// session and goes home; the form again with a translated reason otherwise.
+/// session and goes back to `return_to` (a path of this node) or home; the form again with a
+/// translated reason otherwise.
 pub async fn login(page: Page, form: ApiForm<LoginForm>) -> AppResult<Response> {
     let form = form.params;
     if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
@@ -57,10 +77,11 @@ pub async fn login(page: Page, form: ApiForm<LoginForm>) -> AppResult<Response> 
     }
     let username = form.username.unwrap_or_default();
     let password = form.password.unwrap_or_default();
+    let return_to = form.return_to.as_deref().and_then(safe_return_to);
     let (status, error) = match check_login(&page.data, &username, &password).await? {
         Ok((user, _)) => {
             let token = web_sessions::open(&page.data, &user).await?;
-            let mut response = see_other("/");
+            let mut response = see_other(after_login(return_to));
             set_session(&page, &mut response, &token);
             return Ok(response);
         }
@@ -72,7 +93,7 @@ pub async fn login(page: Page, form: ApiForm<LoginForm>) -> AppResult<Response> 
     page.render_status(
         status,
         "pages/login.html",
-        context! { username, error => tr(page.lang, error) },
+        context! { username, return_to, error => tr(page.lang, error) },
     )
 }
 

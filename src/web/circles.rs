@@ -1,8 +1,9 @@
 //! Circle pages (FEP-1b12 groups, at the circle's own `/@name` for browsers): name,
 //! description, facets, members count and the posts the circle announced, paged; joining and
 //! leaving (an approval circle shows "request sent"); posting to the circle for members; for
-//! its moderators the pending join requests (accept / reject), the members (remove) and a
-//! "remove from circle" button under each post. Also the list of circles (`/circles`) and the
+//! its moderators the pending join requests (accept / reject) and the members (remove), each
+//! paged by 20, a link to the edit form ([`super::circle_edit`]) and a "remove from circle"
+//! button under each post. Also the list of circles (`/circles`) and the
 //! creation form (`/circles/new`). Every rule lives in `service::circles`.
 use super::{
     page::{Me, Page, display_name},
@@ -32,8 +33,32 @@ use axum::{
 use minijinja::{Value, context, value::Serde};
 use serde::{Deserialize, Serialize};
 
-/// Join requests and members a moderator sees at once.
-const PEOPLE_SHOWN: u64 = 80;
+/// Join requests and members a moderator sees on one page.
+const PEOPLE_SHOWN: u64 = 20;
+
+/// `?members_max_id=` and `?requests_max_id=`: the moderator's pages of members and of join
+/// requests (older than that follow id), each paged on its own.
+#[derive(Debug, Default, Deserialize)]
+pub struct PeoplePaging {
+    #[serde(default)]
+    members_max_id: Option<String>,
+    #[serde(default)]
+    requests_max_id: Option<String>,
+}
+
+impl PeoplePaging {
+    fn cursor(&self, listing: Listing) -> Cursor {
+        let raw = match listing {
+            Listing::Requests => &self.requests_max_id,
+            _ => &self.members_max_id,
+        };
+        Cursor {
+            max_id: raw.as_deref().and_then(|m| m.trim().parse().ok()),
+            limit: PEOPLE_SHOWN,
+            ..Cursor::default()
+        }
+    }
+}
 
 /// The signed-in user of a form whose CSRF token is right; otherwise the answer to send (the
 /// login page, or the translated 403).
@@ -50,6 +75,7 @@ pub async fn circle_page(
     page: &Page,
     group: &actor::Model,
     paging: &Paging,
+    people_paging: &PeoplePaging,
 ) -> AppResult<Response> {
     let data = &page.data;
     let view = circles::get(data, group.id).await?;
@@ -74,14 +100,26 @@ pub async fn circle_page(
         .into_iter()
         .map(|f| context! { name => f.name, value => f.value })
         .collect();
-    let people_cursor = Cursor {
-        limit: PEOPLE_SHOWN,
-        ..Cursor::default()
-    };
     let (mut requests, mut members) = (Vec::new(), Vec::new());
+    let (mut requests_next, mut members_next) = (None, None);
     if is_moderator && let Some(me) = viewer {
         for listing in [Listing::Requests, Listing::Followers] {
-            let rows = circles::people(data, Some(me), group.id, listing, people_cursor).await?;
+            let cursor = people_paging.cursor(listing);
+            let rows = circles::people(data, Some(me), group.id, listing, cursor).await?;
+            let (param, anchor) = match listing {
+                Listing::Requests => ("requests_max_id", "requests-h"),
+                _ => ("members_max_id", "members-h"),
+            };
+            let next = (rows.len() as u64 >= PEOPLE_SHOWN)
+                .then(|| {
+                    rows.last()
+                        .map(|(id, _)| format!("/@{handle}?{param}={id}#{anchor}"))
+                })
+                .flatten();
+            match listing {
+                Listing::Requests => requests_next = next,
+                _ => members_next = next,
+            }
             let people: Vec<Value> = rows
                 .into_iter()
                 .map(|(_, a)| {
@@ -99,10 +137,19 @@ pub async fn circle_page(
             }
         }
     }
+    let query = page
+        .here
+        .as_deref()
+        .and_then(|h| h.split_once('?'))
+        .map(|(_, q)| q);
+    let saved = query.is_some_and(|q| q.split('&').any(|p| p == "saved=1"));
+    let notice = super::requests::notice(page.lang, query)
+        .or_else(|| saved.then(|| super::i18n::tr(page.lang, "circle-saved")));
     page.render(
         "pages/circle.html",
         context! {
             statuses, next, facets, handle, requests, members, is_moderator, is_creator,
+            requests_next, members_next, notice,
             circle => Value::from(Serde(&entity)),
             display_name => display_name(group),
             summary_text => text::html_to_plain_text(&group.summary),
@@ -258,13 +305,18 @@ pub struct TokenForm {
     pub csrf: Option<String>,
 }
 
-/// Back to the circle's page.
-async fn back_to(page: &Page, id: i64) -> AppResult<Response> {
+/// The path of the page of circle `id`.
+pub(super) async fn circle_path(page: &Page, id: i64) -> AppResult<String> {
     let view = circles::get(&page.data, id).await?;
-    Ok(see_other(&format!("/@{}", view.actor.handle())))
+    Ok(format!("/@{}", view.actor.handle()))
 }
 
-fn parse_id(raw: &str) -> AppResult<i64> {
+/// Back to the circle's page.
+async fn back_to(page: &Page, id: i64) -> AppResult<Response> {
+    Ok(see_other(&circle_path(page, id).await?))
+}
+
+pub(super) fn parse_id(raw: &str) -> AppResult<i64> {
     raw.parse()
         .map_err(|_| AppError::not_found("circle not found"))
 }
@@ -353,17 +405,17 @@ pub async fn answer_request(
     Path((id, account, answer)): Path<(String, String, String)>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
-        Ok(me) => me,
-        Err(answer) => return Ok(answer),
-    };
     let (id, account) = (parse_id(&id)?, parse_id(&account)?);
-    match answer.as_str() {
-        "accept" => circles::authorize(&page.data, &me.actor, id, account).await?,
-        "reject" => circles::reject(&page.data, &me.actor, id, account).await?,
-        _ => return Err(AppError::not_found("page not found")),
-    }
-    back_to(&page, id).await
+    let csrf = form.params.csrf.as_deref();
+    super::requests::answer(&page, csrf, &answer, async |me, accept| {
+        if accept {
+            circles::authorize(&page.data, &me.actor, id, account).await?;
+        } else {
+            circles::reject(&page.data, &me.actor, id, account).await?;
+        }
+        circle_path(&page, id).await
+    })
+    .await
 }
 
 /// `POST /circles/{id}/members/{account}/remove` (moderators).

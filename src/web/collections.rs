@@ -25,9 +25,11 @@ use minijinja::{Value, context};
 pub async fn collection_page(
     data: &Data<AppState>,
     headers: &HeaderMap,
+    uri: &axum::http::Uri,
     c: &collection::Model,
 ) -> AppResult<Response> {
-    let page = Page::from_headers(data, headers).await?;
+    let mut page = Page::from_headers(data, headers).await?;
+    page.here = uri.path_and_query().map(|p| p.as_str().to_string());
     render_collection(&page, c).await
 }
 
@@ -96,9 +98,16 @@ async fn render_collection(page: &Page, c: &collection::Model) -> AppResult<Resp
         }
     }
     let excerpt: String = c.title.chars().take(140).collect();
+    let query = page
+        .here
+        .as_deref()
+        .and_then(|h| h.split_once('?'))
+        .map(|(_, q)| q);
+    let notice = super::requests::notice(page.lang, query);
     page.render(
         "pages/collection.html",
         context! {
+            notice,
             own, following, requested, items, items_count, show_items, requests, excerpt,
             description_html,
             id => c.id.to_string(),
@@ -171,17 +180,12 @@ pub async fn answer_request(
     Path((id, account, answer)): Path<(String, String, String)>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
-        Ok(me) => me,
-        Err(answer) => return Ok(answer),
-    };
-    let id = parse_id(&id)?;
-    let account = parse_id(&account)?;
-    let authorize = match answer.as_str() {
-        "accept" => true,
-        "reject" => false,
-        _ => return Err(AppError::not_found("page not found")),
-    };
-    follows::answer(&page.data, &me.actor, id, account, authorize).await?;
-    back_to(&page, id).await
+    let (id, account) = (parse_id(&id)?, parse_id(&account)?);
+    let csrf = form.params.csrf.as_deref();
+    super::requests::answer(&page, csrf, &answer, async |me, accept| {
+        follows::answer(&page.data, &me.actor, id, account, accept).await?;
+        let c = db::collections::get(&page.data.db.read, id).await?;
+        Ok(page_path(&c))
+    })
+    .await
 }

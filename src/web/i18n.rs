@@ -152,6 +152,7 @@ mod tests {
                 include_str!("../../frontend/locales/ar/account.ftl"),
                 include_str!("../../frontend/locales/ar/move.ftl"),
                 include_str!("../../frontend/locales/ar/archive.ftl"),
+                include_str!("../../frontend/locales/ar/extras.ftl"),
             ],
         ),
         (
@@ -165,6 +166,7 @@ mod tests {
                 include_str!("../../frontend/locales/fr/account.ftl"),
                 include_str!("../../frontend/locales/fr/move.ftl"),
                 include_str!("../../frontend/locales/fr/archive.ftl"),
+                include_str!("../../frontend/locales/fr/extras.ftl"),
             ],
         ),
         (
@@ -178,6 +180,7 @@ mod tests {
                 include_str!("../../frontend/locales/en/account.ftl"),
                 include_str!("../../frontend/locales/en/move.ftl"),
                 include_str!("../../frontend/locales/en/archive.ftl"),
+                include_str!("../../frontend/locales/en/extras.ftl"),
             ],
         ),
     ];
@@ -357,6 +360,8 @@ mod tests {
                         ("total", FluentValue::from(9)),
                         ("imported", FluentValue::from(2)),
                         ("skipped", FluentValue::from(1)),
+                        ("favourites", FluentValue::from(1)),
+                        ("boosts", FluentValue::from(2)),
                     ],
                 );
                 assert_ne!(&text, key, "{lang}: {key} does not resolve");

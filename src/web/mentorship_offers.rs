@@ -119,8 +119,9 @@ impl OfferForm {
             // An emptied region clears it.
             region: Some(input.region.unwrap_or_default()),
             capacity: Some(input.capacity),
-            starts_at: input.starts_at,
-            ends_at: input.ends_at,
+            // The form always sends both dates: an emptied one clears it.
+            starts_at: Some(input.starts_at),
+            ends_at: Some(input.ends_at),
         })
     }
 }

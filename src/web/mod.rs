@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod circle_edit;
 pub mod circles;
 pub mod collection_edit;
 pub mod collections;
@@ -25,6 +26,7 @@ pub mod pln;
 pub mod posts;
 pub mod profiles;
 pub mod render;
+pub mod requests;
 pub mod resource_form;
 pub mod resource_upload;
 pub mod resources;
@@ -104,6 +106,10 @@ pub fn routes() -> Router {
         // Circles, collections, institutions, remote follow (issue 6, part 2).
         .route("/circles", get(circles::list).post(circles::create))
         .route("/circles/new", get(circles::new_form))
+        .route(
+            "/circles/{id}/edit",
+            get(circle_edit::edit_form).post(circle_edit::save),
+        )
         .route("/circles/{id}/join", post(circles::join))
         .route("/circles/{id}/leave", post(circles::leave))
         .route("/circles/{id}/post", post(circles::post_to))
@@ -282,6 +288,8 @@ pub(crate) const SOURCES: &[&str] = &[
     include_str!("posts.rs"),
     include_str!("profiles.rs"),
     include_str!("resources.rs"),
+    include_str!("requests.rs"),
+    include_str!("circle_edit.rs"),
     include_str!("settings.rs"),
     include_str!("settings_migration.rs"),
     include_str!("settings_archive.rs"),

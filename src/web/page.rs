@@ -1,6 +1,7 @@
 //! The context of one web request: the node, the signed-in user (session cookie), the page
-//! language and direction, and the CSRF token of its forms; builds every page's common template
-//! variables and sets the cookies a page needs.
+//! language and direction, the CSRF token of its forms and where the visitor is (the login's
+//! way back, checked by [`safe_return_to`]); builds every page's common template variables and
+//! sets the cookies a page needs.
 use super::{i18n, render};
 use crate::{
     AppState,
@@ -38,6 +39,9 @@ pub struct Page {
     pub csrf: String,
     /// A CSRF cookie to set with the response (visitors without one).
     new_csrf_cookie: Option<String>,
+    /// Where the visitor is (a GET's path and query) or came from (a form's same-site
+    /// `Referer`): the login page sends them back there (`return_to`).
+    pub here: Option<String>,
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
@@ -98,7 +102,21 @@ impl Page {
             dir: i18n::direction(lang),
             csrf,
             new_csrf_cookie,
+            here: None,
         })
+    }
+
+    /// The login page, coming back to `here` afterwards.
+    pub fn login_path(&self) -> String {
+        match self
+            .here
+            .as_deref()
+            .and_then(safe_return_to)
+            .filter(|h| *h != "/")
+        {
+            Some(back) => format!("/login?return_to={}", super::circles::urlencode(back)),
+            None => "/login".to_string(),
+        }
     }
 
     /// The signed-in user, or a redirect to the login page.
@@ -107,7 +125,7 @@ impl Page {
     pub fn me(&self) -> Result<&Me, Response> {
         self.me
             .as_ref()
-            .ok_or_else(|| axum::response::Redirect::to("/login").into_response())
+            .ok_or_else(|| axum::response::Redirect::to(&self.login_path()).into_response())
     }
 
     /// Refuses a form whose `csrf` field is not this visitor's token (translated 403).
@@ -150,6 +168,7 @@ impl Page {
             node_name => self.data.config.instance.name.clone(),
             me,
             csrf => self.csrf.clone(),
+            login_url => self.login_path(),
             languages => i18n::LANGUAGES.iter().map(|(c, n)| context! { code => *c, name => *n }).collect::<Vec<_>>(),
         }
     }
@@ -174,6 +193,13 @@ impl Page {
         Ok(response)
     }
 
+    /// Whether this visitor may see the follower, following, favourite and boost counts of
+    /// `owner` (`service::counts`: the node's setting, the owner's and the viewer's choice).
+    pub async fn counts_visible(&self, owner: &actor::Model) -> AppResult<bool> {
+        let viewer = self.me.as_ref().map(|m| (&m.user, &m.actor));
+        crate::service::counts::visible_now(&self.data, owner, viewer).await
+    }
+
     /// The translated error page.
     pub fn error(&self, status: axum::http::StatusCode, detail: &str) -> Response {
         super::errors::error_page(self, status, detail)
@@ -195,8 +221,38 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
         let data = Data::<AppState>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::Internal(anyhow::anyhow!("federation data missing")))?;
-        Page::from_headers(&data, &parts.headers).await
+        let mut page = Page::from_headers(&data, &parts.headers).await?;
+        page.here = if parts.method == axum::http::Method::GET {
+            parts.uri.path_and_query().map(|p| p.as_str().to_string())
+        } else {
+            referer_path(&parts.headers, &data.config.base_url())
+        };
+        Ok(page)
     }
+}
+
+/// The path of the `Referer` when it is a page of this node.
+pub fn referer_path(headers: &HeaderMap, base: &str) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let path = referer.strip_prefix(base)?;
+    safe_return_to(path).map(str::to_string)
+}
+
+/// `raw` when it is a path of this node a login may return to: it starts with one `/`, has
+/// no backslash, control character or whitespace (browsers read `/\evil`, `/\t/evil` as
+/// `//evil`, another site), is not the login or logout page itself, and is of sane length.
+/// Anything else (`//evil`, `https://evil`, `javascript:`) is refused: no open redirect.
+pub fn safe_return_to(raw: &str) -> Option<&str> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && raw.len() <= 2000
+        && !raw
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+        && !["/login", "/logout", "/signup"].iter().any(|p| {
+            raw == *p || raw.starts_with(&format!("{p}?")) || raw.starts_with(&format!("{p}/"))
+        });
+    ok.then_some(raw)
 }
 
 /// The name to show for an actor: its display name, else its username.
@@ -222,6 +278,34 @@ mod tests {
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&headers, "halqa_lang"), Some("ar"));
         assert_eq!(cookie(&headers, "b"), None);
+    }
+
+    #[test]
+    fn return_paths_stay_on_this_node() {
+        for good in [
+            "/",
+            "/@amina",
+            "/authorize_interaction?uri=https%3A%2F%2Fb.example%2F1",
+        ] {
+            assert_eq!(safe_return_to(good), Some(good));
+        }
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "\\\\evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/login",
+            "/login?return_to=/x",
+            "/logout",
+            "/a\r\nSet-Cookie: x=y",
+        ] {
+            assert_eq!(safe_return_to(bad), None, "{bad:?}");
+        }
+        assert_eq!(safe_return_to(&format!("/{}", "a".repeat(3000))), None);
     }
 
     #[test]

@@ -62,10 +62,11 @@ async fn thread_page(
         .as_ref()
         .map(|m| m.user.default_visibility.clone())
         .unwrap_or_else(|| "public".into());
+    let show_counts = page.counts_visible(author).await?;
     page.render(
         "pages/post.html",
         context! {
-            main, excerpt, mention, default_visibility,
+            main, excerpt, mention, default_visibility, show_counts,
             ancestors => statuses(page, ancestors).await?,
             descendants => statuses(page, descendants).await?,
             display_name => display_name(author),

@@ -47,11 +47,17 @@ pub(super) async fn actor_of(data: &Data<AppState>, handle: &str) -> AppResult<a
 pub async fn profile_by_handle(
     data: Data<AppState>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(handle): Path<String>,
     Query(paging): Query<Paging>,
+    Query(people): Query<super::circles::PeoplePaging>,
 ) -> AppResult<Response> {
     let actor = actor_of(&data, &handle).await?;
-    let page = Page::from_headers(&data, &headers).await?;
+    let mut page = Page::from_headers(&data, &headers).await?;
+    page.here = uri.path_and_query().map(|p| p.as_str().to_string());
+    if actor.kind == "Group" {
+        return super::circles::circle_page(&page, &actor, &paging, &people).await;
+    }
     render_profile(&page, &actor, &paging).await
 }
 
@@ -71,7 +77,8 @@ async fn render_profile(page: &Page, actor: &actor::Model, paging: &Paging) -> A
     }
     // Circles and this node's institution have pages of their own at their actor's URL.
     if actor.kind == "Group" {
-        return super::circles::circle_page(page, actor, paging).await;
+        let people = super::circles::PeoplePaging::default();
+        return super::circles::circle_page(page, actor, paging, &people).await;
     }
     if actor.kind == "Organization" && actor.local {
         return Ok(see_other(&format!("/institutions/{}", actor.domain)));
@@ -109,10 +116,12 @@ async fn render_profile(page: &Page, actor: &actor::Model, paging: &Paging) -> A
         && !db::archives::archived_posts(&data.db.read, actor.id, 0, 1)
             .await?
             .is_empty();
+    let show_counts = page.counts_visible(actor).await?;
     page.render(
         "pages/profile.html",
         context! {
             statuses, next, facets, handle, following, requested, follows_you, own, archived,
+            show_counts,
             display_name => display_name(actor),
             local => actor.local,
             ap_id => actor.ap_id.clone(),

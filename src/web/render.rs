@@ -143,6 +143,10 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         include_str!("../../frontend/templates/pages/circle_new.html"),
     ),
     (
+        "pages/circle_edit.html",
+        include_str!("../../frontend/templates/pages/circle_edit.html"),
+    ),
+    (
         "pages/collection.html",
         include_str!("../../frontend/templates/pages/collection.html"),
     ),

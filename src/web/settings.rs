@@ -2,8 +2,9 @@
 //! languages, region, mentoring flags) through `service::accounts::update_profile`, and the
 //! interface language through `service::web_sessions::set_locale`; posting defaults and privacy
 //! (locked, discoverable) through the same `update_profile`; the default licence of resources
-//! through `service::resources::set_default_license`; the CSV export through `service::exports`. A refused change shows the
-//! form again with what was typed.
+//! through `service::resources::set_default_license`; the CSV export through `service::exports`;
+//! hiding counts (one's own from others, and everyone's from oneself) through `update_profile`.
+//! A refused change shows the form again with what was typed.
 use super::page::{Me, Page};
 use crate::{
     api::form::{ApiForm, de},
@@ -65,6 +66,12 @@ pub struct SettingsForm {
     locked: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     discoverable: Option<bool>,
+    /// Counts: hide my followers, following and counts from others (Mastodon's
+    /// `hide_collections`); show me no counts at all on the web.
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    hide_collections: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    hide_counts: Option<bool>,
 }
 
 impl SettingsForm {
@@ -89,6 +96,8 @@ impl SettingsForm {
             post_language: me.user.default_language.clone(),
             locked: Some(me.actor.manually_approves_followers),
             discoverable: Some(me.actor.discoverable),
+            hide_collections: Some(me.actor.hide_collections),
+            hide_counts: Some(me.user.hide_counts),
         }
     }
 
@@ -120,18 +129,22 @@ pub(super) fn choices(list: &'static [vocabulary::Term], lang: &str) -> Vec<Valu
         .collect()
 }
 
-fn render(
+async fn render(
     page: &Page,
     status: StatusCode,
     form: &SettingsForm,
     saved: bool,
     error: Option<String>,
 ) -> AppResult<Response> {
+    let node_hides_counts =
+        crate::service::settings::current(&page.data.db.read, &page.data.config)
+            .await?
+            .hide_counts;
     page.render_status(
         status,
         "pages/settings.html",
         context! {
-            saved, error,
+            saved, error, node_hides_counts,
             form => Value::from(Serde(form)),
             stages => choices(STAGES, page.lang),
             subjects => choices(SUBJECTS, page.lang),
@@ -163,6 +176,7 @@ pub async fn settings_page(page: Page, Query(q): Query<Saved>) -> AppResult<Resp
         q.saved.is_some(),
         None,
     )
+    .await
 }
 
 /// Checks the licence first (nothing is saved when it is unknown), then the profile, the
@@ -222,6 +236,8 @@ pub async fn save(page: Page, form: ApiForm<SettingsForm>) -> AppResult<Response
         language: Some(form.post_language.clone().unwrap_or_default()),
         locked: Some(form.locked.unwrap_or(false)),
         discoverable: Some(form.discoverable.unwrap_or(false)),
+        hide_collections: Some(form.hide_collections.unwrap_or(false)),
+        hide_counts: Some(form.hide_counts.unwrap_or(false)),
         ..ProfileUpdate::default()
     };
     let locale = form.locale.clone().unwrap_or_default();
@@ -229,13 +245,16 @@ pub async fn save(page: Page, form: ApiForm<SettingsForm>) -> AppResult<Response
     let result = save_all(&page, &me, update, &license, &locale).await;
     match result {
         Ok(()) => Ok(super::timelines::see_other("/settings?saved=1")),
-        Err(e) if e.status().is_client_error() => render(
-            &page,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            false,
-            Some(e.to_string()),
-        ),
+        Err(e) if e.status().is_client_error() => {
+            render(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                false,
+                Some(e.to_string()),
+            )
+            .await
+        }
         Err(e) => Err(e),
     }
 }

@@ -24,6 +24,8 @@ export const ENV = {
   aDomain: need("HALQA_A_DOMAIN"),
   bDomain: need("HALQA_B_DOMAIN"),
   password: need("HALQA_BROWSER_PASSWORD"),
+  /** Node A's first admin (`admin`), who looks at the admin pages. */
+  adminPassword: need("HALQA_BROWSER_ADMIN_PASSWORD"),
   out: process.env.HALQA_BROWSER_OUT || join(ROOT, "target", "browser"),
   npm: process.env.HALQA_BROWSER_NPM || join(process.env.HOME || "/root", ".cache", "halqa-browser-npm"),
   chromium: process.env.HALQA_BROWSER_CHROMIUM || "/usr/bin/chromium",

@@ -1,6 +1,6 @@
 //! The main pages the browser checks in every language (axe, weight, screenshot). One line per
-//! page: who looks at it (`a`: salma signed in on node A, `b`: bob signed in on node B, `anon`:
-//! a visitor on node A), its name (the screenshot's file name), and its URL — a path on that
+//! page: who looks at it (`a`: salma signed in on node A, `b`: bob signed in on node B, `admin`:
+//! node A's first admin, `anon`: a visitor on node A), its name (the screenshot's file name), and its URL — a path on that
 //! node, or a function of what the scenario created. `optional` pages are being built: a 404
 //! skips them with a note instead of failing; drop the flag once the page exists.
 export const PAGES = [
@@ -28,4 +28,14 @@ export const PAGES = [
   { who: "a", name: "my-collections", url: "/collections" },
   { who: "a", name: "resource-form", url: "/resources/new" },
   { who: "b", name: "offer-form", url: "/mentorship/offers/new" },
+  { who: "a", name: "circle-edit", url: (ctx) => ctx.circleEditUrl },
+  { who: "admin", name: "admin-dashboard", url: "/admin" },
+  { who: "admin", name: "admin-registrations", url: "/admin/registrations" },
+  { who: "admin", name: "admin-accounts", url: "/admin/accounts" },
+  { who: "admin", name: "admin-account", url: (ctx) => ctx.adminAccountUrl },
+  { who: "admin", name: "admin-reports", url: "/admin/reports" },
+  { who: "admin", name: "admin-federation", url: "/admin/federation" },
+  { who: "admin", name: "admin-settings", url: "/admin/settings" },
+  { who: "admin", name: "admin-invites", url: "/admin/invites" },
+  { who: "admin", name: "admin-audit", url: "/admin/audit" },
 ];

@@ -101,4 +101,19 @@ export async function plnSteps({ ctx, salma, bob, user }) {
     check((await mainText(salma)).includes("Maths — Rabat"), "the new circle's page does not show its name");
     ctx.circleUrl = salma.url();
   });
+
+  await step("salma edits the circle's rules through its edit form", salma, async () => {
+    await visit(salma, ctx.circleUrl);
+    await submitLink(salma, "a[href$='/edit']");
+    ctx.circleEditUrl = new URL(salma.url()).pathname;
+    await salma.fill("#circle-rules", "Bienveillance et sources citées");
+    await submit(salma, "form[action$='/edit']");
+    const text = await mainText(salma);
+    check(text.includes("The circle was saved."), "no notice after saving the circle");
+  });
+}
+
+/** Follows the first link matching `selector` and waits for the page it leads to. */
+async function submitLink(page, selector) {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
 }

@@ -92,6 +92,7 @@ mkdir -p "$OUT"
 export HALQA_A_URL="http://localhost:$PORT_A" HALQA_B_URL="http://localhost:$PORT_B"
 export HALQA_A_DOMAIN="localhost:$PORT_A" HALQA_B_DOMAIN="localhost:$PORT_B"
 export HALQA_BROWSER_PASSWORD="$PASSWORD" HALQA_BROWSER_OUT="$OUT"
+export HALQA_BROWSER_ADMIN_PASSWORD="$ADMIN_PASSWORD"
 export HALQA_BROWSER_NPM="$NPM_DIR" HALQA_BROWSER_CHROMIUM="$CHROMIUM"
 
 say "scenario (output in $OUT)"

@@ -39,8 +39,10 @@ console.log(`browser: ${browser.version()}, phone viewport 360×740, output in $
 const newContext = (opts = {}) => browser.newContext({ ...PHONE, locale: "en", ...opts });
 const salmaCtx = await newContext();
 const bobCtx = await newContext();
+const adminCtx = await newContext();
 const salma = await salmaCtx.newPage();
 const bob = await bobCtx.newPage();
+const admin = await adminCtx.newPage();
 const rows = [];
 const notes = [];
 
@@ -90,6 +92,18 @@ async function flow() {
     await bob.fill("#login-password", ENV.password);
     await submit(bob, 'form[action="/login"]');
     await loggedInAs(bob, "bob");
+  });
+
+  await step("node A's first admin logs in and finds salma's account", admin, async () => {
+    await visit(admin, `${ENV.a}/login`);
+    await admin.fill("#login-username", "admin");
+    await admin.fill("#login-password", ENV.adminPassword);
+    await submit(admin, 'form[action="/login"]');
+    await loggedInAs(admin, "admin");
+    await visit(admin, `${ENV.a}/admin/accounts`);
+    const href = await admin.getAttribute("main a[href^='/admin/accounts/']", "href");
+    check(href, "no account link on the admin's accounts page");
+    ctx.adminAccountUrl = href;
   });
 
   await step("keyboard: the first Tab reaches the skip link, which jumps to the main content", salma, async () => {
@@ -255,11 +269,12 @@ async function pagesInEveryLanguage() {
     await step(`the signed-in users switch to ${lang}`, salma, async () => {
       await switchLanguage(salma, ENV.a, lang);
       await switchLanguage(bob, ENV.b, lang);
+      await switchLanguage(admin, ENV.a, lang);
     }, { critical: false });
     const viewers = {};
     // The language is the account's setting: set it on the flow's pages, then audit on fresh
     // pages with the cache off.
-    for (const [who, context, base] of [["a", salmaCtx, ENV.a], ["b", bobCtx, ENV.b], ["anon", anonCtx, ENV.a]]) {
+    for (const [who, context, base] of [["a", salmaCtx, ENV.a], ["b", bobCtx, ENV.b], ["admin", adminCtx, ENV.a], ["anon", anonCtx, ENV.a]]) {
       const page = await context.newPage();
       await noCache(context, page);
       viewers[who] = { page, base, rec: record(page) };
@@ -284,7 +299,7 @@ async function pagesInEveryLanguage() {
       }, { critical: false });
     }
     await anonCtx.close();
-    for (const v of [viewers.a, viewers.b]) await v.page.close();
+    for (const v of [viewers.a, viewers.b, viewers.admin]) await v.page.close();
   }
 }
 

@@ -35,11 +35,10 @@ mod pln_search;
 mod pln_shared;
 mod remote_media;
 mod security;
+mod web_admin;
 mod web_browser;
 mod web_community;
-mod web_forms;
-
-mod web_admin;
+mod web_fixes;
 mod web_pages;
 mod web_pln;
 mod web_settings;

@@ -8,7 +8,7 @@ use crate::{
     admin_registration::{ADMIN_SCOPES, PASSWORD, set_settings, user_with_role},
     api_client::{ApiClient, id_of},
     harness::TestNode,
-    web_pages::{browser, get, log_in, post},
+    web_browser::{browser, get, log_in, post},
 };
 use halqa::db;
 use serde_json::json;
@@ -54,10 +54,11 @@ async fn admin_pages_answer_staff_only_and_their_forms_are_audited() {
     let french = get(&http, &node, "/admin/reports", &as_admin, "fr").await;
     assert!(french.body.contains("Signalements"));
 
-    // A visitor goes to the login page; a normal user gets the 403 page, no admin link.
+    // A visitor goes to the login page (and back here after); a normal user gets the 403
+    // page, no admin link.
     let visitor = get(&http, &node, "/admin", "", "en").await;
     assert_eq!(visitor.status, 303);
-    assert_eq!(visitor.header("location"), "/login");
+    assert_eq!(visitor.header("location"), "/login?return_to=%2Fadmin");
     let home = get(&http, &node, "/", &as_user, "en").await;
     assert!(!home.body.contains("href=\"/admin\""));
     for path in [

@@ -9,7 +9,7 @@ use crate::{
     api_client::ApiClient,
     harness::cluster,
     images::noise_png,
-    web_forms::{Answer, browser, get, log_in, post, post_multipart, wait_for_page},
+    web_browser::{Answer, browser, get, log_in, post, post_multipart, wait_for_page},
 };
 use halqa::service::institutions;
 use serde_json::{Value, json};
@@ -72,7 +72,7 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
     assert!(page.body.contains("Maths au collège"));
     assert!(page.body.contains("Members approved by moderators"));
     assert!(page.body.contains("Join requests"), "the moderator's view");
-    let circle_id = page.id_after("/circles/");
+    let circle_id = page.id_after("/circles/").unwrap();
     // The circle's actor URL answers browsers with the same page, and AS2 clients with JSON.
     let actor_url = format!("{}/users/maths", a.base);
     let by_actor = get(&http, &a, &actor_url, "", "en").await;
@@ -108,7 +108,7 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
     assert_eq!(on_b, format!("/@{}", a.handle("maths")));
     let remote = get(&http, &b, &on_b, &bilal, "en").await;
     assert!(remote.body.contains("Ask to join"), "{}", remote.body);
-    let id_on_b = remote.id_after("/circles/");
+    let id_on_b = remote.id_after("/circles/").unwrap();
     // Without the token: refused, nothing sent.
     let forged = post(&http, &b, &format!("/circles/{id_on_b}/join"), &bilal, &[]).await;
     assert_eq!(forged.status, 403);
@@ -130,7 +130,9 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
     })
     .await;
     let request = Answer::page(with_request);
-    let bilal_on_a = request.id_after(&format!("/circles/{circle_id}/requests/"));
+    let bilal_on_a = request
+        .id_after(&format!("/circles/{circle_id}/requests/"))
+        .unwrap();
     let carol_page = get(&http, &a, &circle_path, &carol, "en").await;
     assert!(!carol_page.body.contains("Join requests"));
     let not_moderator = post(
@@ -175,7 +177,9 @@ async fn web_community_circle_joined_from_another_node_and_moderated() {
     })
     .await;
     let shared = Answer::page(shared);
-    let post_id = shared.id_after(&format!("/circles/{circle_id}/statuses/"));
+    let post_id = shared
+        .id_after(&format!("/circles/{circle_id}/statuses/"))
+        .unwrap();
     let not_moderator = post(
         &http,
         &a,
@@ -319,7 +323,9 @@ async fn web_community_collection_built_on_one_node_and_followed_from_another() 
     let second = page.body.find("Fractions équivalentes").unwrap();
     assert!(first < second);
     assert!(page.body.contains("Pour commencer"));
-    let up = page.id_after(&format!("/collections/{cid}/items/"));
+    let up = page
+        .id_after(&format!("/collections/{cid}/items/"))
+        .unwrap();
     // The first item has no "up" button: the first id after the prefix is r1's (its "down").
     let second_item = {
         let at = page.body.find("/up\"").unwrap();
@@ -385,7 +391,9 @@ async fn web_community_collection_built_on_one_node_and_followed_from_another() 
     })
     .await;
     let with_request = Answer::page(with_request);
-    let amina_on_b = with_request.id_after(&format!("/collections/{cid}/requests/"));
+    let amina_on_b = with_request
+        .id_after(&format!("/collections/{cid}/requests/"))
+        .unwrap();
     let forged = post(
         &http,
         &b,
@@ -603,9 +611,14 @@ async fn web_community_composer_images_institutions_and_remote_follow() {
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("could not be reached"), "{}", bad.body);
     // On B: signed out, the login page; signed in, amina's profile with the follow button.
+    // Signed out: the login page, which brings the visitor back here afterwards.
     let anonymous = get(&http, &b, &target, "", "en").await;
     assert_eq!(anonymous.status, 303);
-    assert_eq!(anonymous.location(), "/login");
+    let to_login = anonymous.location();
+    assert!(
+        to_login.starts_with("/login?return_to=%2Fauthorize_interaction%3Furi%3D"),
+        "{to_login}"
+    );
     let bilal = log_in(&http, &b, "bilal").await;
     let shown = get(&http, &b, &target, &bilal, "en").await;
     assert_eq!(shown.status, 303, "{}", shown.body);

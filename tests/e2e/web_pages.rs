@@ -7,135 +7,14 @@
 use crate::{
     api_client::ApiClient,
     harness::{TestNode, cluster, eventually},
+    web_browser::{browser, get, log_in, post},
 };
 use halqa::{
     db::{self, entity::web_session},
     service::accounts::token_hash,
 };
-use reqwest::{Client, header::HeaderMap, redirect::Policy};
+use reqwest::Client;
 use sea_orm::{EntityTrait, PaginatorTrait};
-
-/// A browser-like HTTP client: no redirects followed (the test reads each 303 and its cookies).
-pub(crate) fn browser() -> Client {
-    Client::builder().redirect(Policy::none()).build().unwrap()
-}
-
-/// One answer: status, headers, body text.
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: String,
-}
-
-impl Answer {
-    /// The value a `Set-Cookie` header gives cookie `name`.
-    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
-        self.set_cookie(name)
-            .and_then(|c| c.split(';').next().map(str::to_string))
-            .and_then(|pair| pair.split_once('=').map(|(_, v)| v.to_string()))
-    }
-
-    /// The whole `Set-Cookie` header of cookie `name`.
-    fn set_cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with(&format!("{name}=")))
-            .map(str::to_string)
-    }
-
-    pub(crate) fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    /// The CSRF token of the page's first form.
-    pub(crate) fn csrf(&self) -> String {
-        let at = self
-            .body
-            .find("name=\"csrf\" value=\"")
-            .unwrap_or_else(|| panic!("no CSRF field in {}", self.body));
-        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-}
-
-/// GETs `path` on `node` as a browser with `cookies` and `Accept-Language: lang`.
-pub(crate) async fn get(
-    http: &Client,
-    node: &TestNode,
-    path: &str,
-    cookies: &str,
-    lang: &str,
-) -> Answer {
-    let response = http
-        .get(format!("{}{path}", node.base))
-        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-        .header("accept-language", lang)
-        .header("cookie", cookies)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-/// POSTs a urlencoded form to `path` as a browser with `cookies`.
-pub(crate) async fn post(
-    http: &Client,
-    node: &TestNode,
-    path: &str,
-    cookies: &str,
-    form: &[(&str, &str)],
-) -> Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response = http
-        .post(format!("{}{path}", node.base))
-        .header("accept", "text/html")
-        .header("accept-language", "en")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookies)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-async fn answer(response: reqwest::Response) -> Answer {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.unwrap();
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
-
-/// Logs `username` in through the form; returns the cookie header of the session.
-pub(crate) async fn log_in(http: &Client, node: &TestNode, username: &str) -> String {
-    let form = get(http, node, "/login", "", "en").await;
-    let anon = format!("halqa_csrf={}", form.cookie("halqa_csrf").unwrap());
-    let done = post(
-        http,
-        node,
-        "/login",
-        &anon,
-        &[
-            ("csrf", &form.csrf()),
-            ("username", username),
-            ("password", "correct horse battery"),
-        ],
-    )
-    .await;
-    assert_eq!(done.status, 303, "{}", done.body);
-    format!("halqa_session={}", done.cookie("halqa_session").unwrap())
-}
 
 #[tokio::test]
 async fn web_pages_language_direction_assets_and_error_pages() {
@@ -240,10 +119,10 @@ async fn web_pages_language_direction_assets_and_error_pages() {
             .unwrap()
             .starts_with("application/json")
     );
-    // Pages for the signed-in send others to the login page.
+    // Pages for the signed-in send others to the login page, which brings them back.
     let settings = get(&http, &node, "/settings", "", "en").await;
     assert_eq!(settings.status, 303);
-    assert_eq!(settings.header("location"), "/login");
+    assert_eq!(settings.header("location"), "/login?return_to=%2Fsettings");
 }
 
 #[tokio::test]

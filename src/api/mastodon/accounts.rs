@@ -167,6 +167,9 @@ struct CredentialsParams {
     bot: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     discoverable: Option<bool>,
+    /// Mastodon 4.1: hide the followers and following lists from others.
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    hide_collections: Option<bool>,
     #[serde(default, deserialize_with = "some_fields")]
     fields_attributes: Option<Vec<FieldParam>>,
     #[serde(default)]
@@ -218,6 +221,8 @@ async fn update_credentials(
         sensitive: source.sensitive,
         language: source.language,
         facets,
+        hide_collections: p.hide_collections,
+        hide_counts: None,
     };
     let (user, actor) =
         service::accounts::update_profile(&data, &auth.user, &auth.actor, update).await?;
@@ -504,6 +509,11 @@ async fn follow_list(
         auth.require("read:accounts")?;
     }
     let actor = target(&data, &id).await?;
+    // Mastodon: an account that hides its collections lists nobody to others (an empty page).
+    let own = auth.0.as_ref().is_some_and(|a| a.actor.id == actor.id);
+    if actor.hide_collections && !own {
+        return account_page(&data, &uri, Vec::new()).await;
+    }
     let rows = db::follows::list_page(
         &data.db.read,
         actor.id,

@@ -21,7 +21,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     service::accounts::{random_token, token_hash},
-    web::{page::Page as WebPage, render::render},
+    web::{i18n, page::Page as WebPage},
 };
 use activitypub_federation::config::Data;
 use axum::{
@@ -34,9 +34,18 @@ use sea_orm::Set;
 use serde::Deserialize;
 use serde_json::Value;
 
-mod strings;
-
-use strings::{STRING_KEYS, scope_key, strings};
+/// The Fluent key describing a scope: `read:statuses` is described as `read` is.
+fn scope_key(scope: &str) -> &'static str {
+    match scope {
+        "profile" => "oauth-scope-profile",
+        "follow" => "oauth-scope-follow",
+        "push" => "oauth-scope-push",
+        s if s.starts_with("admin:read") => "oauth-scope-admin-read",
+        s if s.starts_with("admin:write") => "oauth-scope-admin-write",
+        s if s.starts_with("write") => "oauth-scope-write",
+        _ => "oauth-scope-read",
+    }
+}
 
 /// How long a code can be redeemed.
 const CODE_LIFETIME_MINUTES: i64 = 10;
@@ -89,16 +98,17 @@ pub async fn show(
     headers: HeaderMap,
     query: Result<ApiQuery<AuthorizeParams>, AppError>,
 ) -> AppResult<Response> {
-    let page = Page::new(&data, &headers, None);
     let params = match query {
         Ok(ApiQuery(params)) => params,
-        Err(e) => return page.fatal(&e.to_string()),
+        Err(e) => {
+            let page = Page::new(&data, &headers, None).await?;
+            return page.fatal(&e.to_string());
+        }
     };
-    let mut page = Page::new(&data, &headers, params.lang.as_deref());
-    page.web = Some(WebPage::from_headers(&data, &headers).await?);
+    let page = Page::new(&data, &headers, params.lang.as_deref()).await?;
     let request = match check_client(&data, &params).await? {
         Ok(request) => request,
-        Err(message) => return page.fatal(&message),
+        Err(key) => return page.fatal(&page.t(key)),
     };
     if params.response_type.as_deref() != Some("code") {
         return page.send_back(
@@ -120,16 +130,17 @@ pub async fn submit(
     headers: HeaderMap,
     form: Result<ApiForm<AuthorizeParams>, AppError>,
 ) -> AppResult<Response> {
-    let page = Page::new(&data, &headers, None);
     let params = match form {
         Ok(form) => form.params,
-        Err(e) => return page.fatal(&e.to_string()),
+        Err(e) => {
+            let page = Page::new(&data, &headers, None).await?;
+            return page.fatal(&e.to_string());
+        }
     };
-    let mut page = Page::new(&data, &headers, params.lang.as_deref());
-    page.web = Some(WebPage::from_headers(&data, &headers).await?);
+    let page = Page::new(&data, &headers, params.lang.as_deref()).await?;
     let request = match check_client(&data, &params).await? {
         Ok(request) => request,
-        Err(message) => return page.fatal(&message),
+        Err(key) => return page.fatal(&page.t(key)),
     };
     if params.approve != Some(true) {
         return page.send_back(
@@ -152,10 +163,9 @@ pub async fn submit(
     let login = params.username.clone().unwrap_or_default();
     let password = params.password.clone().unwrap_or_default();
     // Signed in on the web: the session and its CSRF token stand for the password.
-    let session_user = page.web.as_ref().and_then(|web| {
-        let me = web.me.as_ref()?;
+    let session_user = page.web.me.as_ref().and_then(|me| {
         let sent = params.csrf.as_deref()?;
-        (password.is_empty() && web.check_csrf(sent).is_ok()).then(|| me.user.clone())
+        (password.is_empty() && page.web.check_csrf(sent).is_ok()).then(|| me.user.clone())
     });
     let login_result = match session_user {
         Some(user) => Ok((user, ())),
@@ -166,7 +176,7 @@ pub async fn submit(
     let user = match login_result {
         Ok((user, _)) => user,
         Err(LoginRefused::Wrong) => {
-            let message = page.t("wrong_login");
+            let message = page.t("oauth-wrong-login");
             return page.consent(
                 &request,
                 &grant,
@@ -177,7 +187,7 @@ pub async fn submit(
         }
         // A person at a browser: the form again, saying why, with the 429 and its headers.
         Err(LoginRefused::Throttled(Throttled(verdict))) => {
-            let message = page.t("too_many_attempts");
+            let message = page.t("oauth-too-many-attempts");
             let mut response = page.consent(
                 &request,
                 &grant,
@@ -193,14 +203,15 @@ pub async fn submit(
             );
             return Ok(response);
         }
-        // Pending approval, rejected or disabled: the form again with the reason (not
-        // translated yet: Mastodon's English wording).
-        Err(LoginRefused::NotAllowed(why)) => {
+        // Pending approval, rejected or disabled: the form again with the reason, as the
+        // login page says it.
+        Err(LoginRefused::NotAllowed(_)) => {
+            let message = page.t("login-not-allowed");
             return page.consent(
                 &request,
                 &grant,
                 &params,
-                Some(why.to_string()),
+                Some(message),
                 StatusCode::FORBIDDEN,
             );
         }
@@ -238,38 +249,29 @@ pub async fn submit(
     redirect(&with_params(&request.redirect_uri, &query))
 }
 
-/// The app and redirect URI, or the message of a page that must not redirect anywhere.
+/// The app and redirect URI, or the Fluent key of the message of a page that must not
+/// redirect anywhere.
 async fn check_client(
     data: &Data<AppState>,
     params: &AuthorizeParams,
-) -> AppResult<Result<Request, String>> {
+) -> AppResult<Result<Request, &'static str>> {
     let Some(client_id) = params.client_id.as_deref().filter(|c| !c.is_empty()) else {
-        return Ok(Err("The request has no client_id.".into()));
+        return Ok(Err("oauth-no-client-id"));
     };
     let Some(app) = db::oauth::find_app_by_client_id(&data.db.read, client_id).await? else {
-        return Ok(Err(
-            "This application is not registered on this server (unknown client_id). Ask the app to register again."
-                .into(),
-        ));
+        return Ok(Err("oauth-unknown-client"));
     };
     let registered: Vec<&str> = app.redirect_uris.lines().collect();
     let redirect_uri = match params.redirect_uri.as_deref().map(str::trim) {
         Some(uri) if !uri.is_empty() => {
             if !registered.contains(&uri) {
-                return Ok(Err(
-                    "The redirect_uri is not one this application registered.".into(),
-                ));
+                return Ok(Err("oauth-unregistered-redirect"));
             }
             uri.to_string()
         }
         _ => match registered.as_slice() {
             [only] => (*only).to_string(),
-            _ => {
-                return Ok(Err(
-                    "The request has no redirect_uri and the application registered several."
-                        .into(),
-                ));
-            }
+            _ => return Ok(Err("oauth-no-redirect")),
         },
     };
     Ok(Ok(Request {
@@ -316,58 +318,30 @@ fn redirect(location: &str) -> AppResult<Response> {
     Ok(response)
 }
 
-/// The language and strings of the pages, and the web session if the visitor is signed in.
+/// The web page context (language, session, CSRF token) of the authorization pages.
 struct Page {
-    node_name: String,
-    lang: &'static str,
-    web: Option<WebPage>,
+    web: WebPage,
 }
 
 impl Page {
-    /// The language: `lang` if we have it, else the browser's first we have, else the node's.
-    fn new(data: &Data<AppState>, headers: &HeaderMap, lang: Option<&str>) -> Page {
-        let accept = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let wanted = lang
-            .into_iter()
-            .chain(
-                accept
-                    .split(',')
-                    .map(|part| part.split(';').next().unwrap_or("")),
-            )
-            .chain(std::iter::once(
-                data.config.instance.default_language.as_str(),
-            ));
-        let lang = wanted
-            .filter_map(
-                |tag| match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
-                    Some("ar") => Some("ar"),
-                    Some("fr") => Some("fr"),
-                    Some("en") => Some("en"),
-                    _ => None,
-                },
-            )
-            .next()
-            .unwrap_or("en");
-        Page {
-            node_name: data.config.instance.name.clone(),
-            lang,
-            web: None,
+    /// The web frontend's context, in the language the app asked for (`lang`) when it is one
+    /// of ours, else the one the web frontend chooses (the user's setting, the language
+    /// cookie, the browser's languages, the node's default).
+    async fn new(
+        data: &Data<AppState>,
+        headers: &HeaderMap,
+        lang: Option<&str>,
+    ) -> AppResult<Page> {
+        let mut web = WebPage::from_headers(data, headers).await?;
+        if let Some(lang) = lang.and_then(i18n::supported) {
+            web.lang = lang;
+            web.dir = i18n::direction(lang);
         }
+        Ok(Page { web })
     }
 
     fn t(&self, key: &str) -> String {
-        strings(self.lang, key).to_string()
-    }
-
-    fn all_strings(&self) -> minijinja::Value {
-        minijinja::Value::from_pairs(
-            STRING_KEYS
-                .iter()
-                .map(|key| (*key, strings(self.lang, key))),
-        )
+        i18n::tr(self.web.lang, key)
     }
 
     fn html(
@@ -376,16 +350,7 @@ impl Page {
         status: StatusCode,
         ctx: minijinja::Value,
     ) -> AppResult<Response> {
-        let dir = if self.lang == "ar" { "rtl" } else { "ltr" };
-        let ctx = context! {
-            node_name => self.node_name.clone(),
-            lang => self.lang,
-            dir,
-            s => self.all_strings(),
-            ..ctx
-        };
-        let mut response = render(template, ctx)?;
-        *response.status_mut() = status;
+        let mut response = self.web.render_status(status, template, ctx)?;
         let headers = response.headers_mut();
         no_store(headers);
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -413,7 +378,7 @@ impl Page {
     fn send_back(&self, request: &Request, code: &str, description: &str) -> AppResult<Response> {
         if request.redirect_uri == OOB {
             let message = if code == "access_denied" {
-                self.t("denied")
+                self.t("oauth-denied")
             } else {
                 format!("{code}: {description}")
             };
@@ -424,7 +389,7 @@ impl Page {
                 } else {
                     StatusCode::BAD_REQUEST
                 },
-                context! { heading => self.t("title"), message, app_name => request.app.name.clone() },
+                context! { heading => self.t("oauth-title"), message, app_name => request.app.name.clone() },
             );
         }
         let mut query = vec![("error", code), ("error_description", description)];
@@ -439,7 +404,7 @@ impl Page {
         self.html(
             "pages/oauth_code.html",
             StatusCode::OK,
-            context! { heading => self.t("code_title"), code, app_name },
+            context! { heading => self.t("oauth-code-title"), code, app_name },
         )
     }
 
@@ -464,7 +429,7 @@ impl Page {
             ("state", request.state.as_deref().unwrap_or("")),
             ("code_challenge", challenge),
             ("code_challenge_method", method),
-            ("lang", self.lang),
+            ("lang", self.web.lang),
         ]
         .into_iter()
         .filter(|(_, value)| !value.is_empty())
@@ -473,10 +438,10 @@ impl Page {
         let scopes: Vec<minijinja::Value> = grant
             .scopes
             .split_whitespace()
-            .map(|name| context! { name, description => strings(self.lang, scope_key(name)) })
+            .map(|name| context! { name, description => self.t(scope_key(name)) })
             .collect();
         let redirect_display = if request.redirect_uri == OOB {
-            self.t("oob_note")
+            self.t("oauth-oob-note")
         } else {
             request.redirect_uri.clone()
         };
@@ -492,9 +457,56 @@ impl Page {
                 hidden,
                 redirect_display,
                 login => params.username.clone().unwrap_or_default(),
-                signed_in => self.web.as_ref().and_then(|w| w.me.as_ref()).map(|m| m.actor.handle()),
-                csrf => self.web.as_ref().map(|w| w.csrf.clone()),
+                signed_in => self.web.me.as_ref().map(|m| m.actor.handle()),
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn granular_scopes_are_described_by_their_family() {
+        assert_eq!(scope_key("read:statuses"), "oauth-scope-read");
+        assert_eq!(scope_key("write:media"), "oauth-scope-write");
+        assert_eq!(scope_key("admin:write:accounts"), "oauth-scope-admin-write");
+        assert_eq!(scope_key("admin:read"), "oauth-scope-admin-read");
+        assert_eq!(scope_key("follow"), "oauth-scope-follow");
+    }
+
+    #[test]
+    fn every_page_string_is_in_the_three_languages() {
+        let keys = [
+            "oauth-title",
+            "oauth-denied",
+            "oauth-code-title",
+            "oauth-oob-note",
+            "oauth-wrong-login",
+            "oauth-too-many-attempts",
+            "oauth-no-client-id",
+            "oauth-unknown-client",
+            "oauth-unregistered-redirect",
+            "oauth-no-redirect",
+        ];
+        let scopes = [
+            "read",
+            "write",
+            "follow",
+            "push",
+            "profile",
+            "admin:read",
+            "admin:write",
+        ];
+        for lang in ["ar", "fr", "en"] {
+            for key in keys
+                .iter()
+                .copied()
+                .chain(scopes.iter().map(|s| scope_key(s)))
+            {
+                assert_ne!(i18n::tr(lang, key), key, "{lang}: {key}");
+            }
+        }
     }
 }

@@ -61,6 +61,10 @@ pub struct Model {
     pub moved_to_ap_id: Option<String>,
     /// When it moved (the cooldown before it may move again).
     pub moved_at: Option<DateTime<Utc>>,
+    /// Mastodon's `hide_collections`: the followers and following lists are not shown to
+    /// others (the ActivityPub collections have no pages), and the web shows nobody else this
+    /// account's counts. Local accounts only (migration 000025).
+    pub hide_collections: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -87,5 +91,54 @@ impl Model {
     /// A PLN facet list decoded from its JSON column (an unreadable value reads as empty).
     pub fn facet_list(raw: &str) -> Vec<String> {
         serde_json::from_str(raw).unwrap_or_default()
+    }
+
+    /// A local person `username` on `a.example` with id `id` and nothing else set, for unit
+    /// tests (change what a test needs with `..`).
+    #[cfg(test)]
+    pub fn sample(id: i64, username: &str) -> Model {
+        let now = Utc::now();
+        Model {
+            id,
+            ap_id: format!("https://a.example/users/{username}"),
+            local: true,
+            kind: "Person".into(),
+            username: username.into(),
+            domain: "a.example".into(),
+            display_name: String::new(),
+            summary: String::new(),
+            url: None,
+            inbox: format!("https://a.example/users/{username}/inbox"),
+            shared_inbox: None,
+            outbox: None,
+            followers_url: None,
+            following_url: None,
+            public_key_id: String::new(),
+            public_key_pem: String::new(),
+            private_key_pem: None,
+            manually_approves_followers: false,
+            discoverable: true,
+            avatar_url: None,
+            header_url: None,
+            stage: None,
+            subjects: "[]".into(),
+            levels: "[]".into(),
+            languages: "[]".into(),
+            region: None,
+            open_to_mentor: false,
+            seeking_mentor: false,
+            created_at: now,
+            updated_at: now,
+            last_fetched_at: None,
+            deleted_at: None,
+            fields: "[]".into(),
+            bot: false,
+            silenced_at: None,
+            suspended_at: None,
+            also_known_as: "[]".into(),
+            moved_to_ap_id: None,
+            moved_at: None,
+            hide_collections: false,
+        }
     }
 }

@@ -33,9 +33,40 @@ pub struct Model {
     pub invite_id: Option<i64>,
     /// Staff turned its logins off (Mastodon's `disable`); reversible.
     pub disabled: bool,
+    /// The user does not want to see follower, following, favourite and boost counts on the
+    /// web pages (anyone's; migration 000025).
+    pub hide_counts: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// An approved user (role `user`) of actor `actor_id`, for unit tests (change what a test
+    /// needs with `..`).
+    #[cfg(test)]
+    pub fn sample(actor_id: i64) -> Model {
+        Model {
+            id: actor_id + 1000,
+            actor_id,
+            email: format!("u{actor_id}@a.example"),
+            password_hash: String::new(),
+            role: "user".into(),
+            locale: None,
+            must_change_password: false,
+            created_at: Utc::now(),
+            note_source: None,
+            default_visibility: "public".into(),
+            default_sensitive: false,
+            default_language: None,
+            default_license: None,
+            approval: "approved".into(),
+            registration_reason: None,
+            invite_id: None,
+            disabled: false,
+            hide_counts: false,
+        }
+    }
+}

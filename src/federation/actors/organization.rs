@@ -93,6 +93,7 @@ mod tests {
             also_known_as: "[]".into(),
             moved_to_ap_id: None,
             moved_at: None,
+            hide_collections: false,
         }
     }
 

@@ -630,6 +630,7 @@ mod tests {
             also_known_as: "[]".into(),
             moved_to_ap_id: None,
             moved_at: None,
+            hide_collections: false,
         };
         let json = serde_json::to_value(Person::from_model(&model, "en").unwrap()).unwrap();
         assert_eq!(json["stage"], "novice");

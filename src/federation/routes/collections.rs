@@ -42,7 +42,7 @@ pub(super) async fn get_collection(
 ) -> AppResult<Response> {
     let c = local_collection(&data, id).await?;
     if !wants_as2(&headers) {
-        return web::collections::collection_page(&data, &headers, &c).await;
+        return web::collections::collection_page(&data, &headers, &uri.0, &c).await;
     }
     let with_items = match Visibility::of(&c) {
         Visibility::Public => {

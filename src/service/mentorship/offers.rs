@@ -52,8 +52,9 @@ pub struct OfferChanges {
     pub format: Option<String>,
     pub region: Option<String>,
     pub capacity: Option<i32>,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
+    /// `None` keeps the date, `Some(None)` clears it.
+    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
 }
 
 /// `open` or `full` from the places left, unless the mentor closed it.
@@ -212,8 +213,8 @@ pub async fn edit_offer(
         format: changes.format.unwrap_or(existing.format.clone()),
         region,
         capacity: changes.capacity.unwrap_or(existing.capacity),
-        starts_at: changes.starts_at.or(existing.starts_at),
-        ends_at: changes.ends_at.or(existing.ends_at),
+        starts_at: changes.starts_at.unwrap_or(existing.starts_at),
+        ends_at: changes.ends_at.unwrap_or(existing.ends_at),
     };
     let language = notes::language_of(&data.db.read, data, author).await?;
     let input = check(merged, &language)?;

@@ -102,47 +102,9 @@ mod tests {
     use super::*;
 
     fn actor(local: bool) -> actor::Model {
-        let now = Utc::now();
         actor::Model {
-            id: 1,
-            ap_id: "https://a.example/users/x".into(),
             local,
-            kind: "Person".into(),
-            username: "x".into(),
-            domain: "a.example".into(),
-            display_name: String::new(),
-            summary: String::new(),
-            url: None,
-            inbox: String::new(),
-            shared_inbox: None,
-            outbox: None,
-            followers_url: None,
-            following_url: None,
-            public_key_id: String::new(),
-            public_key_pem: String::new(),
-            private_key_pem: None,
-            manually_approves_followers: false,
-            discoverable: true,
-            avatar_url: None,
-            header_url: None,
-            stage: None,
-            subjects: "[]".into(),
-            levels: "[]".into(),
-            languages: "[]".into(),
-            region: None,
-            open_to_mentor: false,
-            seeking_mentor: false,
-            created_at: now,
-            updated_at: now,
-            last_fetched_at: None,
-            deleted_at: None,
-            fields: "[]".into(),
-            bot: false,
-            silenced_at: None,
-            suspended_at: None,
-            also_known_as: "[]".into(),
-            moved_to_ap_id: None,
-            moved_at: None,
+            ..actor::Model::sample(1, "x")
         }
     }
 

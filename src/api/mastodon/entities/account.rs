@@ -189,7 +189,7 @@ pub fn build(data: &Data<AppState>, actor: &actor::Model, stats: &AccountStats) 
         discoverable: Some(actor.discoverable),
         indexable: actor.discoverable,
         noindex: !actor.discoverable,
-        hide_collections: false,
+        hide_collections: actor.hide_collections,
         created_at: datetime(&actor.created_at),
         last_status_at: stats
             .last_status_at
@@ -316,7 +316,7 @@ pub async fn credential_account(
                 .unwrap_or_else(|| crate::text::html_to_plain_text(&actor.summary)),
             fields: source_fields,
             follow_requests_count,
-            hide_collections: false,
+            hide_collections: actor.hide_collections,
             discoverable: Some(actor.discoverable),
             indexable: actor.discoverable,
         },

@@ -162,6 +162,14 @@ fn parse_when(field: &str, raw: Option<String>) -> AppResult<Option<DateTime<Utc
         .ok_or_else(|| AppError::Invalid(format!("{field} must be a date such as 2026-11-20")))
 }
 
+/// A date in a PATCH: absent (or null) keeps it, an empty string clears it.
+fn when_change(field: &str, raw: Option<String>) -> AppResult<Option<Option<DateTime<Utc>>>> {
+    match raw {
+        None => Ok(None),
+        Some(raw) => parse_when(field, Some(raw)).map(Some),
+    }
+}
+
 fn capacity(raw: Option<i64>) -> AppResult<Option<i32>> {
     raw.map(|c| {
         i32::try_from(c).map_err(|_| {
@@ -218,8 +226,8 @@ async fn update_offer(
         format: p.format,
         region: p.region,
         capacity: capacity(p.capacity)?,
-        starts_at: parse_when("starts_at", p.starts_at)?,
-        ends_at: parse_when("ends_at", p.ends_at)?,
+        starts_at: when_change("starts_at", p.starts_at)?,
+        ends_at: when_change("ends_at", p.ends_at)?,
     };
     let row = offers::edit_offer(&data, &auth.actor, parse_id(&id)?, changes).await?;
     Ok(Json(
