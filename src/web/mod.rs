@@ -32,8 +32,8 @@ pub mod resource_upload;
 pub mod resources;
 pub mod search;
 pub mod settings;
-pub mod settings_migration;
 pub mod settings_archive;
+pub mod settings_migration;
 pub mod timelines;
 
 pub use posts::post_page;

@@ -1,8 +1,8 @@
 //! The one end-to-end test binary: nodes federating for real over loopback.
 // Tests fail loudly on unexpected errors: unwrap is the point here.
 #![allow(clippy::unwrap_used)]
-mod account_move;
 mod account_archive;
+mod account_move;
 mod admin_federation_policy;
 mod admin_moderation;
 mod admin_registration;

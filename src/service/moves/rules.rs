@@ -134,47 +134,13 @@ mod tests {
     use super::*;
 
     fn person(id: i64, ap_id: &str, local: bool) -> actor::Model {
-        let now = Utc::now();
         actor::Model {
-            id,
             ap_id: ap_id.into(),
             local,
-            kind: "Person".into(),
-            username: "u".into(),
-            domain: "d".into(),
-            display_name: String::new(),
-            summary: String::new(),
-            url: None,
             inbox: format!("{ap_id}/inbox"),
-            shared_inbox: None,
-            outbox: None,
-            followers_url: None,
-            following_url: None,
             public_key_id: format!("{ap_id}#main-key"),
-            public_key_pem: String::new(),
-            private_key_pem: None,
-            manually_approves_followers: false,
-            discoverable: true,
-            avatar_url: None,
-            header_url: None,
-            stage: None,
-            subjects: "[]".into(),
-            levels: "[]".into(),
-            languages: "[]".into(),
-            region: None,
-            open_to_mentor: false,
-            seeking_mentor: false,
-            created_at: now,
-            updated_at: now,
-            last_fetched_at: None,
-            deleted_at: None,
-            fields: "[]".into(),
-            bot: false,
-            silenced_at: None,
-            suspended_at: None,
-            also_known_as: "[]".into(),
-            moved_to_ap_id: None,
-            moved_at: None,
+            domain: "d".into(),
+            ..actor::Model::sample(id, "u")
         }
     }
 
