@@ -12,6 +12,11 @@
 //! `cargo bench --bench home_timeline`; `HALQA_BENCH_SECS` changes the duration per point,
 //! `HALQA_BENCH_READ_POOL` the read pool size, `HALQA_BENCH_ANALYZE=1` runs `ANALYZE` after
 //! seeding, and `HALQA_BENCH_KEEP=1` keeps the database.
+//!
+//! When `wrk` is installed (Debian's package; `HALQA_BENCH_WRK=0` skips it), the same node is
+//! then measured from a separate load-generator process as perf.md §5.1 recommends: `wrk` with
+//! one thread and a Lua script that picks a random user's token per request, at 16 and 64
+//! connections. There the process CPU per request is the node's alone.
 use anyhow::Context;
 use chrono::{Duration as ChronoDuration, Utc};
 use halqa::{
@@ -168,6 +173,21 @@ fn main() -> anyhow::Result<()> {
         );
         anyhow::Ok(())
     })?;
+    if std::env::var("HALQA_BENCH_WRK").as_deref() != Ok("0") {
+        match wrk::available() {
+            true => {
+                let script = wrk::Script::write(&tokens)?;
+                for connections in [CONCURRENCY, 64] {
+                    let r = wrk::run(&script, &base, connections, secs)?;
+                    println!(
+                        "home, first page (wrk, 1 thread): c={connections} {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms ({} requests, {} non-2xx, {:.0} µs node CPU/request)",
+                        r.rps, r.p50, r.p90, r.p99, r.count, r.errors, r.cpu_us
+                    );
+                }
+            }
+            false => println!("wrk not installed: skipping the separate-process points"),
+        }
+    }
     server_rt.block_on(async {
         let _ = tokio::time::timeout(Duration::from_secs(10), node.shutdown()).await;
     });
@@ -551,5 +571,149 @@ impl Load<'_> {
             count: all.len(),
             errors,
         })
+    }
+}
+
+/// The separate-process load generator: `wrk` (one thread) with a Lua script that sends each
+/// request with a random user's bearer token.
+mod wrk {
+    use anyhow::Context;
+    use std::{io::Write, process::Command};
+
+    /// Whether a `wrk` binary is on the PATH.
+    pub fn available() -> bool {
+        Command::new("wrk")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty() || !o.stderr.is_empty())
+    }
+
+    /// The token file and the Lua script reading it, removed on drop.
+    pub struct Script {
+        tokens: std::path::PathBuf,
+        pub lua: std::path::PathBuf,
+    }
+
+    impl Script {
+        pub fn write(tokens: &[String]) -> anyhow::Result<Script> {
+            let dir = std::env::temp_dir();
+            let pid = std::process::id();
+            let tokens_path = dir.join(format!("halqa-home-bench-{pid}.tokens"));
+            let lua_path = dir.join(format!("halqa-home-bench-{pid}.lua"));
+            std::fs::write(&tokens_path, tokens.join("\n"))?;
+            let mut lua = std::fs::File::create(&lua_path)?;
+            write!(
+                lua,
+                r#"local tokens = {{}}
+for line in io.lines("{}") do tokens[#tokens + 1] = line end
+math.randomseed(12345)
+request = function()
+  local token = tokens[math.random(#tokens)]
+  return wrk.format("GET", "/api/v1/timelines/home?limit=20", {{["Authorization"] = "Bearer " .. token}})
+end
+"#,
+                tokens_path.display()
+            )?;
+            Ok(Script {
+                tokens: tokens_path,
+                lua: lua_path,
+            })
+        }
+    }
+
+    impl Drop for Script {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.tokens);
+            let _ = std::fs::remove_file(&self.lua);
+        }
+    }
+
+    pub struct Report {
+        pub rps: f64,
+        pub p50: f64,
+        pub p90: f64,
+        pub p99: f64,
+        pub count: u64,
+        pub errors: u64,
+        /// This process's CPU (the node alone: the in-process load runtime is idle) per request.
+        pub cpu_us: f64,
+    }
+
+    /// A wrk duration (`812.00us`, `1.20ms`, `2.01s`) in milliseconds.
+    fn millis(text: &str) -> Option<f64> {
+        let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+        let (value, unit) = text.split_at(split);
+        let value: f64 = value.parse().ok()?;
+        Some(match unit {
+            "us" => value / 1000.0,
+            "ms" => value,
+            "s" => value * 1000.0,
+            "m" => value * 60_000.0,
+            _ => return None,
+        })
+    }
+
+    /// Runs wrk for `secs` seconds (after 2 s of warm-up) and reads its `--latency` output.
+    pub fn run(
+        script: &Script,
+        base: &str,
+        connections: usize,
+        secs: u64,
+    ) -> anyhow::Result<Report> {
+        let wrk = |duration: u64| {
+            Command::new("wrk")
+                .args([
+                    "-t1",
+                    &format!("-c{connections}"),
+                    &format!("-d{duration}s"),
+                ])
+                .args(["--latency", "-s"])
+                .arg(&script.lua)
+                .arg(format!("{base}/api/v1/timelines/home?limit=20"))
+                .output()
+                .context("running wrk")
+        };
+        wrk(2)?;
+        let cpu_before = super::process_cpu_secs();
+        let output = wrk(secs)?;
+        let cpu = super::process_cpu_secs() - cpu_before;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let field = |label: &str| -> Option<f64> {
+            text.lines()
+                .map(str::trim)
+                .find_map(|l| l.strip_prefix(label))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|v| millis(v).or_else(|| v.parse().ok()))
+        };
+        let count = text
+            .lines()
+            .find_map(|l| l.trim().split_once(" requests in "))
+            .and_then(|(n, _)| n.trim().parse().ok())
+            .unwrap_or(0);
+        let errors = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        Ok(Report {
+            rps: field("Requests/sec:").with_context(|| format!("wrk said: {text}"))?,
+            p50: field("50%").unwrap_or(0.0),
+            p90: field("90%").unwrap_or(0.0),
+            p99: field("99%").unwrap_or(0.0),
+            count,
+            errors,
+            cpu_us: cpu * 1e6 / count.max(1) as f64,
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn wrk_durations_read_as_milliseconds() {
+            assert_eq!(super::millis("812.00us"), Some(0.812));
+            assert_eq!(super::millis("1.50ms"), Some(1.5));
+            assert_eq!(super::millis("2.00s"), Some(2000.0));
+            assert_eq!(super::millis("nope"), None);
+        }
     }
 }
