@@ -11,7 +11,7 @@ use halqa::{
     service::institutions,
 };
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ActiveModelTrait, Database, Set};
+use sea_orm::{Database, EntityTrait, Set};
 use serde_json::{Value, json};
 
 /// `GET /api/v1/pln/search` on `node` without signing in, with `params` URL-encoded.
@@ -353,11 +353,14 @@ async fn search_migration_indexes_existing_rows() {
         updated_at: Set(now),
         deleted_at: Set(deleted.then_some(now)),
     };
-    row(1, "Les fractions", false).insert(&conn).await.unwrap();
-    row(2, "Les fractions, supprimée", true)
-        .insert(&conn)
-        .await
-        .unwrap();
+    // Without RETURNING: PostgreSQL would be asked for every column of today's model.
+    resource::Entity::insert_many([
+        row(1, "Les fractions", false),
+        row(2, "Les fractions, supprimée", true),
+    ])
+    .exec_without_returning(&conn)
+    .await
+    .unwrap();
     Migrator::up(&conn, None).await.unwrap();
 
     let cursor = Cursor {
