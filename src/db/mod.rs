@@ -32,6 +32,7 @@ pub mod remote_copies;
 pub mod remote_media;
 pub mod reports;
 pub mod resources;
+pub mod rows;
 pub mod search;
 pub mod settings;
 pub mod tags;
@@ -108,10 +109,45 @@ async fn connect_sqlite(url: &str, connections: u32) -> anyhow::Result<DatabaseC
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .pragma("cache_size", "-16000")
+        })
+        .map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|conn, _meta| Box::pin(stable_query_plans(conn)))
         });
     Database::connect(opts)
         .await
         .with_context(|| format!("opening SQLite database {url}"))
+}
+
+/// Turns on SQLite's query planner stability guarantee (`SQLITE_DBCONFIG_ENABLE_QPSG`) for a
+/// new connection. Without it SQLite throws a cached statement away and compiles it again
+/// whenever a bound value its plan looked at is rebound: a `LIMIT ?` (sea-query binds the limit
+/// of every `.one()` and page), a `LIKE ?`, a value compared with a partial index's condition.
+/// That re-preparation was 2–3 compilations per home-timeline request (docs/benchmarks.md,
+/// session 8). With the guarantee, plans never depend on bound values, which costs nothing here:
+/// the node runs no `ANALYZE`, and none of its `LIKE` patterns could use an index anyway (they
+/// apply to `lower(…)` or to columns without a `NOCASE` index).
+async fn stable_query_plans(
+    conn: &mut sea_orm::sqlx::sqlite::SqliteConnection,
+) -> Result<(), sea_orm::sqlx::Error> {
+    use std::ffi::c_int;
+    let mut handle = conn.lock_handle().await?;
+    let raw = handle.as_raw_handle();
+    // SAFETY: `raw` is this connection's open handle, held locked for the call. ENABLE_QPSG
+    // takes an int (1: on) and an `int*` for the previous value, which may be NULL.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            raw.as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as c_int,
+            std::ptr::null_mut::<c_int>(),
+        )
+    };
+    if rc != libsqlite3_sys::SQLITE_OK {
+        return Err(sea_orm::sqlx::Error::Configuration(
+            format!("SQLite refused the query planner stability guarantee (code {rc})").into(),
+        ));
+    }
+    Ok(())
 }
 
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {

@@ -5,9 +5,11 @@
 use crate::{
     db::entity::{home_feed, post},
     db::paging::Cursor,
+    db::rows::{Columns, PostRow},
     error::AppResult,
 };
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, Value, sea_query::OnConflict};
+use std::sync::LazyLock;
 
 /// A Mastodon boost of a post already in the last this-many feed items is not inserted again
 /// (Mastodon's `FeedManager::REBLOG_FALLOFF`).
@@ -232,16 +234,23 @@ fn exclude(col: &str, excluded: &[i64], values: &mut Vec<Value>) -> String {
     format!(" AND {col} NOT IN ({})", placeholders(excluded.len()))
 }
 
+/// `p."id", p."ap_id", …`: a post's columns in the order [`PostRow`] reads them.
+static POST_COLUMNS: LazyLock<String> = LazyLock::new(|| PostRow::select("p"));
+
+/// Runs a page query selecting [`POST_COLUMNS`] and returns the posts newest first.
 async fn posts_page(
     db: &impl ConnectionTrait,
     sql: String,
     values: Vec<Value>,
     order: &str,
 ) -> AppResult<Vec<post::Model>> {
-    let mut posts = post::Entity::find()
-        .from_raw_sql(stmt(db.get_database_backend(), &sql, values))
-        .all(db)
+    let rows = db
+        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
         .await?;
+    let mut posts = rows
+        .iter()
+        .map(|row| PostRow::read(&mut Columns::new(row, 0)))
+        .collect::<Result<Vec<_>, _>>()?;
     if order == "ASC" {
         posts.reverse();
     }
@@ -259,8 +268,9 @@ pub async fn home_page(
     let (range, order) = window.sql_clauses("h.post_id", &mut values);
     let not_in = exclude("h.author_id", excluded, &mut values);
     values.push((window.limit as i64).into());
+    let cols = &*POST_COLUMNS;
     let sql = format!(
-        "SELECT p.* FROM home_feed h JOIN post p ON p.id = h.post_id \
+        "SELECT {cols} FROM home_feed h JOIN post p ON p.id = h.post_id \
          WHERE h.owner_id = ?{range}{not_in} AND p.deleted_at IS NULL \
          ORDER BY h.post_id {order} LIMIT ?"
     );
@@ -311,8 +321,9 @@ pub async fn public_page(
     let (range, order) = window.sql_clauses("p.id", &mut values);
     let not_in = exclude("p.author_id", excluded, &mut values);
     values.push((window.limit as i64).into());
+    let cols = &*POST_COLUMNS;
     let sql = format!(
-        "SELECT p.* FROM post p WHERE p.visibility = ? AND p.deleted_at IS NULL \
+        "SELECT {cols} FROM post p WHERE p.visibility = ? AND p.deleted_at IS NULL \
          AND p.reblog_of_id IS NULL{filters}{range}{not_in} ORDER BY p.id {order} LIMIT ?"
     );
     posts_page(db, sql, values, order).await
@@ -338,8 +349,9 @@ pub async fn tag_page(
         return Ok(Vec::new());
     }
     let mut values: Vec<Value> = tags.any.iter().map(|t| Value::from(t.clone())).collect();
+    let cols = &*POST_COLUMNS;
     let mut sql = format!(
-        "SELECT p.* FROM post p WHERE p.id IN (SELECT t.post_id FROM post_tag t \
+        "SELECT {cols} FROM post p WHERE p.id IN (SELECT t.post_id FROM post_tag t \
          WHERE t.name IN ({})) AND p.visibility = ? AND p.deleted_at IS NULL \
          AND p.reblog_of_id IS NULL",
         placeholders(tags.any.len())
@@ -389,8 +401,9 @@ pub async fn list_page(
              WHERE f.follower_id = ? AND f.accepted = ?)"
         }
     };
+    let cols = &*POST_COLUMNS;
     let mut sql = format!(
-        "SELECT p.* FROM home_feed h JOIN post p ON p.id = h.post_id \
+        "SELECT {cols} FROM home_feed h JOIN post p ON p.id = h.post_id \
          LEFT JOIN post q ON q.id = p.in_reply_to_id \
          WHERE h.owner_id = ? AND h.author_id IN (SELECT m.actor_id FROM list_member m \
          WHERE m.list_id = ?) AND p.deleted_at IS NULL \

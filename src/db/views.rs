@@ -6,6 +6,7 @@
 //! the rows, never counted per request.
 use crate::{
     db::entity::{actor, block, follow, media_attachment, mute, oauth_app, poll, poll_vote, post},
+    db::rows::{ActorRow, Columns},
     db::timelines::stmt,
     error::AppResult,
 };
@@ -15,7 +16,10 @@ use sea_orm::{
     QueryResult, QuerySelect,
     sea_query::{Alias, Expr},
 };
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::LazyLock,
+};
 
 /// `(key, value)` rows as lists per key, in row order.
 fn group_pairs<K: std::hash::Hash + Eq, V>(rows: Vec<(K, V)>) -> HashMap<K, Vec<V>> {
@@ -91,23 +95,36 @@ pub struct ActorWithStats {
     pub stats: AccountStats,
 }
 
-impl FromQueryResult for ActorWithStats {
-    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+impl ActorWithStats {
+    /// An actor's columns in [`ActorRow`] order, then its counters in [`ACCOUNT_COUNTERS`]
+    /// order.
+    fn read(row: &QueryResult) -> Result<Self, DbErr> {
+        let mut columns = Columns::new(row, 0);
         Ok(ActorWithStats {
-            actor: actor::Model::from_query_result(row, pre)?,
-            stats: AccountStats::from_row(row)?,
+            actor: ActorRow::read(&mut columns)?,
+            stats: AccountStats {
+                statuses: columns.next()?,
+                followers: columns.next()?,
+                following: columns.next()?,
+                last_status_at: columns.next()?,
+            },
         })
     }
 }
 
-/// `SELECT actor.*, <counters> FROM actor`, for [`ActorWithStats`].
-fn select_actor_with_stats() -> sea_orm::Select<actor::Entity> {
-    let mut select = actor::Entity::find();
-    for column in ACCOUNT_COUNTERS {
-        select = select.column_as(Expr::col((actor::Entity, Alias::new(*column))), *column);
-    }
-    select
-}
+/// `SELECT <actor columns>, <counters> FROM actor a WHERE a.id IN (`, for
+/// [`ActorWithStats::read`]; the caller closes the list.
+static SELECT_ACTOR_WITH_STATS: LazyLock<String> = LazyLock::new(|| {
+    let counters = ACCOUNT_COUNTERS
+        .iter()
+        .map(|c| format!("a.\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {}, {counters} FROM actor a WHERE a.id IN (",
+        ActorRow::select("a")
+    )
+});
 
 /// The counter columns of `actor`.
 const ACCOUNT_COUNTERS: &[&str] = &[
@@ -125,14 +142,19 @@ pub async fn actors_with_stats(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(select_actor_with_stats()
-        .filter(actor::Column::Id.is_in(ids.iter().copied()))
-        .into_model::<ActorWithStats>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.actor.id, a))
-        .collect())
+    let sql = format!(
+        "{}{})",
+        *SELECT_ACTOR_WITH_STATS,
+        vec!["?"; ids.len()].join(", ")
+    );
+    let values = ids.iter().map(|id| sea_orm::Value::from(*id)).collect();
+    let rows = db
+        .query_all_raw(stmt(db.get_database_backend(), &sql, values))
+        .await?;
+    rows.iter()
+        .map(|row| ActorWithStats::read(row).map(|a| (a.actor.id, a)))
+        .collect::<Result<_, _>>()
+        .map_err(Into::into)
 }
 
 /// Counters for each actor (zeros for unknown ids).
