@@ -14,7 +14,10 @@ use crate::{
 use activitypub_federation::config::Data;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 /// A mention in a status.
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +50,9 @@ pub struct Status {
     pub url: Option<String>,
     pub created_at: String,
     pub edited_at: Option<String>,
-    pub account: Account,
+    /// Shared by every status of the page by the same author (and by a boost's wrapper and
+    /// original): built once, serialised where it appears.
+    pub account: Arc<Account>,
     pub content: String,
     pub visibility: String,
     pub sensitive: bool,
@@ -91,7 +96,7 @@ pub struct Status {
 /// Everything loaded for a page, keyed by post id.
 struct Page {
     posts: HashMap<i64, post::Model>,
-    accounts: HashMap<i64, Account>,
+    accounts: HashMap<i64, Arc<Account>>,
     extras: db::views::PageExtras,
     viewer: Option<i64>,
     media: HashMap<i64, Vec<crate::db::entity::media_attachment::Model>>,
@@ -167,6 +172,10 @@ pub async fn statuses(
         .iter()
         .filter_map(|id| all.get(id))
         .map(|p| p.ap_id.clone())
+        .collect();
+    let accounts = accounts
+        .into_iter()
+        .map(|(id, account)| (id, Arc::new(account)))
         .collect();
     let page = Page {
         offers: db::mentorship::offers_by_note(db, &note_ids).await?,
