@@ -17,6 +17,14 @@
 //! then measured from a separate load-generator process as perf.md §5.1 recommends: `wrk` with
 //! one thread and a Lua script that picks a random user's token per request, at 16 and 64
 //! connections. There the process CPU per request is the node's alone.
+//!
+//! For instruction counts that do not depend on what else the machine is doing (this machine
+//! has no hardware counters), `HALQA_BENCH_DB=<file>` seeds that file once and reuses it (with
+//! its tokens in `<file>.tokens`) on later runs, and `HALQA_BENCH_REQUESTS=<n>` replaces the
+//! timed points with `n` sequential first-page requests from a minimal HTTP/1.1 client; run
+//! under `valgrind --tool=callgrind` with two values of `n`, the difference of the totals
+//! divided by the difference of `n` is the instructions one request costs
+//! (docs/benchmarks.md, "Instruction counts").
 use anyhow::Context;
 use chrono::{Duration as ChronoDuration, Utc};
 use halqa::{
@@ -34,6 +42,10 @@ use std::{
     },
     time::{Duration, Instant},
 };
+
+/// The node's allocator, as in `src/main.rs`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USERS: usize = 1_000;
 const FOLLOWS_PER_USER: usize = 300;
@@ -57,16 +69,21 @@ impl Rng {
     }
 }
 
-struct DbFile(String);
+/// The bench's SQLite file, removed on exit unless it is kept (`HALQA_BENCH_KEEP`) or reused
+/// (`HALQA_BENCH_DB`).
+struct DbFile {
+    path: String,
+    keep: bool,
+}
 
 impl Drop for DbFile {
     fn drop(&mut self) {
-        if std::env::var_os("HALQA_BENCH_KEEP").is_some() {
-            println!("kept {}", self.0);
+        if self.keep || std::env::var_os("HALQA_BENCH_KEEP").is_some() {
+            println!("kept {}", self.path);
             return;
         }
         for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0));
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path));
         }
     }
 }
@@ -100,8 +117,19 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
-    let path = format!("/tmp/halqa-home-bench-{}.db", std::process::id());
-    let _file = DbFile(path.clone());
+    let reused = std::env::var("HALQA_BENCH_DB").ok();
+    let path = reused
+        .clone()
+        .unwrap_or_else(|| format!("/tmp/halqa-home-bench-{}.db", std::process::id()));
+    let tokens_path = format!("{path}.tokens");
+    let seeded = reused.is_some() && std::path::Path::new(&tokens_path).exists();
+    let _file = DbFile {
+        path: path.clone(),
+        keep: reused.is_some(),
+    };
+    let fixed_requests: Option<usize> = std::env::var("HALQA_BENCH_REQUESTS")
+        .ok()
+        .and_then(|s| s.parse().ok());
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("halqa-node")
@@ -116,7 +144,10 @@ fn main() -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
         let mut config = halqa::Config::defaults()?;
-        config.instance.domain = format!("localhost:{port}");
+        // The seeded accounts live on `localhost`; a fixed domain also lets a reused database
+        // keep its instance actor (a new domain would generate its RSA key at every start,
+        // a varying count of instructions in the totals the callgrind runs compare).
+        config.instance.domain = "localhost".into();
         config.database.url = format!("sqlite://{path}");
         if let Some(pool) = std::env::var("HALQA_BENCH_READ_POOL")
             .ok()
@@ -133,13 +164,36 @@ fn main() -> anyhow::Result<()> {
         );
         let fed = halqa::app::build(config).await?;
         let state = fed.to_request_data().app_data().clone();
-        let started = Instant::now();
-        let tokens = seed(&state.db.write, &state.ids).await?;
-        println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+        let tokens = if seeded {
+            let text = std::fs::read_to_string(&tokens_path)?;
+            println!("reusing the seeded {path}");
+            text.lines().map(str::to_string).collect()
+        } else {
+            let started = Instant::now();
+            let tokens = seed(&state.db.write, &state.ids).await?;
+            println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+            if reused.is_some() {
+                std::fs::write(&tokens_path, tokens.join("\n"))?;
+            }
+            tokens
+        };
         let node = halqa::app::start(fed, listener).await?;
         anyhow::Ok((node, tokens, format!("http://127.0.0.1:{port}")))
     })?;
     let tokens = Arc::new(tokens);
+    if let Some(count) = fixed_requests {
+        let addr = base.trim_start_matches("http://").to_string();
+        let bytes = client_rt.block_on(async {
+            // Every token once first: see the warm-up below.
+            sequential_requests(&addr, &tokens, Pick::Each, tokens.len()).await?;
+            sequential_requests(&addr, &tokens, Pick::Random, count).await
+        })?;
+        println!("{count} sequential first-page requests, {bytes} response bytes");
+        server_rt.block_on(async {
+            let _ = tokio::time::timeout(Duration::from_secs(10), node.shutdown()).await;
+        });
+        return Ok(());
+    }
     client_rt.block_on(async {
         // One HTTP client per connection, built once: building one loads the TLS roots, which
         // would otherwise land in the measured window.
@@ -155,7 +209,11 @@ fn main() -> anyhow::Result<()> {
             tokens: &tokens,
             clients: &clients,
         };
-        // Warm-up, then the measured points.
+        // Warm-up: every token once (its first use records `last_used_at`, a write that a
+        // node in steady state makes once an hour per token), then 2 s of load; then the
+        // measured points.
+        let addr = base.trim_start_matches("http://");
+        sequential_requests(addr, &tokens, Pick::Each, tokens.len()).await?;
         load.run(Duration::from_secs(2), 0, CONCURRENCY).await?;
         for (name, depth) in [("home, first page", 0), ("home, max_id 400 back", 400)] {
             let r = load
@@ -402,6 +460,63 @@ async fn seed(
         USERS * FEED_ITEMS
     );
     Ok(tokens)
+}
+
+/// Whose token each sequential request carries.
+enum Pick {
+    /// The users in order.
+    Each,
+    /// Random users (the same sequence on every run).
+    Random,
+}
+
+/// `count` home-timeline first pages, one after another on one keep-alive connection, from a
+/// client small enough that its instructions barely count next to the node's; returns the
+/// response bytes read. Every answer must be a 200 with a `content-length`.
+async fn sequential_requests(
+    addr: &str,
+    tokens: &[String],
+    pick: Pick,
+    count: usize,
+) -> anyhow::Result<usize> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let mut stream = BufReader::new(tokio::net::TcpStream::connect(addr).await?);
+    let mut rng = Rng(0xA076_1D64_78BD_642F);
+    let (mut line, mut body, mut total) = (String::new(), Vec::new(), 0);
+    for i in 0..count {
+        let token = match pick {
+            Pick::Each => &tokens[i % tokens.len()],
+            Pick::Random => &tokens[rng.below(tokens.len())],
+        };
+        let request = format!(
+            "GET /api/v1/timelines/home?limit=20 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        );
+        stream.get_mut().write_all(request.as_bytes()).await?;
+        line.clear();
+        stream.read_line(&mut line).await?;
+        anyhow::ensure!(
+            line.starts_with("HTTP/1.1 200"),
+            "unexpected answer: {line}"
+        );
+        let mut length = None;
+        loop {
+            line.clear();
+            stream.read_line(&mut line).await?;
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = Some(value.trim().parse::<usize>()?);
+            }
+        }
+        let length = length.context("a response without content-length")?;
+        body.resize(length, 0);
+        stream.read_exact(&mut body).await?;
+        total += length;
+    }
+    Ok(total)
 }
 
 /// Inserts rows in chunks, in one transaction per chunk.
