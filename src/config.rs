@@ -84,6 +84,12 @@ pub struct FederationConfig {
     pub delivery_concurrency_per_host: usize,
     pub request_timeout_secs: u64,
     pub delivery_timeout_secs: u64,
+    /// Seconds before a failed delivery is tried again the first time (×3 for each further
+    /// retry, at most a day apart; retries stop a week after the first attempt).
+    pub delivery_first_retry_secs: u64,
+    /// Seconds a host that did not answer a delivery cools down (doubling with each failure in
+    /// a row, at most an hour).
+    pub delivery_host_cooldown_secs: u64,
     pub unavailable_after_days: i32,
     pub max_json_depth: usize,
     pub public_key_cache_size: usize,
@@ -324,6 +330,18 @@ impl Config {
                 "must be at least 1".into(),
             );
         }
+        if self.federation.delivery_first_retry_secs == 0 {
+            return bad(
+                "federation.delivery_first_retry_secs",
+                "must be at least 1".into(),
+            );
+        }
+        if self.federation.delivery_host_cooldown_secs == 0 {
+            return bad(
+                "federation.delivery_host_cooldown_secs",
+                "must be at least 1".into(),
+            );
+        }
         if self.jobs.prune_interval_secs == 0 {
             return bad("jobs.prune_interval_secs", "must be at least 1".into());
         }
@@ -412,6 +430,32 @@ mod tests {
             .merge(Toml::string("[federation]\ndebug = \"maybe\""));
         let err = Config::from_figment(figment).unwrap_err().to_string();
         assert!(err.contains("debug"), "{err}");
+
+        let figment = Figment::new()
+            .merge(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string(
+                "[federation]\ndelivery_host_cooldown_secs = 0",
+            ));
+        let err = Config::from_figment(figment).unwrap_err().to_string();
+        assert!(
+            err.contains("federation.delivery_host_cooldown_secs"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn delivery_timing_has_its_defaults_and_can_be_shortened() {
+        let config = Config::defaults().unwrap();
+        assert_eq!(config.federation.delivery_first_retry_secs, 30);
+        assert_eq!(config.federation.delivery_host_cooldown_secs, 60);
+        let figment = Figment::new()
+            .merge(Toml::string(DEFAULT_TOML))
+            .merge(Toml::string(
+                "[federation]\ndelivery_first_retry_secs = 1\ndelivery_host_cooldown_secs = 2",
+            ));
+        let config = Config::from_figment(figment).unwrap();
+        assert_eq!(config.federation.delivery_first_retry_secs, 1);
+        assert_eq!(config.federation.delivery_host_cooldown_secs, 2);
     }
 
     #[test]

@@ -362,6 +362,9 @@ async fn import(
         for (kind, c) in &report.counts {
             println!("  {kind}: {} imported, {} skipped", c.imported, c.skipped);
         }
+        for notice in &report.notices {
+            println!("  note: {}", notice.text);
+        }
         for line in &report.lines {
             println!("  skipped {} {}: {}", line.kind, line.item, line.reason);
         }

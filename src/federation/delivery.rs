@@ -1,6 +1,7 @@
 //! The persistent delivery queue's workers: claim due rows with a lease, sign with OpenSSL and
 //! POST with bounded concurrency (overall and per host), record outcomes in batches, retry with
-//! exponential backoff for about a week, and keep dead hosts from holding up healthy ones.
+//! exponential backoff for about a week ([`Timing`]), and keep dead hosts from holding up
+//! healthy ones.
 //!
 //! Rows are written by `outbox` in the same transaction as the change that caused them, so a
 //! crash loses nothing: leases of a dead process are released on start (or expire), and the rows
@@ -12,11 +13,12 @@
 //! unanswered after [`SLOW_AFTER`] gives its slot back and waits in a separate, bounded overflow
 //! pool, so the `delivery_concurrency` slots stay with hosts that answer.
 //!
-//! The cool-down is a circuit breaker that lengthens with each failure in a row ([`cooldown`]:
-//! one minute, doubling, at most an hour). It is recorded on `remote_host` with the outcomes and
-//! read back on start and every [`HOST_STATE_REFRESH`], so a restarted process (or another
-//! process on the same PostgreSQL) keeps leaving a dead host alone instead of trying it again at
-//! once; which hosts answered is read back too.
+//! The cool-down is a circuit breaker that lengthens with each failure in a row
+//! ([`Timing::cooldown`]: `delivery_host_cooldown_secs`, a minute by default, doubling, at most
+//! an hour). It is recorded on `remote_host` with the outcomes and read back on start and every
+//! [`HOST_STATE_REFRESH`], so a restarted process (or another process on the same PostgreSQL)
+//! keeps leaving a dead host alone instead of trying it again at once; which hosts answered is
+//! read back too.
 use crate::{
     AppState,
     db::{self, deliveries::Outcome, entity::delivery},
@@ -30,18 +32,15 @@ use std::{
 };
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
+mod timing;
+pub use timing::Timing;
+
 /// How long a claimed row stays ours before another worker may take it.
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 /// Longest idle sleep when nothing is due. Enqueues in this process wake the loop at once; this
 /// bounds how long work enqueued by another process (the CLI, another node process on the same
 /// PostgreSQL) waits. One indexed query every few seconds costs nothing measurable.
 const MAX_IDLE: Duration = Duration::from_secs(5);
-/// After a connection failure or a timeout, other deliveries to that host wait this long; each
-/// further failure in a row doubles it, up to [`MAX_HOST_COOLDOWN`] (circuit breaker).
-const HOST_COOLDOWN: Duration = Duration::from_secs(60);
-/// Longest cool-down of a host that keeps failing (a dead host is tried about hourly, one
-/// delivery at a time, until it answers or is marked unavailable).
-const MAX_HOST_COOLDOWN: Duration = Duration::from_secs(3600);
 /// How often the hosts' persisted state (unavailable marks, other processes' cool-downs) is
 /// read again.
 const HOST_STATE_REFRESH: Duration = Duration::from_secs(30);
@@ -53,8 +52,6 @@ pub const SLOW_AFTER: Duration = Duration::from_secs(1);
 /// Size of the overflow pool, as a multiple of `delivery_concurrency`: a slow delivery that finds
 /// it full keeps its slot.
 const OVERFLOW_FACTOR: usize = 3;
-/// Retries stop once this much time has passed since the first attempt.
-const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
 
 /// The queue's wake-up handle, kept in the app state.
 #[derive(Default)]
@@ -85,31 +82,6 @@ impl DeliveryQueue {
     }
 }
 
-/// Delay before retry number `attempts` (1 = after the first failure): 30 s, ×3 each time,
-/// capped at a day; `None` once the total would pass a week.
-pub fn retry_delay(
-    attempts: i32,
-    first_attempt_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Option<chrono::Duration> {
-    let exp = attempts.clamp(1, 20) - 1;
-    let secs = (30f64 * 3f64.powi(exp)).min(86_400.0);
-    let mut jitter = [0u8; 1];
-    let _ = openssl::rand::rand_bytes(&mut jitter);
-    let factor = 0.9 + f64::from(jitter[0]) / 255.0 * 0.2;
-    let delay = chrono::Duration::milliseconds((secs * factor * 1000.0) as i64);
-    (now + delay - first_attempt_at <= GIVE_UP_AFTER).then_some(delay)
-}
-
-/// The cool-down after `failures` failures in a row: [`HOST_COOLDOWN`], doubling, at most
-/// [`MAX_HOST_COOLDOWN`].
-pub fn cooldown(failures: i32) -> Duration {
-    let doublings = failures.clamp(1, 16) - 1;
-    HOST_COOLDOWN
-        .saturating_mul(1u32 << doublings)
-        .min(MAX_HOST_COOLDOWN)
-}
-
 /// Frees leases left by a previous run of this node (called before the workers start).
 pub async fn release_leases(state: &AppState) -> anyhow::Result<()> {
     let released = db::deliveries::release_leases(&state.db.write)
@@ -123,9 +95,9 @@ pub async fn release_leases(state: &AppState) -> anyhow::Result<()> {
 
 /// In-memory view of hosts: deliveries in flight, cool-downs after failures, and which hosts
 /// have proven they answer.
-#[derive(Default)]
 struct Hosts {
     per_host: usize,
+    timing: Timing,
     in_flight: HashMap<String, usize>,
     cooling: HashMap<String, Instant>,
     /// Failures in a row of hosts that are failing (how long their next cool-down lasts).
@@ -137,10 +109,14 @@ struct Hosts {
 }
 
 impl Hosts {
-    fn new(per_host: usize) -> Self {
+    fn new(per_host: usize, timing: Timing) -> Self {
         Hosts {
             per_host: per_host.max(1),
-            ..Default::default()
+            timing,
+            in_flight: HashMap::new(),
+            cooling: HashMap::new(),
+            failures: HashMap::new(),
+            answered: HashSet::new(),
         }
     }
 
@@ -210,7 +186,7 @@ impl Hosts {
                 let failures = self.failures.entry(host.to_string()).or_insert(0);
                 *failures = failures.saturating_add(1);
                 self.cooling
-                    .insert(host.to_string(), now + cooldown(*failures));
+                    .insert(host.to_string(), now + self.timing.cooldown(*failures));
             }
         }
         if let Some(n) = self.in_flight.get_mut(host) {
@@ -233,7 +209,11 @@ pub async fn run_workers(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(cfg.delivery_concurrency));
     let overflow_size = cfg.delivery_concurrency.saturating_mul(OVERFLOW_FACTOR);
     let overflow = Arc::new(Semaphore::new(overflow_size));
-    let hosts = Arc::new(Mutex::new(Hosts::new(cfg.delivery_concurrency_per_host)));
+    let timing = Timing::from_config(cfg);
+    let hosts = Arc::new(Mutex::new(Hosts::new(
+        cfg.delivery_concurrency_per_host,
+        timing,
+    )));
     let (outcomes_tx, outcomes_rx) = mpsc::unbounded_channel::<Outcome>();
     let writer = tokio::spawn(write_outcomes(state.clone(), outcomes_rx));
     let mut unavailable: HashSet<String> = HashSet::new();
@@ -417,7 +397,6 @@ async fn claim_batch(
 /// Signs and sends one delivery; classifies the answer the way Mastodon does.
 async fn deliver(state: &AppState, row: delivery::Model) -> Outcome {
     let attempts = row.attempts + 1;
-    let now = Utc::now();
     if state.domain_policy.is_blocked(&row.host) {
         // Queued before the federation policy refused the host (or by another process that
         // has not reloaded it yet): never sent.
@@ -432,9 +411,12 @@ async fn deliver(state: &AppState, row: delivery::Model) -> Outcome {
         };
     }
     let result = send_signed(state, &row).await;
+    // The retry delay counts from the end of this attempt (a timeout does not eat into it).
+    let now = Utc::now();
+    let timing = Timing::from_config(&state.config.federation);
     let retry = |error: String, reachable: bool| {
         let first = row.created_at;
-        match retry_delay(attempts, first, now) {
+        match timing.retry_delay(attempts, first, now) {
             Some(delay) => Outcome {
                 delivery_id: row.id,
                 host: row.host.clone(),
@@ -553,12 +535,14 @@ async fn write_outcomes(state: AppState, mut rx: mpsc::UnboundedReceiver<Outcome
                 Err(_) => break,
             }
         }
+        let timing = Timing::from_config(&state.config.federation);
         match db::deliveries::record_outcomes(
             &state.db.write,
             &batch,
             state.config.federation.unavailable_after_days,
             |failures| {
-                chrono::Duration::from_std(cooldown(failures)).unwrap_or(chrono::Duration::hours(1))
+                chrono::Duration::from_std(timing.cooldown(failures))
+                    .unwrap_or(chrono::Duration::hours(1))
             },
         )
         .await
@@ -580,10 +564,15 @@ async fn write_outcomes(state: AppState, mut rx: mpsc::UnboundedReceiver<Outcome
 mod tests {
     use super::*;
 
+    /// The timing of the default configuration (a minute's cool-down).
+    fn default_timing() -> Timing {
+        Timing::from_config(&crate::Config::defaults().expect("defaults load").federation)
+    }
+
     #[test]
     fn a_host_gets_its_full_limit_only_after_answering_and_cools_down_after_a_timeout() {
         let none = HashSet::new();
-        let mut hosts = Hosts::new(4);
+        let mut hosts = Hosts::new(4, default_timing());
         let host = "school.example".to_string();
         // Not tried yet: one delivery at a time.
         assert_eq!(hosts.limit(&host), 1);
@@ -618,15 +607,8 @@ mod tests {
     }
 
     #[test]
-    fn the_cooldown_doubles_with_failures_in_a_row_up_to_an_hour() {
-        let minutes = |n| cooldown(n).as_secs() / 60;
-        assert_eq!(
-            (minutes(0), minutes(1), minutes(2), minutes(3)),
-            (1, 1, 2, 4)
-        );
-        assert_eq!((minutes(7), minutes(8), minutes(500)), (60, 60, 60));
-
-        let mut hosts = Hosts::new(4);
+    fn failures_in_a_row_lengthen_the_host_cooldown() {
+        let mut hosts = Hosts::new(4, default_timing());
         let host = "dead.example".to_string();
         for _ in 0..3 {
             hosts.started(&host);
@@ -640,8 +622,10 @@ mod tests {
         hosts.started(&host);
         hosts.finished(&host, false);
         assert_eq!(hosts.failures[&host], 2);
+        // The second failure in a row: twice the minute.
         let until = hosts.cooling[&host];
         assert!(until > Instant::now() + Duration::from_secs(100));
+        assert!(until <= Instant::now() + Duration::from_secs(120));
         hosts.started(&host);
         hosts.finished(&host, true);
         assert!(!hosts.failures.contains_key(&host));
@@ -650,7 +634,7 @@ mod tests {
     #[test]
     fn persisted_failures_and_cooldowns_are_taken_in() {
         let now = Utc::now();
-        let mut hosts = Hosts::new(4);
+        let mut hosts = Hosts::new(4, default_timing());
         let (dead, past) = ("dead.example".to_string(), "past.example".to_string());
         hosts.answered.insert(dead.clone());
         hosts.merge_failing(
@@ -679,22 +663,17 @@ mod tests {
     }
 
     #[test]
-    fn backoff_grows_and_gives_up_after_a_week() {
-        let start = Utc::now();
-        let mut now = start;
-        let mut attempts = 0;
-        let mut previous = chrono::Duration::zero();
-        while let Some(delay) = retry_delay(attempts + 1, start, now) {
-            attempts += 1;
-            assert!(delay >= previous || delay >= chrono::Duration::hours(21));
-            previous = delay;
-            now += delay;
-            assert!(attempts < 40, "never gives up");
-        }
-        let total = now - start;
-        assert!(total > chrono::Duration::days(5), "{total}");
-        assert!(total <= GIVE_UP_AFTER, "{total}");
-        let first = retry_delay(1, start, start).unwrap_or_default();
-        assert!(first >= chrono::Duration::seconds(27) && first <= chrono::Duration::seconds(33));
+    fn the_configured_cooldown_base_is_the_one_used() {
+        let short = Timing {
+            host_cooldown: Duration::from_secs(2),
+            ..default_timing()
+        };
+        let mut hosts = Hosts::new(4, short);
+        let host = "flaky.example".to_string();
+        hosts.started(&host);
+        hosts.finished(&host, false);
+        let until = hosts.cooling[&host];
+        assert!(until <= Instant::now() + Duration::from_secs(2));
+        assert!(until > Instant::now() + Duration::from_secs(1));
     }
 }

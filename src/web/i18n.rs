@@ -298,6 +298,12 @@ mod tests {
                 used.insert(format!("{prefix}-{v}"));
             }
         }
+        // An import's notices are stored with their key.
+        used.extend(
+            crate::service::imports::report::Notice::KEYS
+                .iter()
+                .map(|k| k.to_string()),
+        );
         // The account migration page names each refusal by its key.
         used.extend(
             crate::service::moves::Refusal::ALL
@@ -341,6 +347,7 @@ mod tests {
                         ("followers", FluentValue::from(3)),
                         ("following", FluentValue::from(4)),
                         ("handle", FluentValue::from("a@b")),
+                        ("account", FluentValue::from("https://a.example/users/x")),
                         ("day", FluentValue::from("1")),
                         ("month", FluentValue::from("m")),
                         ("year", FluentValue::from("2026")),

@@ -4,7 +4,7 @@
 //! progress and report, and queues an upload (`service::imports`); `GET /@name/archived` lists
 //! the posts an imported archive brought (never federated again).
 use super::{
-    i18n::{format_datetime, tr},
+    i18n::{format_datetime, tr, tr_args},
     page::Page,
     profiles::actor_of,
     timelines::see_other,
@@ -24,6 +24,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use fluent_templates::fluent_bundle::FluentValue;
 use futures_util::{StreamExt, TryStreamExt};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -122,6 +123,14 @@ async fn recent(page: &Page) -> AppResult<(Vec<Value>, bool)> {
                     }
                 })
                 .collect();
+            let notices: Vec<String> = body
+                .notices
+                .iter()
+                .map(|n| {
+                    let account = FluentValue::from(n.account.clone());
+                    tr_args(page.lang, &n.key, &[("account", account)])
+                })
+                .collect();
             context! {
                 kind => tr(page.lang, &format!("import-kind-{}", r.kind)),
                 name => r.original_name.clone(),
@@ -132,7 +141,7 @@ async fn recent(page: &Page) -> AppResult<(Vec<Value>, bool)> {
                 imported => r.imported, skipped => r.skipped,
                 error => r.error.clone(),
                 created => format_datetime(page.lang, &r.created_at),
-                counts, lines, more_lines => body.more_lines,
+                counts, lines, notices, more_lines => body.more_lines,
             }
         })
         .collect();

@@ -2,10 +2,12 @@
 //! collection (her resource and Bob's), a mentorship with Bob on C (goals, a meeting,
 //! messages), follows and posts; she exports her archive from A and imports it as alice2 on B.
 //! On B: the resources are hers again (with their file and the original URL), the collection
-//! is rebuilt (her item pointing to the new copy, Bob's resolved by URL), the mentorship keeps
-//! its agreement id and history with Bob, public posts are archived (not federated), and the
-//! follow of the CSV reaches C and is accepted. Then hostile archives are refused with nothing
-//! stored, and the import page shows the report.
+//! is rebuilt (her item pointing to the new copy, Bob's resolved by URL), public posts are
+//! archived (not federated), and the follow of the CSV reaches C and is accepted. The
+//! mentorship is private: while alice2 does not list Alice as an alias, it is left out and the
+//! report says why; imported again after the alias is added, it keeps its agreement id and
+//! history with Bob. Hostile archives are refused with nothing stored, and the import page
+//! shows the report.
 use crate::{
     api_client::follow_across,
     harness::{TestNode, cluster, eventually},
@@ -26,12 +28,16 @@ use halqa::{
         archive::export,
         collections::{self, CollectionInput, items::ItemRef},
         documents::{self, DocumentUpload},
-        imports::{self, NewImport},
+        imports::{
+            self, NewImport,
+            report::{Counts, Notice, ReportBody},
+        },
         mentorship::{
             offers::{self, OfferInput},
             requests::{self, RequestInput},
             space::{self, MeetingInput},
         },
+        moves,
         posts::{self, NewPost},
         resources::{self, ResourceInput},
     },
@@ -449,6 +455,83 @@ async fn an_account_moves_with_its_archive() {
         .unwrap();
     assert_eq!(second.ap_id, bobs.ap_id);
 
+    // No mentorship: alice2 does not list Alice's account as an alias; the report says why.
+    assert!(
+        db::mentorship::find_agreement_by_ap_id(&db_.db.read, &agreement_ap)
+            .await
+            .unwrap()
+            .is_none(),
+        "a mentorship restored without the alias"
+    );
+    let report = ReportBody::of(&done);
+    assert_eq!(
+        report.counts["mentorships"],
+        Counts {
+            imported: 0,
+            skipped: 1
+        }
+    );
+    assert_eq!(
+        report.notices,
+        vec![Notice::mentorships_need_alias(&alice.ap_id)]
+    );
+    assert!(
+        report.lines.iter().any(|l| l.kind == "mentorships"
+            && l.item == agreement_ap
+            && l.reason.contains("alias")),
+        "{}",
+        done.report
+    );
+
+    // Posts: the public one is archived (never a status here), the private one is skipped.
+    let archived = archived_post::Entity::find()
+        .filter(archived_post::Column::ActorId.eq(alice2.id))
+        .all(&db_.db.read)
+        .await
+        .unwrap();
+    assert_eq!(archived.len(), 1);
+    assert!(archived[0].content.contains("Bonjour le réseau"));
+    assert!(done.report.contains("not public"), "{}", done.report);
+
+    // The follow of the CSV goes to C and is accepted.
+    let carol_on_b = b.resolve(&c.handle("carol")).await;
+    let (follower, target) = (alice2.id, carol_on_b.id);
+    let db2 = db_.clone();
+    eventually("alice2's follow of Carol to be accepted", || {
+        let db2 = db2.clone();
+        async move {
+            db::follows::find(&db2.db.read, follower, target)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|f| f.accepted)
+        }
+    })
+    .await;
+
+    // alice2 declares Alice's account as an alias (the link a move needs) and imports the same
+    // archive again: the mentorship comes, and nothing else is stored twice.
+    moves::add_alias(&db_, &alice2, &alice.ap_id).await.unwrap();
+    let again = import(&b, &alice2, "archive", archive).await.unwrap();
+    let again = finished(&b, again.id).await;
+    assert_eq!(again.state, "done");
+    let report = ReportBody::of(&again);
+    assert!(report.notices.is_empty(), "{}", again.report);
+    assert_eq!(report.counts["mentorships"].imported, 1, "{}", again.report);
+    assert_eq!(
+        resource::Entity::find()
+            .filter(resource::Column::AuthorId.eq(alice2.id))
+            .count(&db_.db.read)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(
+        again.report.contains("already imported"),
+        "{}",
+        again.report
+    );
+
     // The mentorship: same agreement id, linked to Bob, with its history.
     let m = db::mentorship::find_agreement_by_ap_id(&db_.db.read, &agreement_ap)
         .await
@@ -488,50 +571,6 @@ async fn an_account_moves_with_its_archive() {
     );
     assert!(space::get_mentorship(&db_, &alice2, m.id).await.is_ok());
 
-    // Posts: the public one is archived (never a status here), the private one is skipped.
-    let archived = archived_post::Entity::find()
-        .filter(archived_post::Column::ActorId.eq(alice2.id))
-        .all(&db_.db.read)
-        .await
-        .unwrap();
-    assert_eq!(archived.len(), 1);
-    assert!(archived[0].content.contains("Bonjour le réseau"));
-    assert!(done.report.contains("not public"), "{}", done.report);
-
-    // The follow of the CSV goes to C and is accepted.
-    let carol_on_b = b.resolve(&c.handle("carol")).await;
-    let (follower, target) = (alice2.id, carol_on_b.id);
-    let db2 = db_.clone();
-    eventually("alice2's follow of Carol to be accepted", || {
-        let db2 = db2.clone();
-        async move {
-            db::follows::find(&db2.db.read, follower, target)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.accepted)
-        }
-    })
-    .await;
-
-    // Importing the same archive again stores nothing twice.
-    let again = import(&b, &alice2, "archive", archive).await.unwrap();
-    let again = finished(&b, again.id).await;
-    assert_eq!(again.state, "done");
-    assert_eq!(
-        resource::Entity::find()
-            .filter(resource::Column::AuthorId.eq(alice2.id))
-            .count(&db_.db.read)
-            .await
-            .unwrap(),
-        2
-    );
-    assert!(
-        again.report.contains("already imported"),
-        "{}",
-        again.report
-    );
-
     // The pages: the import report, the archived posts, the archive download.
     let web = Browser::log_in(&b, "alice2").await;
     let page = web.get("/settings/import").await;
@@ -539,6 +578,14 @@ async fn an_account_moves_with_its_archive() {
     assert!(page.body.contains("enctype=\"multipart/form-data\""));
     assert!(page.body.contains("name=\"csrf\""));
     assert!(page.body.contains("archive.zip"), "{}", page.body);
+    // The first import's notice, in the page's language, with the way to the aliases.
+    assert!(page.body.contains("import-notice"), "{}", page.body);
+    assert!(
+        page.body.contains("Your mentorships were not restored"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/settings/migration\""));
     let archived_page = web.get("/@alice2/archived").await;
     assert_eq!(archived_page.status, 200);
     assert!(archived_page.body.contains("Bonjour le réseau"));

@@ -48,6 +48,10 @@ fn spawn_node(port: u16, db_url: &str, dir: &std::path::Path) -> tokio::process:
         .env("HALQA__INSTANCE__DOMAIN", format!("localhost:{port}"))
         .env("HALQA__DATABASE__URL", db_url)
         .env("HALQA__FEDERATION__DEBUG", "true")
+        // The harness's timing (`test_config`): a delivery that fails under load is retried
+        // within seconds.
+        .env("HALQA__FEDERATION__DELIVERY_FIRST_RETRY_SECS", "1")
+        .env("HALQA__FEDERATION__DELIVERY_HOST_COOLDOWN_SECS", "2")
         .env("HALQA__ADMIN__PASSWORD", "crash test admin")
         .env("HALQA__LOG__FILTER", "warn")
         .stdout(std::process::Stdio::null())

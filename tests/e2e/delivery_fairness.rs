@@ -1,8 +1,9 @@
 //! Silent hosts (they accept the connection and never answer) must not starve delivery: with
 //! only two delivery slots, healthy inboxes still get their posts while deliveries to silent
 //! hosts hang, each silent host gets one delivery at a time, and a timeout cools the host down
-//! like a refused connection.
-use crate::harness::{TestNode, eventually};
+//! like a refused connection, for as long as the configuration says; a failed delivery is tried
+//! again after the configured delay.
+use crate::harness::{TestNode, eventually, production_delivery_timing};
 use axum::{Router, extract::State, http::StatusCode, routing::post};
 use halqa::{
     db::{self, entity::actor, entity::delivery},
@@ -212,7 +213,13 @@ async fn healthy_inboxes_are_served_while_silent_hosts_hang() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timeout_cools_the_host_down_like_a_refused_connection() {
-    let node = TestNode::spawn_with(|c| c.federation.delivery_timeout_secs = 1).await;
+    // Production's timing (a 30 s retry, a minute's cool-down): nothing is tried again while
+    // the test looks.
+    let node = TestNode::spawn_with(|c| {
+        production_delivery_timing(c);
+        c.federation.delivery_timeout_secs = 1;
+    })
+    .await;
     let quiet = node.create_user("quiet").await;
     let (port, connections) = silent_server().await;
     for f in 0..3 {
@@ -237,6 +244,9 @@ async fn a_timeout_cools_the_host_down_like_a_refused_connection() {
     assert_eq!(tried[0].state, delivery::state::PENDING);
     assert_eq!(tried[0].last_error.as_deref(), Some("timed out"));
     assert!(tried[0].next_attempt_at > chrono::Utc::now());
+    // The first retry is about delivery_first_retry_secs (30 s ± 10 %) after the attempt ended.
+    let wait = (tried[0].next_attempt_at - tried[0].updated_at).num_seconds();
+    assert!((25..=33).contains(&wait), "retry in {wait} s");
     // The host is cooling down: its other deliveries were not attempted.
     assert_eq!(connections.load(Ordering::SeqCst), 1);
     let health = db::entity::remote_host::Entity::find_by_id(host[0].clone())
@@ -245,4 +255,63 @@ async fn a_timeout_cools_the_host_down_like_a_refused_connection() {
         .unwrap()
         .expect("the failure is recorded");
     assert_eq!(health.failure_days, 1);
+    // A cool-down of delivery_host_cooldown_secs (the first failure in a row) from the failure.
+    let cooldown = health.cooldown_until.unwrap() - health.last_failure_at.unwrap();
+    assert_eq!(
+        (health.consecutive_failures, cooldown.num_seconds()),
+        (1, 60)
+    );
+}
+
+/// A server whose inboxes answer 503 to the first delivery and 202 to the next ones.
+async fn unavailable_once_server() -> (u16, Arc<AtomicUsize>) {
+    async fn inbox(State(calls): State<Arc<AtomicUsize>>) -> StatusCode {
+        if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::ACCEPTED
+        }
+    }
+    let calls = Arc::new(AtomicUsize::new(0));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = Router::new()
+        .route("/users/{name}/inbox", post(inbox))
+        .with_state(calls.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (port, calls)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_delivery_is_tried_again_after_the_configured_delay() {
+    // The harness's timing: a 1 s first retry, a 2 s host cool-down.
+    let node = TestNode::spawn().await;
+    assert_eq!(
+        (
+            node.config.federation.delivery_first_retry_secs,
+            node.config.federation.delivery_host_cooldown_secs
+        ),
+        (1, 2)
+    );
+    let author = node.create_user("amina").await;
+    let (port, calls) = unavailable_once_server().await;
+    remote_follower(&node, &author, port, "busy").await;
+    let host = vec![format!("localhost:{port}")];
+    let posted = chrono::Utc::now();
+    post_as(&node, &author, "Deuxième essai").await;
+    eventually("the delivery to go through at the second attempt", || {
+        let (node, host) = (&node, host.clone());
+        async move {
+            let rows = deliveries_of(node, &host).await;
+            rows.len() == 1 && rows[0].state == delivery::state::DONE
+        }
+    })
+    .await;
+    let done = deliveries_of(&node, &host).await.remove(0);
+    assert_eq!((done.attempts, calls.load(Ordering::SeqCst)), (2, 2));
+    // The retry waited for the host's cool-down (2 s, longer than the 1 s retry delay), and
+    // came long before production's first retry (27 s at the earliest).
+    let took = done.updated_at - posted;
+    assert!(took >= chrono::Duration::seconds(2), "{took}");
+    assert!(took < chrono::Duration::seconds(20), "{took}");
 }

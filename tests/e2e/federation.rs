@@ -2,7 +2,7 @@
 //! undos crossing nodes, shared-inbox de-duplication, concurrent first fetches of one actor,
 //! and delivery to a node that was down.
 use crate::api_client::follow_across;
-use crate::harness::{TestNode, cluster, eventually};
+use crate::harness::{TestNode, cluster, eventually, production_delivery_timing};
 use halqa::{
     db::{
         self,
@@ -370,7 +370,10 @@ async fn direct_messages_reach_only_mentioned_accounts_and_followers_share_one_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delivery_survives_a_node_that_is_down_and_comes_back() {
-    let [a, mut b] = cluster::<2>().await;
+    // Alice's node waits as in production (a 30 s retry, a minute's cool-down), so only the
+    // revival can bring the post across in time.
+    let a = TestNode::spawn_with(production_delivery_timing).await;
+    let mut b = TestNode::spawn().await;
     let alice = a.create_user("alice").await;
     let bob = b.create_user("bob").await;
     // Bob follows Alice and gets her first post; then Bob's node goes down.

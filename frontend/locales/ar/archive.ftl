@@ -30,6 +30,7 @@ import-imported = المستورَدة
 import-skipped = المتخطّاة
 import-skipped-details = ما تُخطّي ولماذا
 import-more-lines = …و{ $count } أخرى
+import-notice-mentorships-need-alias = لم تُستعَد علاقات الإرشاد. فضاء الإرشاد خاص بين شخصين، لذا لا يُستعاد إلا في حساب يُدرج حساب الأرشيف ({ $account }) ضمن أسمائه البديلة، كما يشترط النقل. أضف ذلك الحساب اسمًا بديلًا لهذا الحساب، ثم استورد الأرشيف من جديد: لن يتكرر ما هو موجود هنا.
 import-state-queued = في الانتظار
 import-state-running = جارٍ
 import-state-done = انتهى

@@ -30,6 +30,7 @@ import-imported = Imported
 import-skipped = Skipped
 import-skipped-details = What was skipped, and why
 import-more-lines = …and { $count } more
+import-notice-mentorships-need-alias = Your mentorships were not restored. A mentorship space is private between two people, so it is restored only into an account that lists the archive’s account ({ $account }) among its aliases, as a move requires. Add that account as an alias of this one, then import the archive again: what is already here is not duplicated.
 import-state-queued = Waiting
 import-state-running = Running
 import-state-done = Finished

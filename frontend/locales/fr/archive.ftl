@@ -30,6 +30,7 @@ import-imported = Importés
 import-skipped = Ignorés
 import-skipped-details = Ce qui a été ignoré, et pourquoi
 import-more-lines = …et { $count } de plus
+import-notice-mentorships-need-alias = Vos mentorats n’ont pas été restaurés. Un espace de mentorat est privé entre deux personnes : il n’est restauré que dans un compte qui déclare le compte de l’archive ({ $account }) parmi ses alias, comme l’exige un déménagement. Ajoutez ce compte comme alias de celui-ci, puis importez l’archive de nouveau : ce qui est déjà là n’est pas dupliqué.
 import-state-queued = En attente
 import-state-running = En cours
 import-state-done = Terminé

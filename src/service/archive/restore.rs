@@ -9,7 +9,10 @@
 //!   unreachable);
 //! - **mentorships** are stored with the same agreement id, linked to the other party (fetched
 //!   from its server), with their goals, meetings and messages; nothing is sent — the other
-//!   node re-points the agreement when the account moves (`Move`);
+//!   node re-points the agreement when the account moves (`Move`). A mentorship space is
+//!   private between two people, so they are restored only when `me` lists the archive's
+//!   account among its aliases, the link a `Move` needs ([`mentorships::owns_archive`]);
+//!   otherwise each is skipped and the report says why;
 //! - **posts** of `outbox.json` that were public or unlisted become archived posts listed on
 //!   the profile, never federated again (followers are not flooded);
 //! - the **CSV files** are applied as a Mastodon import in merge mode.
@@ -31,7 +34,10 @@ use crate::{
     service::{
         collections::{self, CollectionInput, items::ItemRef},
         documents::{self, DocumentUpload},
-        imports::{csv, is_fatal, report::Report},
+        imports::{
+            csv, is_fatal,
+            report::{Notice, Report},
+        },
         media::{self, Upload},
         resources::{self, ResourceInput, allowed_media_type},
     },
@@ -44,7 +50,7 @@ use serde_json::Value;
 use std::{collections::HashMap, path::Path};
 
 mod mentorships;
-use mentorships::{clip, mentorship};
+use mentorships::{clip, mentorship, owns_archive};
 
 /// The number of items an archive's import goes through (for the progress bar).
 pub fn total(contents: &Contents) -> usize {
@@ -113,7 +119,17 @@ pub async fn restore(
     for c in &contents.collections {
         collection(data, me, c, &copies, report).await?;
     }
+    let owner = owns_archive(me, &contents.manifest.actor);
+    if !owner && !contents.mentorships.is_empty() {
+        let notice = Notice::mentorships_need_alias(&contents.manifest.actor);
+        report.notice(data, notice).await?;
+    }
     for m in &contents.mentorships {
+        if !owner {
+            let why = "not restored: this account does not list the archive's account as an alias";
+            report.skipped(data, "mentorships", &m.id, why).await?;
+            continue;
+        }
         match mentorship(data, me, &contents.manifest.actor, m).await {
             Ok(()) => report.imported(data, "mentorships").await?,
             Err(e) if is_fatal(&e) => return Err(e),

@@ -1,6 +1,7 @@
-//! The progress and report of one import: counts per kind of item (imported, skipped) and a
-//! line for every skipped item with its reason, saved on the `account_import` row after each
-//! item (with the worker's heartbeat), so the import page shows them while it runs.
+//! The progress and report of one import: counts per kind of item (imported, skipped), a line
+//! for every skipped item with its reason and notices about the whole import, saved on the
+//! `account_import` row after each item (with the worker's heartbeat), so the import page shows
+//! them while it runs.
 use crate::{
     AppState,
     db::{self, entity::account_import},
@@ -31,6 +32,39 @@ pub struct Line {
     pub reason: String,
 }
 
+/// A remark on the whole import rather than on one item (why a whole part was left out),
+/// shown above the skipped items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The Fluent key of its message on the import page (one of [`Notice::KEYS`]); the message
+    /// takes [`Notice::account`] as `$account`.
+    pub key: String,
+    /// The account the notice is about (the archive's, as its ActivityPub id).
+    pub account: String,
+    /// The same in English, for the CLI and the JSON report.
+    pub text: String,
+}
+
+impl Notice {
+    /// Every notice key (for the test that each is translated).
+    pub const KEYS: [&str; 1] = ["import-notice-mentorships-need-alias"];
+
+    /// The archive's mentorships were left out: the importing account does not list the
+    /// archive's account `account` among its aliases.
+    pub fn mentorships_need_alias(account: &str) -> Notice {
+        Notice {
+            key: Self::KEYS[0].into(),
+            account: account.into(),
+            text: format!(
+                "mentorships were not restored: a mentorship space is private between two \
+                 people, so it is restored only into an account that lists the archive's \
+                 account ({account}) among its aliases (alsoKnownAs), the link a move needs; add \
+                 that alias, then import the archive again"
+            ),
+        }
+    }
+}
+
 /// What `account_import.report` holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportBody {
@@ -41,6 +75,9 @@ pub struct ReportBody {
     /// Lines left out past [`MAX_LINES`].
     #[serde(default)]
     pub more_lines: u32,
+    /// Remarks on the whole import (absent from reports written before there were any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
 }
 
 impl ReportBody {
@@ -116,6 +153,15 @@ impl Report {
         }
         self.row.skipped += 1;
         self.row.processed += 1;
+        self.save(data).await
+    }
+
+    /// A notice about the whole import (once per key).
+    pub async fn notice(&mut self, data: &Data<AppState>, notice: Notice) -> AppResult<()> {
+        if self.body.notices.iter().any(|n| n.key == notice.key) {
+            return Ok(());
+        }
+        self.body.notices.push(notice);
         self.save(data).await
     }
 

@@ -1,5 +1,6 @@
 //! Restoring an archive's mentorships: the agreement under its own id, linked to the other
-//! party (fetched from its server) and to the offer, with its goals, meetings and messages.
+//! party (fetched from its server) and to the offer, with its goals, meetings and messages —
+//! only into the archive's own account or one that lists it as an alias ([`owns_archive`]).
 use super::super::format;
 use crate::{
     AppState,
@@ -99,6 +100,14 @@ fn own_offer_copy(
         published_at: Set(created),
         updated_at: Set(Utc::now()),
     }
+}
+
+/// Whether `me` may take the mentorships of an archive of `archive_actor`: it is `me`'s own
+/// archive, or `me` lists that account among its aliases (`alsoKnownAs`, the link a `Move`
+/// needs). The archive alone proves nothing about who uploads it, and a mentorship space is
+/// private between its two parties.
+pub(super) fn owns_archive(me: &actor::Model, archive_actor: &str) -> bool {
+    me.ap_id == archive_actor || me.aliases().iter().any(|a| a == archive_actor)
 }
 
 pub(super) fn clip(s: &str, max: usize) -> String {
@@ -249,4 +258,28 @@ pub(super) async fn mentorship(
         ))
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_archives_account_or_an_account_aliasing_it_owns_it() {
+        let old = "https://crmef.example/users/amina";
+        let mut me = actor::Model::sample(1, "amina");
+        assert!(!owns_archive(&me, old));
+        me.also_known_as = serde_json::json!(["https://other.example/users/x"]).to_string();
+        assert!(!owns_archive(&me, old));
+        // Not a prefix or a look-alike: the very id.
+        me.also_known_as = serde_json::json!([format!("{old}x")]).to_string();
+        assert!(!owns_archive(&me, old));
+        me.also_known_as = serde_json::json!(["https://other.example/users/x", old]).to_string();
+        assert!(owns_archive(&me, old));
+        // An unreadable alias list reads as none.
+        me.also_known_as = "not json".into();
+        assert!(!owns_archive(&me, old));
+        let own = me.ap_id.clone();
+        assert!(owns_archive(&me, &own));
+    }
 }
