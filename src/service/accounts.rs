@@ -1,19 +1,30 @@
 //! Accounts: creating local users (argon2id password, RSA-2048 key pair, PLN facets), the
-//! instance actor, the first admin, bearer tokens, and resolving `user@host` handles.
+//! first admin, deleting an account, and resolving `user@host` handles. Profile changes are in
+//! `profile`, bearer tokens in `tokens`, the rows of local actors and the instance actor in
+//! `local_actor`; their public items are re-exported here.
+mod local_actor;
+mod profile;
+mod tokens;
+
+pub use local_actor::ensure_instance_actor;
+pub(crate) use local_actor::{local_actor_row, new_keypair};
+pub use profile::{
+    MAX_DISPLAY_NAME, MAX_FIELD_PART, MAX_FIELDS, MAX_NOTE, ProfileUpdate, update_profile,
+};
+pub use tokens::{mint_token, random_token, token_hash};
+
 use crate::{
     AppState,
-    config::Config,
     db::{
         self, Db,
         entity::{actor, local_user, oauth_token},
     },
     error::{AppError, AppResult},
-    federation::{actors::person::DbActor, signatures, urls::Urls},
+    federation::{actors::person::DbActor, urls::Urls},
     ids::IdGenerator,
 };
 use activitypub_federation::{config::Data, fetch::webfinger::webfinger_resolve_actor};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-use base64::Engine;
 use chrono::Utc;
 use sea_orm::{Set, TransactionTrait};
 
@@ -117,84 +128,6 @@ pub async fn verify_password(password: String, hash: String) -> bool {
     })
     .await
     .unwrap_or(false)
-}
-
-pub(crate) async fn new_keypair() -> AppResult<(String, String)> {
-    tokio::task::spawn_blocking(signatures::generate_rsa_keypair)
-        .await
-        .map_err(|e| anyhow::anyhow!("key generation task: {e}"))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("generating RSA key: {e}")))
-}
-
-pub(crate) fn local_actor_row(
-    id: i64,
-    urls: &Urls,
-    username: &str,
-    domain: &str,
-    kind: &str,
-    keys: (String, String),
-) -> actor::ActiveModel {
-    let now = Utc::now();
-    let (private_pem, public_pem) = keys;
-    let is_instance = kind == "Application";
-    actor::ActiveModel {
-        id: Set(id),
-        ap_id: Set(if is_instance {
-            urls.instance_actor()
-        } else {
-            urls.actor(username)
-        }),
-        local: Set(true),
-        kind: Set(kind.to_string()),
-        username: Set(username.to_string()),
-        domain: Set(domain.to_string()),
-        display_name: Set(String::new()),
-        summary: Set(String::new()),
-        url: Set(Some(if is_instance {
-            urls.base().to_string()
-        } else {
-            urls.profile_page(username)
-        })),
-        inbox: Set(if is_instance {
-            urls.shared_inbox()
-        } else {
-            urls.inbox(username)
-        }),
-        shared_inbox: Set(Some(urls.shared_inbox())),
-        outbox: Set((!is_instance).then(|| urls.outbox(username))),
-        followers_url: Set((!is_instance).then(|| urls.followers(username))),
-        following_url: Set((!is_instance).then(|| urls.following(username))),
-        public_key_id: Set(if is_instance {
-            urls.instance_actor_key()
-        } else {
-            urls.actor_key(username)
-        }),
-        public_key_pem: Set(public_pem),
-        private_key_pem: Set(Some(private_pem)),
-        manually_approves_followers: Set(is_instance),
-        discoverable: Set(!is_instance),
-        avatar_url: Set(None),
-        header_url: Set(None),
-        stage: Set(None),
-        subjects: Set("[]".into()),
-        levels: Set("[]".into()),
-        languages: Set("[]".into()),
-        region: Set(None),
-        open_to_mentor: Set(false),
-        seeking_mentor: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        last_fetched_at: Set(None),
-        deleted_at: Set(None),
-        fields: Set("[]".into()),
-        bot: Set(is_instance),
-        silenced_at: Set(None),
-        suspended_at: Set(None),
-        also_known_as: Set("[]".into()),
-        moved_to_ap_id: Set(None),
-        moved_at: Set(None),
-        hide_collections: Set(false),
-    }
 }
 
 /// How a new account came to be: its approval state (approved, pending), the applicant's reason
@@ -328,250 +261,6 @@ pub async fn sign_up(
     Ok((user, actor))
 }
 
-/// Longest display name, bio and profile field parts, and how many fields (Mastodon's limits).
-pub const MAX_DISPLAY_NAME: usize = 30;
-pub const MAX_NOTE: usize = 500;
-pub const MAX_FIELDS: usize = 4;
-pub const MAX_FIELD_PART: usize = 255;
-
-/// A profile change (`update_credentials`); `None` keeps the current value.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileUpdate {
-    pub display_name: Option<String>,
-    /// The bio as typed (plain text).
-    pub note: Option<String>,
-    /// Image bytes for the avatar and the header.
-    pub avatar: Option<Vec<u8>>,
-    pub header: Option<Vec<u8>>,
-    pub locked: Option<bool>,
-    pub bot: Option<bool>,
-    pub discoverable: Option<bool>,
-    /// Profile fields `(name, value)` as typed; replaces all fields.
-    pub fields: Option<Vec<(String, String)>>,
-    /// Posting defaults.
-    pub privacy: Option<String>,
-    pub sensitive: Option<bool>,
-    pub language: Option<String>,
-    /// Replaces the PLN facets (merge with [`facets_of`] first for a partial change).
-    pub facets: Option<Facets>,
-    /// Mastodon's `hide_collections`: followers and following lists (and, on the web, the
-    /// account's counts) hidden from others.
-    pub hide_collections: Option<bool>,
-    /// The web shows this user no counts at all (a viewer's choice, not federated).
-    pub hide_counts: Option<bool>,
-}
-
-/// Plain text rendered as Mastodon renders a bio: escaped, paragraphs and line breaks, links and
-/// hashtags linked.
-fn render_plain(urls: &Urls, text: &str) -> String {
-    crate::text::render_local_status(text, &|_| None, &|tag| urls.tag(tag))
-}
-
-/// A field value rendered as one line of HTML (links become anchors), without a paragraph.
-fn render_field_value(urls: &Urls, value: &str) -> String {
-    let one_line = value.replace(['\r', '\n'], " ");
-    let html = render_plain(urls, &one_line);
-    html.strip_prefix("<p>")
-        .and_then(|h| h.strip_suffix("</p>"))
-        .map(str::to_string)
-        .unwrap_or(html)
-}
-
-/// Resizes an uploaded avatar (at most 400 px) or header (at most 1920 px) with the media
-/// service and stores it under `media.dir`; returns its public URL.
-async fn store_profile_image(
-    data: &Data<AppState>,
-    bytes: Vec<u8>,
-    avatar: bool,
-) -> AppResult<String> {
-    use crate::service::media;
-    let limit = data.config.media.max_image_bytes;
-    if bytes.len() > limit {
-        return Err(AppError::Invalid(format!(
-            "file size must be less than {} MB",
-            limit / (1024 * 1024)
-        )));
-    }
-    let Some(media::Sniffed::Image(format)) = media::sniff(&bytes) else {
-        return Err(AppError::Invalid(format!(
-            "the image must be one of {}",
-            media::IMAGE_TYPES.join(", ")
-        )));
-    };
-    let processed = tokio::task::spawn_blocking(move || media::process_image(&bytes, format))
-        .await
-        .map_err(|e| anyhow::anyhow!("image processing task failed: {e}"))??;
-    let (bytes, ext) = if avatar {
-        (processed.preview, processed.preview_ext)
-    } else {
-        (processed.original, processed.original_ext)
-    };
-    let name = format!("{}.{ext}", random_token(18));
-    let dir = std::path::PathBuf::from(&data.config.media.dir);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    tokio::fs::write(dir.join(&name), &bytes)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot write media file {name}: {e}"))?;
-    Ok(data.urls.media(&name))
-}
-
-/// Applies a profile change of a local user; followers' servers get Update(Person) when what
-/// they show changed.
-pub async fn update_profile(
-    data: &Data<AppState>,
-    user: &local_user::Model,
-    actor: &actor::Model,
-    update: ProfileUpdate,
-) -> AppResult<(local_user::Model, actor::Model)> {
-    use sea_orm::ActiveModelTrait;
-    let too_long = |what: &str, max: usize| {
-        AppError::Invalid(format!("{what} must be at most {max} characters"))
-    };
-    let mut row: actor::ActiveModel = actor.clone().into();
-    let mut user_row: local_user::ActiveModel = user.clone().into();
-    let mut federate = false;
-    if let Some(name) = update.display_name {
-        let name = name.trim().to_string();
-        if name.chars().count() > MAX_DISPLAY_NAME {
-            return Err(too_long("display_name", MAX_DISPLAY_NAME));
-        }
-        row.display_name = Set(name);
-        federate = true;
-    }
-    if let Some(note) = update.note {
-        if note.chars().count() > MAX_NOTE {
-            return Err(too_long("note", MAX_NOTE));
-        }
-        row.summary = Set(render_plain(&data.urls, &note));
-        user_row.note_source = Set(Some(note));
-        federate = true;
-    }
-    if let Some(fields) = update.fields {
-        let fields: Vec<(String, String)> = fields
-            .into_iter()
-            .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-            .filter(|(n, v)| !n.is_empty() || !v.is_empty())
-            .collect();
-        if fields.len() > MAX_FIELDS {
-            return Err(AppError::Invalid(format!(
-                "at most {MAX_FIELDS} profile fields"
-            )));
-        }
-        if fields
-            .iter()
-            .any(|(n, v)| n.chars().count() > MAX_FIELD_PART || v.chars().count() > MAX_FIELD_PART)
-        {
-            return Err(too_long("a profile field name or value", MAX_FIELD_PART));
-        }
-        let rendered: Vec<(String, String)> = fields
-            .iter()
-            .map(|(n, v)| (n.clone(), render_field_value(&data.urls, v)))
-            .collect();
-        row.fields = Set(db::actors::fields_json(&rendered));
-        federate = true;
-    }
-    if let Some(locked) = update.locked {
-        row.manually_approves_followers = Set(locked);
-        federate = true;
-    }
-    if let Some(bot) = update.bot {
-        row.bot = Set(bot);
-        federate = true;
-    }
-    if let Some(discoverable) = update.discoverable {
-        row.discoverable = Set(discoverable);
-        federate = true;
-    }
-    if let Some(facets) = update.facets {
-        crate::service::profiles::apply_facets(&mut row, facets)?;
-        federate = true;
-    }
-    if let Some(hide) = update.hide_collections
-        && hide != actor.hide_collections
-    {
-        row.hide_collections = Set(hide);
-        // Other servers re-read the collections on Update (Mastodon marks the account's
-        // collections hidden when they have no first page).
-        federate = true;
-    }
-    if let Some(hide) = update.hide_counts {
-        user_row.hide_counts = Set(hide);
-    }
-    if let Some(privacy) = update.privacy {
-        if !matches!(privacy.as_str(), "public" | "unlisted" | "private") {
-            return Err(AppError::Invalid(
-                "source[privacy] must be public, unlisted or private".into(),
-            ));
-        }
-        user_row.default_visibility = Set(privacy);
-    }
-    if let Some(sensitive) = update.sensitive {
-        user_row.default_sensitive = Set(sensitive);
-    }
-    if let Some(language) = update.language {
-        let language = language.trim().to_lowercase();
-        if !language.is_empty()
-            && (language.len() > 3 || !language.chars().all(|c| c.is_ascii_lowercase()))
-        {
-            return Err(AppError::Invalid(
-                "source[language] must be an ISO 639 code".into(),
-            ));
-        }
-        user_row.default_language = Set((!language.is_empty()).then_some(language));
-    }
-    // Images last: nothing is written to disk for a request that fails validation.
-    if let Some(bytes) = update.avatar {
-        row.avatar_url = Set(Some(store_profile_image(data, bytes, true).await?));
-        federate = true;
-    }
-    if let Some(bytes) = update.header {
-        row.header_url = Set(Some(store_profile_image(data, bytes, false).await?));
-        federate = true;
-    }
-    if federate {
-        row.updated_at = Set(Utc::now());
-    }
-    let txn = data.db.write.begin().await?;
-    let actor = if row.is_changed() {
-        row.update(&txn).await?
-    } else {
-        actor.clone()
-    };
-    let user = if user_row.is_changed() {
-        user_row.update(&txn).await?
-    } else {
-        user.clone()
-    };
-    if federate {
-        crate::federation::outbox::actor_updated(&txn, data, &actor).await?;
-    }
-    crate::service::commit(data, txn).await?;
-    Ok((user, actor))
-}
-
-/// The node's own `Application` actor (FEP-2677), created on first start.
-pub async fn ensure_instance_actor(
-    db: &Db,
-    ids: &IdGenerator,
-    urls: &Urls,
-    config: &Config,
-) -> anyhow::Result<actor::Model> {
-    if let Some(existing) = db::actors::find_by_ap_id(&db.read, &urls.instance_actor())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
-        return Ok(existing);
-    }
-    let keys = new_keypair().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let domain = &config.instance.domain;
-    let row = local_actor_row(ids.next(), urls, domain, domain, "Application", keys);
-    db::actors::insert(&db.write, row)
-        .await
-        .map_err(|e| anyhow::anyhow!("creating the instance actor: {e}"))
-}
-
 /// Creates the first admin when none exists; returns the generated one-time password.
 pub async fn ensure_first_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     let err = |e: AppError| anyhow::anyhow!("{e}");
@@ -599,55 +288,6 @@ pub async fn ensure_first_admin(state: &AppState) -> anyhow::Result<Option<Strin
     .await
     .map_err(|e| anyhow::anyhow!("creating the first admin (admin.username/admin.email): {e}"))?;
     Ok(configured.is_empty().then_some(password))
-}
-
-/// A random URL-safe token of `bytes` bytes of entropy.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    if openssl::rand::rand_bytes(&mut buf).is_err() {
-        // OpenSSL's CSPRNG does not fail in practice; never hand out a predictable token.
-        panic!("OpenSSL random generator failed");
-    }
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// SHA-256 hex of a token: what the database stores.
-pub fn token_hash(token: &str) -> String {
-    openssl::sha::sha256(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Mints a bearer token for a user with the given scopes; returns the token (shown once).
-pub async fn mint_token(
-    db: &Db,
-    ids: &IdGenerator,
-    user_id: i64,
-    scopes: &str,
-) -> AppResult<String> {
-    let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" ");
-    if scopes.is_empty() {
-        return Err(AppError::Invalid("at least one scope is needed".into()));
-    }
-    let token = random_token(32);
-    db::users::insert_token(
-        &db.write,
-        oauth_token::ActiveModel {
-            id: Set(ids.next()),
-            token_hash: Set(token_hash(&token)),
-            refresh_token_hash: Set(None),
-            app_id: Set(None),
-            user_id: Set(Some(user_id)),
-            scopes: Set(scopes),
-            created_at: Set(Utc::now()),
-            last_used_at: Set(None),
-            revoked_at: Set(None),
-            code_id: Set(None),
-        },
-    )
-    .await?;
-    Ok(token)
 }
 
 /// A local user and actor by username, or 404.
@@ -734,12 +374,5 @@ mod tests {
         assert!(validate_email("a@b.ma").is_ok());
         assert!(validate_email("a@@b").is_err());
         assert!(validate_email("nope").is_err());
-    }
-
-    #[test]
-    fn token_hash_is_stable_hex() {
-        assert_eq!(token_hash("abc").len(), 64);
-        assert_eq!(token_hash("abc"), token_hash("abc"));
-        assert_ne!(random_token(32), random_token(32));
     }
 }

@@ -3,7 +3,7 @@
 //! `service::circles::update`, the function behind `PATCH /api/v1/pln/circles/:id`. A refused
 //! change shows the form again with what was typed and the service's reason.
 use super::{
-    circles::{circle_path, form_user, parse_id},
+    circles::{circle_path, parse_id},
     page::Page,
     timelines::see_other,
 };
@@ -133,7 +133,7 @@ pub async fn save(
     form: ApiForm<CircleEditForm>,
 ) -> AppResult<Response> {
     let form = form.params;
-    let me = match form_user(&page, form.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };

@@ -6,7 +6,7 @@
 //! button under each post. Also the list of circles (`/circles`) and the
 //! creation form (`/circles/new`). Every rule lives in `service::circles`.
 use super::{
-    page::{Me, Page, display_name},
+    page::{Page, display_name},
     settings::choices,
     timelines::{Paging, next_link, see_other, statuses},
 };
@@ -58,16 +58,6 @@ impl PeoplePaging {
             ..Cursor::default()
         }
     }
-}
-
-/// The signed-in user of a form whose CSRF token is right; otherwise the answer to send (the
-/// login page, or the translated 403).
-// The error is the answer to send as it is: boxing it would only add noise.
-#[allow(clippy::result_large_err)]
-pub(super) fn form_user(page: &Page, csrf: Option<&str>) -> Result<Me, Response> {
-    let me = page.me()?.clone();
-    page.check_csrf(csrf.unwrap_or(""))?;
-    Ok(me)
 }
 
 /// `page`'s view of circle `group` (a `Group` actor): the circle page.
@@ -271,7 +261,7 @@ pub async fn new_form(page: Page) -> AppResult<Response> {
 /// `POST /circles`: creates the circle and shows it; the form again with the reason otherwise.
 pub async fn create(page: Page, form: ApiForm<CircleForm>) -> AppResult<Response> {
     let form = form.params;
-    let me = match form_user(&page, form.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -327,7 +317,7 @@ pub async fn join(
     Path(id): Path<String>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -342,7 +332,7 @@ pub async fn leave(
     Path(id): Path<String>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -372,7 +362,7 @@ pub async fn post_to(
     form: ApiForm<CirclePostForm>,
 ) -> AppResult<Response> {
     let form = form.params;
-    let me = match form_user(&page, form.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -424,7 +414,7 @@ pub async fn remove_member(
     Path((id, account)): Path<(String, String)>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -439,7 +429,7 @@ pub async fn remove_post(
     Path((id, post)): Path<(String, String)>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };

@@ -3,7 +3,7 @@
 //! id, with a note; also from a resource's page), removing an item and moving it up or down
 //! (no JavaScript: one button per move). Every rule lives in `service::collections`.
 use super::{
-    circles::{TokenForm, form_user, split_languages},
+    circles::{TokenForm, split_languages},
     collections::{back_to, page_path, parse_id},
     page::Page,
     render,
@@ -131,7 +131,7 @@ pub async fn mine(page: Page) -> AppResult<Response> {
 /// `POST /collections`: creates a collection and shows it; the form again otherwise.
 pub async fn create(page: Page, form: ApiForm<NewCollectionForm>) -> AppResult<Response> {
     let form = form.params;
-    let me = match form_user(&page, form.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -178,7 +178,7 @@ pub async fn edit(
     form: ApiForm<EditForm>,
 ) -> AppResult<Response> {
     let form = form.params;
-    let me = match form_user(&page, form.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -233,7 +233,7 @@ fn item_ref(form: &AddItemForm) -> AppResult<ItemRef> {
 }
 
 async fn add(page: Page, id: i64, form: AddItemForm) -> AppResult<Response> {
-    let me = match form_user(&page, form.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -276,7 +276,7 @@ pub async fn item_action(
     Path((id, item, action)): Path<(String, String, String)>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };

@@ -5,7 +5,7 @@
 //! (a pending request shows as such) and, for its owner, the editing forms (see
 //! [`super::collection_edit`]) and the pending follow requests.
 use super::{
-    circles::{TokenForm, form_user},
+    circles::TokenForm,
     page::{Page, display_name},
     timelines::see_other,
 };
@@ -150,7 +150,7 @@ pub async fn follow(
     Path(id): Path<String>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };
@@ -165,7 +165,7 @@ pub async fn unfollow(
     Path(id): Path<String>,
     form: ApiForm<TokenForm>,
 ) -> AppResult<Response> {
-    let me = match form_user(&page, form.params.csrf.as_deref()) {
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
         Ok(me) => me,
         Err(answer) => return Ok(answer),
     };

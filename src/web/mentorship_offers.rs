@@ -177,14 +177,11 @@ pub async fn new_offer(page: Page) -> AppResult<Response> {
 
 /// `POST /mentorship/offers/new`: publishes and shows the offer's page.
 pub async fn create_offer(page: Page, form: ApiForm<OfferForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let result = match form.input() {
         Ok(input) => offers::publish_offer(&page.data, &me.actor, input).await,
         Err(e) => Err(e),
@@ -233,14 +230,11 @@ pub async fn update_offer(
     Path(id): Path<String>,
     form: ApiForm<OfferForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let o = own_offer(&page, &me, &id).await?;
     let result = match form.changes() {
         Ok(changes) => offers::edit_offer(&page.data, &me.actor, o.id, changes).await,
@@ -268,13 +262,10 @@ pub async fn close_offer(
     Path(id): Path<String>,
     form: ApiForm<pln::CsrfForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.params.csrf()) {
-        return Ok(refused);
-    }
     let o = own_offer(&page, &me, &id).await?;
     offers::close_offer(&page.data, &me.actor, o.id).await?;
     Ok(see_other(&format!("/mentorship/offers/{}", o.id)))

@@ -52,14 +52,11 @@ pub async fn request_offer(
     Path(id): Path<String>,
     form: ApiForm<RequestForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let o = db::mentorship::get_offer(&page.data.db.read, parse_id(&id, "offer")?).await?;
     let draft = RequestDraft {
         message: form.message.unwrap_or_default(),
@@ -100,13 +97,10 @@ pub async fn accept(
     Path(id): Path<String>,
     form: ApiForm<CsrfForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.params.csrf()) {
-        return Ok(refused);
-    }
     match requests::accept_request(&page.data, &me.actor, parse_id(&id, "request")?).await {
         Ok((_, mentorship)) => Ok(see_other(&format!("/mentorship/{}", mentorship.id))),
         Err(e) if pln::is_refusal(&e) => Ok(refused(&page, &e)),
@@ -131,14 +125,11 @@ pub async fn decline(
     Path(id): Path<String>,
     form: ApiForm<DeclineForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let reason = form.reason.unwrap_or_default();
     match requests::decline_request(&page.data, &me.actor, parse_id(&id, "request")?, &reason).await
     {
@@ -157,13 +148,10 @@ pub async fn withdraw(
     Path(id): Path<String>,
     form: ApiForm<CsrfForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.params.csrf()) {
-        return Ok(refused);
-    }
     match requests::withdraw_request(&page.data, &me.actor, parse_id(&id, "request")?).await {
         Ok(_) => Ok(see_other(&pln::back_to(
             form.params.back.as_deref(),

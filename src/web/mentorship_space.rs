@@ -189,13 +189,10 @@ where
     F: FnOnce(Page, Me, i64, SpaceForm) -> Fut,
     Fut: std::future::Future<Output = (Page, AppResult<()>)>,
 {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
     let m = match party_space(&page, &me, &id).await? {
         Ok(m) => m,
         Err(forbidden) => return Ok(forbidden),

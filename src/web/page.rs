@@ -141,6 +141,17 @@ impl Page {
         }
     }
 
+    /// The signed-in user of a posted form whose `csrf` field is this visitor's token; otherwise
+    /// the answer to send as it is: a visitor goes to the login page (coming back here
+    /// afterwards, as [`Page::me`]), a wrong or missing token gets the translated 403 (as
+    /// [`Page::check_csrf`]). The sign-in is checked first.
+    #[allow(clippy::result_large_err)]
+    pub fn signed_in_form(&self, csrf: Option<&str>) -> Result<Me, Response> {
+        let me = self.me()?.clone();
+        self.check_csrf(csrf.unwrap_or(""))?;
+        Ok(me)
+    }
+
     /// `Secure` on cookies when the node is served over https.
     pub fn secure(&self) -> bool {
         self.data.config.use_https()

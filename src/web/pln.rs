@@ -211,13 +211,6 @@ pub struct CsrfForm {
     pub back: Option<String>,
 }
 
-impl CsrfForm {
-    /// The token sent.
-    pub fn csrf(&self) -> &str {
-        self.csrf.as_deref().unwrap_or("")
-    }
-}
-
 /// `back` if it is a path of this node's mentorship pages, else `fallback` (no open redirect).
 pub fn back_to(back: Option<&str>, fallback: &str) -> String {
     match back {

@@ -164,17 +164,14 @@ fn chosen_images(files: &[UploadedFile]) -> AppResult<Vec<(usize, &UploadedFile)
 
 /// `POST /compose`: publishes and shows the new post's thread.
 pub async fn compose(page: Page, form: ApiForm<ComposeForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let ApiForm {
         params: form,
         files,
     } = form;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let mut media_ids = Vec::new();
     for (n, file) in chosen_images(&files)? {
         let upload = Upload {

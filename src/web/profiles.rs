@@ -150,13 +150,10 @@ pub async fn follow(
     Path(handle): Path<String>,
     form: ApiForm<CsrfForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.params.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
     let target = actor_of(&page.data, &handle).await?;
     service::follows::follow(&page.data, &me.actor, &target).await?;
     Ok(see_other(&format!("/@{}", target.handle())))
@@ -168,13 +165,10 @@ pub async fn unfollow(
     Path(handle): Path<String>,
     form: ApiForm<CsrfForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.params.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
     let target = actor_of(&page.data, &handle).await?;
     service::follows::unfollow(&page.data, &me.actor, &target).await?;
     Ok(see_other(&format!("/@{}", target.handle())))
@@ -191,14 +185,11 @@ pub struct FollowHandleForm {
 
 /// `POST /follow`: finds `user@host` (WebFinger for unknown servers) and follows it.
 pub async fn follow_handle(page: Page, form: ApiForm<FollowHandleForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let handle = form.account.unwrap_or_default();
     let target = match service::accounts::resolve_handle(&page.data, &handle).await {
         Ok(target) => target,

@@ -4,7 +4,6 @@
 //! that this user may answer), and back to the page with a notice saying what was done
 //! (`?answered=accept|reject`, read by [`notice`]).
 use super::{
-    circles::form_user,
     i18n::tr,
     page::{Me, Page},
     timelines::see_other,
@@ -40,7 +39,7 @@ pub(super) async fn answer(
     answer: &str,
     act: impl AsyncFnOnce(&Me, bool) -> AppResult<String>,
 ) -> AppResult<Response> {
-    let me = match form_user(page, csrf) {
+    let me = match page.signed_in_form(csrf) {
         Ok(me) => me,
         Err(refused) => return Ok(refused),
     };

@@ -372,13 +372,10 @@ pub async fn delete_resource(
     Path(id): Path<String>,
     form: ApiForm<CsrfForm>,
 ) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
+    let me = match page.signed_in_form(form.params.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
     };
-    if let Err(refused) = page.check_csrf(form.params.csrf()) {
-        return Ok(refused);
-    }
     let r = own_resource(&page, &me, &id).await?;
     resources::delete(&page.data, &me.actor, r.id).await?;
     Ok(see_other(&format!("/@{}", me.actor.username)))

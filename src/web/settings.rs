@@ -219,14 +219,11 @@ pub async fn export(page: Page, Path(file): Path<String>) -> AppResult<Response>
 
 /// `POST /settings`.
 pub async fn save(page: Page, form: ApiForm<SettingsForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let update = ProfileUpdate {
         display_name: Some(form.display_name.clone().unwrap_or_default()),
         note: Some(form.note.clone().unwrap_or_default()),

@@ -157,14 +157,11 @@ async fn refused(
 
 /// `POST /settings/migration/aliases`: adds an alias.
 pub async fn add_alias(page: Page, form: ApiForm<MigrationForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let input = form.alias.unwrap_or_default();
     match moves::add_alias(&page.data, &me.actor, &input).await {
         Ok(_) => Ok(see_other("/settings/migration?done=alias-added")),
@@ -181,14 +178,11 @@ pub async fn add_alias(page: Page, form: ApiForm<MigrationForm>) -> AppResult<Re
 
 /// `POST /settings/migration/aliases/remove`: removes the alias `alias` (an actor id).
 pub async fn remove_alias(page: Page, form: ApiForm<MigrationForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let alias = form.alias.unwrap_or_default();
     match moves::remove_alias(&page.data, &me.actor, &alias).await {
         Ok(()) => Ok(see_other("/settings/migration?done=alias-removed")),
@@ -204,14 +198,11 @@ pub async fn remove_alias(page: Page, form: ApiForm<MigrationForm>) -> AppResult
 
 /// `POST /settings/migration/move`: moves this account to `target`, the password confirming.
 pub async fn move_account(page: Page, form: ApiForm<MigrationForm>) -> AppResult<Response> {
-    let me = match page.me() {
-        Ok(me) => me.clone(),
-        Err(to_login) => return Ok(to_login),
-    };
     let form = form.params;
-    if let Err(refused) = page.check_csrf(form.csrf.as_deref().unwrap_or("")) {
-        return Ok(refused);
-    }
+    let me = match page.signed_in_form(form.csrf.as_deref()) {
+        Ok(me) => me,
+        Err(answer) => return Ok(answer),
+    };
     let target = form.target.unwrap_or_default();
     let password = form.password.unwrap_or_default();
     let result = if accounts::verify_password(password, me.user.password_hash.clone()).await {
