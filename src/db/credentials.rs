@@ -98,7 +98,7 @@ pub async fn user_token(
         token: TokenRow::read(&mut columns)?,
         user: UserRow::read(&mut columns)?,
         actor: ActorRow::read(&mut columns)?,
-        excluded: excluded_ids(columns.next()?),
-        has_filters: columns.next()?,
+        excluded: excluded_ids(columns.value()?),
+        has_filters: columns.value()?,
     }))
 }

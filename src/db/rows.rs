@@ -40,7 +40,7 @@ impl<'r> Columns<'r> {
     }
 
     /// The next column's value (`Option<T>` for a nullable column).
-    pub fn next<T: ColumnValue>(&mut self) -> Result<T, DbErr> {
+    pub fn value<T: ColumnValue>(&mut self) -> Result<T, DbErr> {
         let index = self.next;
         self.next += 1;
         let read = if let Some(row) = self.row.try_as_sqlite_row() {
@@ -85,7 +85,7 @@ macro_rules! positional {
                 columns: &mut Columns<'_>,
             ) -> Result<crate::db::entity::$module::Model, DbErr> {
                 Ok(crate::db::entity::$module::Model {
-                    $($field: columns.next()?,)*
+                    $($field: columns.value()?,)*
                 })
             }
         }
@@ -432,7 +432,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let mut columns = Columns::new(&row, 0);
-        assert!(columns.next::<i64>().is_err());
-        assert!(columns.next::<String>().is_err(), "past the last column");
+        assert!(columns.value::<i64>().is_err());
+        assert!(columns.value::<String>().is_err(), "past the last column");
     }
 }

@@ -103,10 +103,10 @@ impl ActorWithStats {
         Ok(ActorWithStats {
             actor: ActorRow::read(&mut columns)?,
             stats: AccountStats {
-                statuses: columns.next()?,
-                followers: columns.next()?,
-                following: columns.next()?,
-                last_status_at: columns.next()?,
+                statuses: columns.value()?,
+                followers: columns.value()?,
+                following: columns.value()?,
+                last_status_at: columns.value()?,
             },
         })
     }
