@@ -39,7 +39,7 @@ pub fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
 }
 
 /// `?, ?, ?` for `n` values.
-fn placeholders(n: usize) -> String {
+pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 

@@ -7,7 +7,7 @@
 use crate::{
     db::entity::{actor, block, follow, media_attachment, mute, oauth_app, poll, poll_vote, post},
     db::rows::{ActorRow, Columns},
-    db::timelines::stmt,
+    db::timelines::{placeholders, stmt},
     error::AppResult,
 };
 use chrono::{DateTime, Utc};
@@ -142,11 +142,7 @@ pub async fn actors_with_stats(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!(
-        "{}{})",
-        *SELECT_ACTOR_WITH_STATS,
-        vec!["?"; ids.len()].join(", ")
-    );
+    let sql = format!("{}{})", *SELECT_ACTOR_WITH_STATS, placeholders(ids.len()));
     let values = ids.iter().map(|id| sea_orm::Value::from(*id)).collect();
     let rows = db
         .query_all_raw(stmt(db.get_database_backend(), &sql, values))
@@ -310,7 +306,7 @@ pub async fn page_extras(
     if ids.is_empty() {
         return Ok(extras);
     }
-    let list = vec!["?"; ids.len()].join(", ");
+    let list = placeholders(ids.len());
     let mut values: Vec<sea_orm::Value> = Vec::with_capacity(4 * ids.len() + 6);
     let mut flags = format!(
         "CASE WHEN EXISTS (SELECT 1 FROM media_attachment m WHERE m.post_id = p.id) THEN {} ELSE 0 END \
