@@ -626,6 +626,28 @@ pub async fn insert_event(db: &impl ConnectionTrait, row: event::ActiveModel) ->
     Ok(())
 }
 
+/// Which of `recipients` already have a `kind` notification about `resource_id` in collection
+/// `collection_id`.
+pub async fn told_about_item(
+    db: &impl ConnectionTrait,
+    recipients: &[i64],
+    kind: &str,
+    collection_id: i64,
+    resource_id: i64,
+) -> AppResult<std::collections::HashSet<i64>> {
+    if recipients.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = event::Entity::find()
+        .filter(event::Column::RecipientId.is_in(recipients.iter().copied()))
+        .filter(event::Column::Kind.eq(kind))
+        .filter(event::Column::CollectionId.eq(collection_id))
+        .filter(event::Column::ResourceId.eq(resource_id))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|e| e.recipient_id).collect())
+}
+
 /// `recipient`'s PLN notifications, newest first.
 pub async fn events_of(
     db: &impl ConnectionTrait,

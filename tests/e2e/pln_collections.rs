@@ -13,7 +13,10 @@ use crate::{
     harness::{TestNode, cluster},
     pln_shared::{fetch_as2, knows_halqa, publish_resource, urlencode},
 };
-use halqa::{db::entity::collection_item, federation::objects::collection::CollectionObject};
+use halqa::{
+    db::entity::{collection_item, mentorship_event},
+    federation::objects::collection::CollectionObject,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -220,6 +223,37 @@ async fn collections_are_found_followed_and_kept_in_step_across_nodes() {
         .unwrap();
     assert_eq!(added["collection_id"], a_id.as_str());
     assert_eq!(added["account"]["acct"], b.handle("bob"));
+    // The same `Add` again (a redelivery) tells nobody twice. An `Add` of an item that A
+    // stored first by fetching the whole collection (the fetch after the follow's acceptance
+    // can overtake it) still tells the followers, once.
+    let a_inbox = format!("{}/inbox", a.base);
+    let bob_id = bob.actor().ap_id.clone();
+    let added_count = || async {
+        let notes = amina.ok("/api/v1/pln/mentorship/notifications").await;
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["type"] == "collection_item_added")
+            .count()
+    };
+    let add_again = |n: u32| {
+        json!({"type": "Add", "id": format!("{bob_id}#add-again-{n}"), "actor": bob_id,
+               "object": r3["uri"], "target": uri, "content": "Pour finir"})
+    };
+    let (status, err) = post_signed(&a_inbox, bob.actor(), &add_again(1)).await;
+    assert!((200..300).contains(&status), "{status} {err}");
+    assert_eq!(added_count().await, 1);
+    mentorship_event::Entity::delete_many()
+        .filter(mentorship_event::Column::Kind.eq("collection_item_added"))
+        .exec(&a.data().db.write)
+        .await
+        .unwrap();
+    assert_eq!(added_count().await, 0);
+    let (status, err) = post_signed(&a_inbox, bob.actor(), &add_again(2)).await;
+    assert!((200..300).contains(&status), "{status} {err}");
+    assert_eq!(added_count().await, 1);
+    assert_eq!(stored_items(&a, &uri).await, 3);
 
     // A removal too.
     let (status, _) = bob.delete(&format!("{items_path}/{}", id_of(&first))).await;

@@ -117,7 +117,38 @@ async fn notify_followers(
         .iter()
         .map(|f| f.follower_id)
         .collect();
-    for follower in db::views::actors_by_ids(db, &ids).await?.into_values() {
+    notify_these(db, data, c, r, kind, &ids).await
+}
+
+/// [`notify_followers`] for an `Add` of an item already stored here: a fetch of the whole
+/// collection (after a follow is accepted) can store it before its `Add` arrives. Followers
+/// told about it already (a repeated `Add`) are not told again.
+async fn notify_followers_not_told(
+    db: &impl ConnectionTrait,
+    data: &Data<AppState>,
+    c: &collection::Model,
+    r: &resource::Model,
+    kind: &str,
+) -> AppResult<()> {
+    let mut ids: Vec<i64> = db::collections::follows_of(db, c.id, true)
+        .await?
+        .iter()
+        .map(|f| f.follower_id)
+        .collect();
+    let told = db::mentorship::told_about_item(db, &ids, kind, c.id, r.id).await?;
+    ids.retain(|id| !told.contains(id));
+    notify_these(db, data, c, r, kind, &ids).await
+}
+
+async fn notify_these(
+    db: &impl ConnectionTrait,
+    data: &Data<AppState>,
+    c: &collection::Model,
+    r: &resource::Model,
+    kind: &str,
+    ids: &[i64],
+) -> AppResult<()> {
+    for follower in db::views::actors_by_ids(db, ids).await?.into_values() {
         notify(db, data, &follower, kind, c.owner_id, c, Some(r.id)).await?;
     }
     Ok(())
@@ -254,16 +285,17 @@ pub async fn receive_add(
     note: &str,
 ) -> AppResult<()> {
     check_owner(sender, c)?;
-    if db::collections::find_item(&data.db.read, c.id, r.id)
+    let stored = db::collections::find_item(&data.db.read, c.id, r.id)
         .await?
-        .is_some()
-    {
-        return Ok(());
-    }
-    let note: String = note.chars().take(MAX_NOTE).collect();
+        .is_some();
     let txn = data.db.write.begin().await?;
-    db::collections::append_item(&txn, &data.ids, c.id, r.id, &note).await?;
-    notify_followers(&txn, data, c, r, "collection_item_added").await?;
+    if stored {
+        notify_followers_not_told(&txn, data, c, r, "collection_item_added").await?;
+    } else {
+        let note: String = note.chars().take(MAX_NOTE).collect();
+        db::collections::append_item(&txn, &data.ids, c.id, r.id, &note).await?;
+        notify_followers(&txn, data, c, r, "collection_item_added").await?;
+    }
     commit(data, txn).await
 }
 
