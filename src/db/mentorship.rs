@@ -73,6 +73,18 @@ pub async fn close_offers_of(db: &impl ConnectionTrait, author_id: i64) -> AppRe
     Ok(())
 }
 
+/// The offers of `author_id` that are not closed (open or full).
+pub async fn unclosed_offers_of(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+) -> AppResult<Vec<offer::Model>> {
+    Ok(offer::Entity::find()
+        .filter(offer::Column::AuthorId.eq(author_id))
+        .filter(offer::Column::State.ne("closed"))
+        .all(db)
+        .await?)
+}
+
 /// Offers by the ActivityPub ids of their Notes, for a page of statuses (one query).
 pub async fn offers_by_note(
     db: &impl ConnectionTrait,

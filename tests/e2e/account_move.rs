@@ -228,6 +228,42 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
     );
     nothing_moved(&c, carim.actor(), &alice_on_c).await;
 
+    // Alice mentors too: carim@C asks for her offer, and is still waiting when she moves.
+    let (status, alice_offer) = alice
+        .post(
+            "/api/v1/pln/mentorship/offers",
+            json!({
+                "title": "Gestion de classe", "description": "Deux séances par mois.",
+                "subjects": ["french"], "levels": ["primary"], "languages": ["fr"],
+                "format": "online", "capacity": 3,
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{alice_offer}");
+    let found = carim
+        .ok(&format!(
+            "/api/v2/search?resolve=true&q={}",
+            urlencode(alice_offer["uri"].as_str().unwrap())
+        ))
+        .await;
+    let c_offer = found["statuses"][0]["pln"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    carim
+        .post_ok(
+            &format!("/api/v1/pln/mentorship/offers/{c_offer}/requests"),
+            json!({"message": "Je débute en CE1"}),
+        )
+        .await;
+    alice
+        .wait_for(
+            "carim's request on A",
+            "/api/v1/pln/mentorship/requests?role=mentor&state=pending",
+            |l| l.as_array().is_some_and(|a| a.len() == 1),
+        )
+        .await;
+
     // The move.
     let alice2_ref = moves::move_out(&a.data(), alice.actor(), &b.handle("alice2"))
         .await
@@ -303,6 +339,32 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
     assert_eq!(notes[0]["type"], "move");
     assert_eq!(notes[0]["account"]["acct"], a.handle("alice"));
     assert_eq!(notes[0]["target"]["acct"], b.handle("alice2"));
+
+    // Alice's offer closed on A and, through its Update, on C; carim's request was declined
+    // with a reason that names where alice went.
+    let offer_on_a = alice
+        .ok(&format!(
+            "/api/v1/pln/mentorship/offers/{}",
+            alice_offer["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(offer_on_a["state"], "closed", "{offer_on_a}");
+    let declined = carim
+        .wait_for(
+            "carim's request declined",
+            "/api/v1/pln/mentorship/requests?role=mentee",
+            |l| l[0]["state"] == "declined",
+        )
+        .await;
+    let reason = declined[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains(&b.handle("alice2")), "{declined}");
+    carim
+        .wait_for(
+            "alice's offer closed on C",
+            &format!("/api/v1/pln/mentorship/offers/{c_offer}"),
+            |o| o["state"] == "closed",
+        )
+        .await;
 
     // The Mastodon API on C shows `moved`; the old account's own profile too.
     let account = carim

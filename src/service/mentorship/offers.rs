@@ -278,6 +278,38 @@ async fn close_in(
     Ok(offer)
 }
 
+/// `author` moved to `target` (a move done here, or one believed from another server): its
+/// offers stop taking requests, and the requests still waiting are declined with a reason
+/// naming the new account. A local author's decline goes to each mentee (Reject, direct
+/// message) and each offer closes with an Update to everyone who has it; for a remote author
+/// this node declines its own users' requests itself, as a Reject would (the author's node
+/// may answer only after the mentorships here follow the move), and closes its copies. Runs
+/// before mentorships are re-pointed; those already running go on with the new account.
+pub async fn author_moved(
+    data: &Data<AppState>,
+    author: &actor::Model,
+    target: &actor::Model,
+) -> AppResult<()> {
+    let reason = format!("the mentor moved to @{}", target.handle());
+    for offer in db::mentorship::unclosed_offers_of(&data.db.read, author.id).await? {
+        for req in db::mentorship::pending_requests_of(&data.db.read, offer.id).await? {
+            if author.local {
+                super::requests::decline_request(data, author, req.id, &reason).await?;
+            } else {
+                super::requests::receive_answer(data, author, &req, None, Some(reason.clone()))
+                    .await?;
+            }
+        }
+        if author.local {
+            close_offer(data, author, offer.id).await?;
+        }
+    }
+    if !author.local {
+        db::mentorship::close_offers_of(&data.db.write, author.id).await?;
+    }
+    Ok(())
+}
+
 /// Withdraws a local offer (author only, `DELETE`): pending requests are declined with the
 /// reason, its status is deleted everywhere (Delete(Note)) and the offer closes for good
 /// (Update(Proposal)). Mentorships already running from it go on.
