@@ -25,6 +25,7 @@ mod m20261123_000022_password_resets;
 mod m20261206_000023_account_moves;
 mod m20261206_000024_account_archives;
 mod m20261206_000025_hide_counts;
+mod m20261207_000026_held_activities;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_account_moves::Migration),
             Box::new(m20261206_000024_account_archives::Migration),
             Box::new(m20261206_000025_hide_counts::Migration),
+            Box::new(m20261207_000026_held_activities::Migration),
         ]
     }
 }

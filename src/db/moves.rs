@@ -1,17 +1,18 @@
 //! Queries of account migration (Move): aliases and the moved mark on `actor`, and the rows that
 //! name the account that moved (followers, list memberships, blocks, mutes, mentorships, circle
-//! memberships, collection follows) read or re-pointed at its new account.
+//! memberships, collection follows) read or re-pointed at its new account; and the mentorship
+//! activities held for an account that moved here until its archive is imported.
 use crate::{
     db::entity::{
-        actor, block, collection_follow, follow, list_member, mentorship_agreement,
+        actor, block, collection_follow, follow, held_activity, list_member, mentorship_agreement,
         mentorship_request, mute,
     },
     error::AppResult,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set, sea_query::Expr,
 };
 use std::collections::HashMap;
 
@@ -194,4 +195,55 @@ pub async fn set_collection_follower(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Holds `body` (a verified mentorship activity) for local account `recipient_id` until the
+/// agreement `context` arrives with its archive import.
+pub async fn hold_activity(
+    db: &impl ConnectionTrait,
+    id: i64,
+    recipient_id: i64,
+    context: &str,
+    body: &str,
+) -> AppResult<()> {
+    held_activity::ActiveModel {
+        id: Set(id),
+        recipient_id: Set(recipient_id),
+        context: Set(context.to_string()),
+        body: Set(body.to_string()),
+        received_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The activities held for agreement `context`, in the order they arrived.
+pub async fn held_for(
+    db: &impl ConnectionTrait,
+    context: &str,
+) -> AppResult<Vec<held_activity::Model>> {
+    Ok(held_activity::Entity::find()
+        .filter(held_activity::Column::Context.eq(context))
+        .order_by_asc(held_activity::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Forgets held activity `id` (replayed, or past keeping).
+pub async fn forget_held(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    held_activity::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// Forgets the held activities received before `before`; returns how many.
+pub async fn forget_held_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> AppResult<u64> {
+    Ok(held_activity::Entity::delete_many()
+        .filter(held_activity::Column::ReceivedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

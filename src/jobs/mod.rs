@@ -64,6 +64,7 @@ async fn run_once(state: &AppState, shutdown: &watch::Receiver<bool>) {
             received_activities = pruned.received_activities,
             deliveries = pruned.deliveries,
             outgoing_activities = pruned.outgoing_activities,
+            held_activities = pruned.held_activities,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "pruned old rows"
         ),

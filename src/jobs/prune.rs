@@ -1,5 +1,7 @@
 //! Pruning: deletes inbound activity ids past the de-duplication window, finished deliveries past
-//! the retention window, and the non-public outgoing activities no delivery refers to any more.
+//! the retention window, the non-public outgoing activities no delivery refers to any more, and
+//! mentorship activities held for a moved-in account that no archive import claimed in
+//! [`HELD_DAYS`].
 //! Public outgoing activities stay (they are served at `/activities/{id}`). Rows are picked in
 //! batches on the read pool and deleted in short statements on the writer, so SQLite's single
 //! writer is never held for long.
@@ -22,6 +24,9 @@ use tokio::sync::watch;
 /// Rows deleted per statement.
 pub const BATCH: u64 = 500;
 
+/// How long a mentorship activity for an account that moved here waits for its archive.
+pub const HELD_DAYS: i64 = 30;
+
 /// The delivery states that never change again.
 const FINISHED: [&str; 4] = [
     delivery::state::DONE,
@@ -38,6 +43,8 @@ pub struct Cutoffs {
     /// Finished deliveries last updated before this, and unreferenced non-public activities
     /// created before this.
     pub delivered_before: DateTime<Utc>,
+    /// Held mentorship activities received before this.
+    pub held_before: DateTime<Utc>,
 }
 
 impl Cutoffs {
@@ -47,6 +54,7 @@ impl Cutoffs {
             received_before: now - chrono::Duration::days(i64::from(config.received_activity_days)),
             delivered_before: now
                 - chrono::Duration::days(i64::from(config.delivery_retention_days)),
+            held_before: now - chrono::Duration::days(HELD_DAYS),
         }
     }
 }
@@ -57,6 +65,7 @@ pub struct Pruned {
     pub received_activities: u64,
     pub deliveries: u64,
     pub outgoing_activities: u64,
+    pub held_activities: u64,
 }
 
 impl Pruned {
@@ -178,6 +187,12 @@ pub async fn prune(
             break;
         }
         tokio::task::yield_now().await;
+    }
+
+    // Held mentorship activities nobody imported (a handful at most: one statement).
+    if !stop() {
+        pruned.held_activities =
+            crate::db::moves::forget_held_before(&db.write, cutoffs.held_before).await?;
     }
     Ok(pruned)
 }
@@ -322,6 +337,28 @@ pub(crate) mod tests {
         let lonely = activity(db, old, false, &[]).await;
         // Recent private activity, finished: everything stays.
         let fresh = activity(db, recent, false, &[DONE]).await;
+        // Mentorship activities held for a moved-in account: past 30 days they go.
+        let held_at =
+            |at: DateTime<Utc>, context: &str| crate::db::entity::held_activity::ActiveModel {
+                id: Set(id_at(at)),
+                recipient_id: Set(1),
+                context: Set(context.into()),
+                body: Set("{}".into()),
+                received_at: Set(at),
+            };
+        for (at, context) in [
+            (
+                now - chrono::Duration::days(HELD_DAYS + 1),
+                "https://m.example/agreements/old",
+            ),
+            (
+                now - chrono::Duration::days(HELD_DAYS + 5),
+                "https://m.example/agreements/old",
+            ),
+            (recent, "https://m.example/agreements/new"),
+        ] {
+            held_at(at, context).insert(&db.write).await.unwrap();
+        }
 
         let (_, stop) = watch::channel(false);
         let pruned = prune(db, Cutoffs::new(&config, now), &stop).await.unwrap();
@@ -331,8 +368,15 @@ pub(crate) mod tests {
                 received_activities: BATCH + 20,
                 deliveries: 4 + 1 + 2,
                 outgoing_activities: 2,
+                held_activities: 2,
             }
         );
+        let held_left = crate::db::entity::held_activity::Entity::find()
+            .all(&db.read)
+            .await
+            .unwrap();
+        assert_eq!(held_left.len(), 1);
+        assert_eq!(held_left[0].context, "https://m.example/agreements/new");
         assert_eq!(counts(db).await, (3, 2, 3));
         let left: Vec<i64> = outgoing_activity::Entity::find()
             .order_by_asc(outgoing_activity::Column::Id)

@@ -6,10 +6,10 @@
 //! archived (not federated), and the follow of the CSV reaches C and is accepted. The
 //! mentorship is private: while alice2 does not list Alice as an alias, it is left out and the
 //! report says why; imported again after the alias is added, it keeps its agreement id and
-//! history with Bob. Hostile archives are refused with nothing stored, and the import page
+//! history with Bob, and a message Bob sent to alice2 before the import (held) joins it. Hostile archives are refused with nothing stored, and the import page
 //! shows the report.
 use crate::{
-    api_client::follow_across,
+    api_client::{follow_across, post_signed},
     harness::{TestNode, cluster, eventually},
     pln_shared::knows_halqa,
     web_browser::Browser,
@@ -19,8 +19,8 @@ use halqa::{
     db::{
         self,
         entity::{
-            account_import, archived_post, collection, mentorship_goal, mentorship_meeting,
-            mentorship_message, resource,
+            account_import, archived_post, collection, held_activity, mentorship_goal,
+            mentorship_meeting, mentorship_message, resource,
         },
     },
     error::AppError,
@@ -512,6 +512,24 @@ async fn an_account_moves_with_its_archive() {
     // alice2 declares Alice's account as an alias (the link a move needs) and imports the same
     // archive again: the mentorship comes, and nothing else is stored twice.
     moves::add_alias(&db_, &alice2, &alice.ap_id).await.unwrap();
+    // Before the import, Bob writes to alice2 in their mentorship (as after a Move): B does not
+    // know the agreement yet and holds the message for the import.
+    let held_message = serde_json::json!({
+        "type": "Create", "id": format!("{}#create-held-1", bob.ap_id), "actor": bob.ap_id,
+        "to": [alice2.ap_id],
+        "object": {"type": "MentorshipMessage", "id": format!("{}#held-1", bob.ap_id),
+                   "attributedTo": bob.ap_id, "context": agreement_ap, "to": [alice2.ap_id],
+                   "content": "<p>Tu es bien arrivée ?</p>"},
+    });
+    let (status, body) = post_signed(&format!("{}/inbox", b.base), &bob, &held_message).await;
+    assert!((200..300).contains(&status), "{status} {body}");
+    let held = || async {
+        held_activity::Entity::find()
+            .count(&db_.db.read)
+            .await
+            .unwrap()
+    };
+    assert_eq!(held().await, 1);
     let again = import(&b, &alice2, "archive", archive).await.unwrap();
     let again = finished(&b, again.id).await;
     assert_eq!(again.state, "done");
@@ -563,12 +581,20 @@ async fn an_account_moves_with_its_archive() {
         .all(&db_.db.read)
         .await
         .unwrap();
-    assert_eq!(messages.len(), 2);
+    // The two of the archive, and the one held for the import.
+    assert_eq!(messages.len(), 3);
     assert!(
         messages
             .iter()
             .any(|x| x.author_id == bob_on_b.id && x.content == "Avec plaisir")
     );
+    assert!(
+        messages
+            .iter()
+            .any(|x| x.author_id == bob_on_b.id && x.content == "Tu es bien arrivée ?"),
+        "{messages:?}"
+    );
+    assert_eq!(held().await, 0);
     assert!(space::get_mentorship(&db_, &alice2, m.id).await.is_ok());
 
     // The pages: the import report, the archived posts, the archive download.

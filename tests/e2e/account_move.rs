@@ -13,7 +13,7 @@ use halqa::{
     db::{
         self,
         entity::{
-            actor, delivery, mentorship_agreement, mentorship_message, notification,
+            actor, delivery, held_activity, mentorship_agreement, mentorship_message, notification,
             outgoing_activity,
         },
     },
@@ -407,8 +407,8 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
         .await;
     assert!(space.to_string().contains(&b.handle("alice2")), "{space}");
 
-    // Bob's next message goes to alice2's inbox on B, which accepts it and stores nothing (the
-    // agreement arrives with the archive import).
+    // Bob's next message goes to alice2's inbox on B, which accepts it and holds it: the
+    // agreement arrives with the archive import, which applies it (account_archive).
     bob.post_ok(
         &format!("/api/v1/pln/mentorships/{c_mentorship}/messages"),
         json!({"content": "Bienvenue dans ta nouvelle école"}),
@@ -440,6 +440,13 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
         .await
         .unwrap();
     assert_eq!(stored, 0);
+    let held = held_activity::Entity::find()
+        .all(&b.data().db.read)
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0].recipient_id, alice2.id);
+    assert!(held[0].body.contains("Bienvenue dans ta nouvelle"));
     assert_eq!(
         mentorship_agreement::Entity::find()
             .count(&b.data().db.read)

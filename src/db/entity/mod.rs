@@ -24,6 +24,7 @@ pub mod filter_keyword;
 pub mod filter_status;
 pub mod follow;
 pub mod followed_tag;
+pub mod held_activity;
 pub mod home_feed;
 pub mod idempotency_key;
 pub mod institution;

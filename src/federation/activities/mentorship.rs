@@ -289,16 +289,21 @@ async fn receive_answer(a: AnswerOffer, data: &Data<AppState>) -> AppResult<()> 
     }
 }
 
-/// Whether a mentorship activity about `context`, which this node does not know, is for a
-/// local account that moved here (it has aliases): the mentorship came with the person and its
-/// agreement arrives with their archive import. Such an activity is accepted and dropped, so
-/// the sender's queue does not fail it; anything else unknown stays a 404.
-async fn for_moved_in_account(data: &Data<AppState>, context: &str, to: &[Url]) -> AppResult<bool> {
+/// The local account a mentorship activity about `context`, which this node does not know, is
+/// for, when that account moved here (it has aliases): the mentorship came with the person and
+/// its agreement arrives with their archive import. Such an activity is held until then
+/// ([`hold`], [`replay_held`]), so nothing the other party writes in between is lost; anything
+/// else unknown stays a 404.
+async fn moved_in_recipient(
+    data: &Data<AppState>,
+    context: &str,
+    to: &[Url],
+) -> AppResult<Option<actor::Model>> {
     if db::mentorship::find_agreement_by_ap_id(&data.db.read, context)
         .await?
         .is_some()
     {
-        return Ok(false);
+        return Ok(None);
     }
     for recipient in to.iter().filter(|u| data.urls.is_local(u)) {
         let Some(name) = data.urls.parse_actor(recipient.as_str()) else {
@@ -307,18 +312,73 @@ async fn for_moved_in_account(data: &Data<AppState>, context: &str, to: &[Url]) 
         if let Some(local) = db::actors::find_local(&data.db.read, &name).await?
             && !local.aliases().is_empty()
         {
-            tracing::info!(%context, to = %recipient, "a mentorship activity for an account that moved here, before its archive: dropped");
-            return Ok(true);
+            return Ok(Some(local));
         }
     }
-    Ok(false)
+    Ok(None)
+}
+
+/// Keeps `activity` (verified: its actor signed it, and its id is on the actor's domain) for
+/// `recipient` until agreement `context` is imported. Whether the sender is a party of that
+/// mentorship is checked when it is replayed, as for any other; what no import claims, the
+/// prune job forgets after 30 days.
+async fn hold<T: Serialize>(
+    data: &Data<AppState>,
+    recipient: &actor::Model,
+    context: &str,
+    actor_id: &Url,
+    activity_id: &Url,
+    activity: &T,
+) -> AppResult<()> {
+    same_origin(activity_id, actor_id, "the activity")?;
+    let body = serde_json::to_string(activity)
+        .map_err(|e| anyhow::anyhow!("cannot keep a mentorship activity: {e}"))?;
+    db::moves::hold_activity(
+        &data.db.write,
+        data.ids.next(),
+        recipient.id,
+        context,
+        &body,
+    )
+    .await?;
+    tracing::info!(%context, to = %recipient.ap_id, "a mentorship activity for an account that moved here, before its archive: held");
+    Ok(())
+}
+
+/// Applies the activities held for agreement `context` (just imported), in the order they
+/// arrived, and forgets them; one that fails now is logged and forgotten. Returns how many
+/// were applied.
+pub async fn replay_held(data: &Data<AppState>, context: &str) -> AppResult<usize> {
+    let mut applied = 0;
+    for row in db::moves::held_for(&data.db.read, context).await? {
+        let outcome = match serde_json::from_str::<Value>(&row.body) {
+            Ok(value) => {
+                let kind = value
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                Box::pin(dispatch(&kind, value, data)).await
+            }
+            Err(e) => Err(AppError::BadRequest(format!("unreadable: {e}"))),
+        };
+        match outcome {
+            Ok(()) => applied += 1,
+            Err(e) => {
+                tracing::warn!(%context, error = %e, "a held mentorship activity could not be applied")
+            }
+        }
+        db::moves::forget_held(&data.db.write, row.id).await?;
+    }
+    Ok(applied)
 }
 
 async fn receive_item(a: ItemActivity, data: &Data<AppState>) -> AppResult<()> {
-    let item = a.object;
-    if for_moved_in_account(data, item.context.as_str(), &a.to).await? {
-        return Ok(());
+    if let Some(recipient) = moved_in_recipient(data, a.object.context.as_str(), &a.to).await? {
+        let context = a.object.context.to_string();
+        return hold(data, &recipient, &context, &a.actor, &a.id, &a).await;
     }
+    let item = a.object;
     let actor = sender(data, &a.actor).await?;
     let m = space::remote_party_of(data, &actor, item.context.as_str()).await?;
     let known_goal = item.kind == "MentorshipGoal"
@@ -355,8 +415,8 @@ async fn receive_item(a: ItemActivity, data: &Data<AppState>) -> AppResult<()> {
 }
 
 async fn receive_leave(a: LeaveMentorship, data: &Data<AppState>) -> AppResult<()> {
-    if for_moved_in_account(data, a.object.as_str(), &a.to).await? {
-        return Ok(());
+    if let Some(recipient) = moved_in_recipient(data, a.object.as_str(), &a.to).await? {
+        return hold(data, &recipient, a.object.as_str(), &a.actor, &a.id, &a).await;
     }
     let actor = sender(data, &a.actor).await?;
     let m = space::remote_party_of(data, &actor, a.object.as_str()).await?;

@@ -257,6 +257,16 @@ pub(super) async fn mentorship(
             "it could not be stored (an id is already used here): {e}"
         ))
     })?;
+    // What the other party wrote to the new account since the move, held until now.
+    match crate::federation::activities::mentorship::replay_held(data, &m.id).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(agreement = %m.id, applied = n, "held mentorship activities applied")
+        }
+        Err(e) => {
+            tracing::warn!(agreement = %m.id, error = %e, "held mentorship activities not applied")
+        }
+    }
     Ok(())
 }
 
