@@ -112,12 +112,17 @@ async fn notify_followers(
     r: &resource::Model,
     kind: &str,
 ) -> AppResult<()> {
-    let ids: Vec<i64> = db::collections::follows_of(db, c.id, true)
+    let ids = follower_ids(db, c).await?;
+    notify_these(db, data, c, r, kind, &ids).await
+}
+
+/// The accounts whose follow of `c` was accepted.
+async fn follower_ids(db: &impl ConnectionTrait, c: &collection::Model) -> AppResult<Vec<i64>> {
+    Ok(db::collections::follows_of(db, c.id, true)
         .await?
         .iter()
         .map(|f| f.follower_id)
-        .collect();
-    notify_these(db, data, c, r, kind, &ids).await
+        .collect())
 }
 
 /// [`notify_followers`] for an `Add` of an item already stored here: a fetch of the whole
@@ -130,11 +135,7 @@ async fn notify_followers_not_told(
     r: &resource::Model,
     kind: &str,
 ) -> AppResult<()> {
-    let mut ids: Vec<i64> = db::collections::follows_of(db, c.id, true)
-        .await?
-        .iter()
-        .map(|f| f.follower_id)
-        .collect();
+    let mut ids = follower_ids(db, c).await?;
     let told = db::mentorship::told_about_item(db, &ids, kind, c.id, r.id).await?;
     ids.retain(|id| !told.contains(id));
     notify_these(db, data, c, r, kind, &ids).await
