@@ -6,7 +6,7 @@
 //! the rows, never counted per request.
 use crate::{
     db::entity::{actor, block, follow, media_attachment, mute, oauth_app, poll, poll_vote, post},
-    db::rows::{ActorRow, Columns},
+    db::rows::{ActorDisplayRow, Columns},
     db::timelines::{placeholders, stmt},
     error::AppResult,
 };
@@ -88,7 +88,7 @@ impl AccountStats {
     }
 }
 
-/// An actor row with its counters.
+/// An actor row as shown (no keys or endpoints: [`ActorDisplayRow`]) with its counters.
 #[derive(Debug, Clone)]
 pub struct ActorWithStats {
     pub actor: actor::Model,
@@ -96,12 +96,12 @@ pub struct ActorWithStats {
 }
 
 impl ActorWithStats {
-    /// An actor's columns in [`ActorRow`] order, then its counters in [`ACCOUNT_COUNTERS`]
-    /// order.
+    /// An actor's columns in [`ActorDisplayRow`] order, then its counters in
+    /// [`ACCOUNT_COUNTERS`] order.
     fn read(row: &QueryResult) -> Result<Self, DbErr> {
         let mut columns = Columns::new(row, 0);
         Ok(ActorWithStats {
-            actor: ActorRow::read(&mut columns)?,
+            actor: ActorDisplayRow::read(&mut columns)?,
             stats: AccountStats {
                 statuses: columns.value()?,
                 followers: columns.value()?,
@@ -122,7 +122,7 @@ static SELECT_ACTOR_WITH_STATS: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "SELECT {}, {counters} FROM actor a WHERE a.id IN (",
-        ActorRow::select("a")
+        ActorDisplayRow::select("a")
     )
 });
 
@@ -134,7 +134,8 @@ const ACCOUNT_COUNTERS: &[&str] = &[
     "last_status_at",
 ];
 
-/// Actors by id with their counters, in one query.
+/// Actors by id with their counters, in one query, for showing as accounts: their keys and
+/// endpoints are not read (left empty; see [`ActorDisplayRow`]).
 pub async fn actors_with_stats(
     db: &impl ConnectionTrait,
     ids: &[i64],
@@ -274,16 +275,18 @@ struct PageExtraRow {
     text: Option<String>,
 }
 
-impl FromQueryResult for PageExtraRow {
-    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+impl PageExtraRow {
+    /// The columns in the union's order (`kind, post_id, a, b, c, flags, s`), by position.
+    fn read(row: &QueryResult) -> Result<Self, DbErr> {
+        let mut columns = Columns::new(row, 0);
         Ok(PageExtraRow {
-            kind: row.try_get(pre, "kind")?,
-            post_id: row.try_get(pre, "post_id")?,
-            a: row.try_get(pre, "a")?,
-            b: row.try_get(pre, "b")?,
-            c: row.try_get(pre, "c")?,
-            flags: row.try_get(pre, "flags")?,
-            text: row.try_get(pre, "s")?,
+            kind: columns.value()?,
+            post_id: columns.value()?,
+            a: columns.value()?,
+            b: columns.value()?,
+            c: columns.value()?,
+            flags: columns.value()?,
+            text: columns.value()?,
         })
     }
 }
@@ -357,7 +360,7 @@ pub async fn page_extras(
         .query_all_raw(stmt(db.get_database_backend(), &sql, values))
         .await?;
     for row in rows {
-        let row = PageExtraRow::from_query_result(&row, "")?;
+        let row = PageExtraRow::read(&row)?;
         match row.kind.as_str() {
             "p" => {
                 extras.counts.insert(

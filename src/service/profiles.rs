@@ -322,7 +322,12 @@ fn labels(list: &'static [vocabulary::Term], codes: &[String], lang: &str) -> St
 /// The facets of an actor as readable profile fields with labels in `lang`, in a fixed order;
 /// unset facets are left out (and the two flags when false).
 pub fn facet_fields(actor: &actor::Model, lang: &str) -> Vec<FacetField> {
-    let facets = facets_of(actor);
+    readable_facets(&facets_of(actor), lang)
+}
+
+/// [`facet_fields`] of facets already read from their row (an account page parses each
+/// actor's lists once, for these fields and for its `pln` object).
+pub fn readable_facets(facets: &Facets, lang: &str) -> Vec<FacetField> {
     let mut out = Vec::new();
     let mut push = |facet: &'static str, value: String| {
         if !value.is_empty() {

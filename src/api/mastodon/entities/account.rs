@@ -9,6 +9,7 @@ use crate::{
         views::{AccountStats, ActorWithStats},
     },
     error::AppResult,
+    service::profiles::Facets,
 };
 use activitypub_federation::config::Data;
 use serde::{Deserialize, Serialize};
@@ -38,14 +39,20 @@ pub struct PlnFacets {
 impl PlnFacets {
     /// The facets stored on an actor (also the body of `/api/v1/pln/profile`).
     pub fn of(actor: &actor::Model) -> Self {
+        crate::service::profiles::facets_of(actor).into()
+    }
+}
+
+impl From<Facets> for PlnFacets {
+    fn from(f: Facets) -> Self {
         PlnFacets {
-            stage: actor.stage.clone(),
-            subjects: actor::Model::facet_list(&actor.subjects),
-            levels: actor::Model::facet_list(&actor.levels),
-            languages: actor::Model::facet_list(&actor.languages),
-            region: actor.region.clone(),
-            open_to_mentor: actor.open_to_mentor,
-            seeking_mentor: actor.seeking_mentor,
+            stage: f.stage,
+            subjects: f.subjects,
+            levels: f.levels,
+            languages: f.languages,
+            region: f.region,
+            open_to_mentor: f.open_to_mentor,
+            seeking_mentor: f.seeking_mentor,
         }
     }
 }
@@ -135,11 +142,11 @@ pub fn fields_of(actor: &actor::Model) -> Vec<Field> {
 
 /// The user's own fields, then the PLN facets as readable fields (labels in the node's default
 /// language, `verified_at` null); `source.fields` keeps only the user's own.
-pub fn fields_with_facets(data: &Data<AppState>, actor: &actor::Model) -> Vec<Field> {
+fn fields_with_facets(data: &Data<AppState>, actor: &actor::Model, facets: &Facets) -> Vec<Field> {
     let mut fields = fields_of(actor);
     let lang = &data.config.instance.default_language;
     fields.extend(
-        crate::service::profiles::facet_fields(actor, lang)
+        crate::service::profiles::readable_facets(facets, lang)
             .into_iter()
             .map(|f| Field {
                 name: f.name.to_string(),
@@ -153,6 +160,7 @@ pub fn fields_with_facets(data: &Data<AppState>, actor: &actor::Model) -> Vec<Fi
 /// Builds one Account from an actor and its counters.
 pub fn build(data: &Data<AppState>, actor: &actor::Model, stats: &AccountStats) -> Account {
     let urls = &data.urls;
+    let facets = crate::service::profiles::facets_of(actor);
     let avatar = actor
         .avatar_url
         .clone()
@@ -198,9 +206,9 @@ pub fn build(data: &Data<AppState>, actor: &actor::Model, stats: &AccountStats) 
         followers_count: stats.followers,
         following_count: stats.following,
         emojis: Vec::new(),
-        fields: fields_with_facets(data, actor),
+        fields: fields_with_facets(data, actor, &facets),
         roles: Vec::new(),
-        pln: PlnFacets::of(actor),
+        pln: facets.into(),
         moved: None,
     }
 }
