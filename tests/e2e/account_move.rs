@@ -463,6 +463,109 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
     assert_eq!(on_a.mentee_id, alice.actor().id);
 }
 
+/// The client API (GoToSocial's endpoints) across two nodes: alice2@B sets her aliases with
+/// `POST /api/v1/accounts/alias` (an unknown account, herself or a list that repeats one are
+/// refused or folded, nothing changed), then alice@A moves with `POST /api/v1/accounts/move`
+/// (no alias yet, a wrong password and a missing target refused first); clearing the aliases
+/// afterwards empties the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_moves_through_the_client_api() {
+    let [a, b] = cluster::<2>().await;
+    for (node, peer) in [(&a, &b), (&b, &a)] {
+        knows_halqa(node, peer).await;
+    }
+    let alice = ApiClient::new(&a, "alice").await;
+    let alice2 = ApiClient::new(&b, "alice2").await;
+    let alice_id = alice.actor().ap_id.clone();
+    let alice2_id = alice2.actor().ap_id.clone();
+    let password = "correct horse battery";
+
+    // Refused moves change nothing: no alias on alice2 yet, a wrong password, no target.
+    let (status, body) = alice
+        .post(
+            "/api/v1/accounts/move",
+            json!({"password": password, "moved_to_uri": alice2_id}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("alsoKnownAs"),
+        "{body}"
+    );
+    let (status, body) = alice
+        .post(
+            "/api/v1/accounts/move",
+            json!({"password": "wrong", "moved_to_uri": alice2_id}),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = alice
+        .post("/api/v1/accounts/move", json!({"password": password}))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let own = alice.ok("/api/v1/accounts/verify_credentials").await;
+    assert!(own.get("moved").is_none(), "{own}");
+
+    // Aliases: an unknown account is a 404, herself a 422, and nothing is stored.
+    let (status, body) = alice2
+        .post(
+            "/api/v1/accounts/alias",
+            json!({"also_known_as_uris": [alice_id, format!("@nobody@{}", a.domain)]}),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = alice2
+        .post(
+            "/api/v1/accounts/alias",
+            json!({"also_known_as_uris": [alice2_id]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let own2 = alice2.ok("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(own2["source"]["also_known_as_uris"], json!([]), "{own2}");
+    // The same account by handle and by id counts once.
+    let (status, set) = alice2
+        .post(
+            "/api/v1/accounts/alias",
+            json!({"also_known_as_uris": [format!("@{}", a.handle("alice")), alice_id]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(
+        set["source"]["also_known_as_uris"],
+        json!([alice_id]),
+        "{set}"
+    );
+    crate::api_contract::assert_account_shape(&set);
+    let doc = get_as2(&alice2_id).await;
+    assert_eq!(doc["alsoKnownAs"], json!([alice_id]), "{doc}");
+
+    // The move: 202, and the old account shows where it went.
+    let (status, body) = alice
+        .post(
+            "/api/v1/accounts/move",
+            json!({"password": password, "moved_to_uri": alice2_id}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body, json!({"message": "accepted"}));
+    let own = alice.ok("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(own["moved"]["acct"], b.handle("alice2"), "{own}");
+    let doc = get_as2(&alice_id).await;
+    assert_eq!(doc["movedTo"], json!(alice2_id), "{doc}");
+
+    // An empty list clears the aliases; here form-encoded, with one empty entry.
+    let (status, cleared) = alice2
+        .form(
+            http::Method::POST,
+            "/api/v1/accounts/alias",
+            "also_known_as_uris%5B%5D=",
+        )
+        .await;
+    assert_eq!(status, 200, "{cleared}");
+    assert_eq!(cleared["source"]["also_known_as_uris"], json!([]));
+}
+
 /// The web page on one node, where an account moves to another account of the same node: the
 /// alias form (CSRF, an unknown account refused in French with the input kept), the move form
 /// (a wrong password refused, then the move), the moved notice on the profile, and the local

@@ -1,12 +1,14 @@
 //! `/api/v1/accounts/…`: the routes, and what their handlers share (the account of a path id,
 //! a page of accounts). The handlers: the signed-in account (`credentials`: verify and update),
 //! finding accounts and their relationships (`lookup`), an account's statuses and follow lists
-//! (`listings`), the actions on an account (`actions`: follow, block, mute), and here a
-//! profile and the P2 extras that answer with the right shape.
+//! (`listings`), the actions on an account (`actions`: follow, block, mute), moving it
+//! (`migration`: aliases and move, as GoToSocial), and here a profile and the P2 extras that
+//! answer with the right shape.
 mod actions;
 mod credentials;
 mod listings;
 mod lookup;
+mod migration;
 
 use crate::{
     AppState,
@@ -44,6 +46,8 @@ pub fn routes() -> Router {
             "/api/v1/accounts/update_credentials",
             patch(update_credentials).put(update_credentials),
         )
+        .route("/api/v1/accounts/alias", post(migration::set_aliases))
+        .route("/api/v1/accounts/move", post(migration::move_account))
         .route("/api/v1/accounts/lookup", get(lookup))
         .route("/api/v1/accounts/relationships", get(relationships))
         .route("/api/v1/accounts/search", get(search))

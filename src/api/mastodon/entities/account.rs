@@ -106,6 +106,8 @@ pub struct Source {
     pub hide_collections: bool,
     pub discoverable: Option<bool>,
     pub indexable: bool,
+    /// The accounts this one moves from (its aliases, `alsoKnownAs`), as GoToSocial has it.
+    pub also_known_as_uris: Vec<String>,
 }
 
 /// A field as typed.
@@ -327,6 +329,7 @@ pub async fn credential_account(
             hide_collections: actor.hide_collections,
             discoverable: Some(actor.discoverable),
             indexable: actor.discoverable,
+            also_known_as_uris: actor.aliases(),
         },
         role: Role {
             id: role_id.into(),
