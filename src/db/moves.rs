@@ -11,8 +11,8 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, sea_query::Expr,
 };
 use std::collections::HashMap;
 
@@ -216,6 +216,14 @@ pub async fn hold_activity(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// How many activities are held for local account `recipient_id`.
+pub async fn held_count(db: &impl ConnectionTrait, recipient_id: i64) -> AppResult<u64> {
+    Ok(held_activity::Entity::find()
+        .filter(held_activity::Column::RecipientId.eq(recipient_id))
+        .count(db)
+        .await?)
 }
 
 /// The activities held for agreement `context`, in the order they arrived.

@@ -19,7 +19,7 @@ use halqa::{
     },
     service::{lists, moves, relationships},
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 /// `node`'s copy of `handle` (fetched when unknown), re-read from its database.
@@ -447,6 +447,36 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0].recipient_id, alice2.id);
     assert!(held[0].body.contains("Bienvenue dans ta nouvelle"));
+    // Nobody can fill the table: past 1,000 activities held for one account, more are
+    // accepted and dropped.
+    let filler: Vec<held_activity::ActiveModel> = (1..1000)
+        .map(|i| held_activity::ActiveModel {
+            id: Set(i),
+            recipient_id: Set(alice2.id),
+            context: Set(agreement.ap_id.clone()),
+            body: Set("{}".into()),
+            received_at: Set(chrono::Utc::now()),
+        })
+        .collect();
+    held_activity::Entity::insert_many(filler)
+        .exec(&b.data().db.write)
+        .await
+        .unwrap();
+    let bob_id = bob.actor().ap_id.clone();
+    let one_more = json!({
+        "type": "Create", "id": format!("{bob_id}#create-one-more"), "actor": bob_id,
+        "to": [alice2_id],
+        "object": {"type": "MentorshipMessage", "id": format!("{bob_id}#one-more"),
+                   "attributedTo": bob_id, "context": agreement.ap_id, "to": [alice2_id],
+                   "content": "<p>Encore un</p>"},
+    });
+    let (status, body) = post_signed(&format!("{}/inbox", b.base), bob.actor(), &one_more).await;
+    assert!((200..300).contains(&status), "{status} {body}");
+    let held_now = held_activity::Entity::find()
+        .count(&b.data().db.read)
+        .await
+        .unwrap();
+    assert_eq!(held_now, 1000);
     assert_eq!(
         mentorship_agreement::Entity::find()
             .count(&b.data().db.read)

@@ -318,6 +318,10 @@ async fn moved_in_recipient(
     Ok(None)
 }
 
+/// Most activities held for one account: a real move brings a few days of one person's
+/// mentorships; a sender filling the table for someone is cut off here.
+const MAX_HELD_PER_ACCOUNT: u64 = 1000;
+
 /// Keeps `activity` (verified: its actor signed it, and its id is on the actor's domain) for
 /// `recipient` until agreement `context` is imported. Whether the sender is a party of that
 /// mentorship is checked when it is replayed, as for any other; what no import claims, the
@@ -331,6 +335,10 @@ async fn hold<T: Serialize>(
     activity: &T,
 ) -> AppResult<()> {
     same_origin(activity_id, actor_id, "the activity")?;
+    if db::moves::held_count(&data.db.read, recipient.id).await? >= MAX_HELD_PER_ACCOUNT {
+        tracing::warn!(%context, to = %recipient.ap_id, "too many mentorship activities held for one account: dropped");
+        return Ok(());
+    }
     let body = serde_json::to_string(activity)
         .map_err(|e| anyhow::anyhow!("cannot keep a mentorship activity: {e}"))?;
     db::moves::hold_activity(
