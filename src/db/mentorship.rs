@@ -465,6 +465,19 @@ pub async fn pending_requests_of(
         .await?)
 }
 
+/// The requests `mentee_id` still waits on, oldest first.
+pub async fn pending_requests_by(
+    db: &impl ConnectionTrait,
+    mentee_id: i64,
+) -> AppResult<Vec<request::Model>> {
+    Ok(request::Entity::find()
+        .filter(request::Column::MenteeId.eq(mentee_id))
+        .filter(request::Column::State.eq("pending"))
+        .order_by_asc(request::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// The mentees (actor ids) who requested `offer_id`, whatever the state.
 pub async fn requester_ids(db: &impl ConnectionTrait, offer_id: i64) -> AppResult<Vec<i64>> {
     Ok(request::Entity::find()

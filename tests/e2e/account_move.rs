@@ -228,6 +228,41 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
     );
     nothing_moved(&c, carim.actor(), &alice_on_c).await;
 
+    // Alice also waits on a second request to Bob when she moves.
+    let (status, second) = bob
+        .post(
+            "/api/v1/pln/mentorship/offers",
+            json!({
+                "title": "Évaluer sans noter", "description": "Un atelier par mois.",
+                "subjects": ["mathematics"], "levels": ["secondary"], "languages": ["fr"],
+                "format": "online", "capacity": 5,
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{second}");
+    let found = alice
+        .ok(&format!(
+            "/api/v2/search?resolve=true&q={}",
+            urlencode(second["uri"].as_str().unwrap())
+        ))
+        .await;
+    let a_second = found["statuses"][0]["pln"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    alice
+        .post_ok(
+            &format!("/api/v1/pln/mentorship/offers/{a_second}/requests"),
+            json!({"message": "Et celle-ci ?"}),
+        )
+        .await;
+    bob.wait_for(
+        "alice's second request on C",
+        "/api/v1/pln/mentorship/requests?role=mentor&state=pending",
+        |l| l.as_array().is_some_and(|a| a.len() == 1),
+    )
+    .await;
+
     // Alice mentors too: carim@C asks for her offer, and is still waiting when she moves.
     let (status, alice_offer) = alice
         .post(
@@ -365,6 +400,30 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
             |o| o["state"] == "closed",
         )
         .await;
+
+    // Alice's own pending request is withdrawn on both nodes (Bob is told); the accepted one
+    // became the mentorship that follows her.
+    let mine = alice
+        .ok("/api/v1/pln/mentorship/requests?role=mentee&state=pending")
+        .await;
+    assert_eq!(mine, json!([]), "{mine}");
+    let waiting = bob
+        .ok("/api/v1/pln/mentorship/requests?role=mentor&state=pending")
+        .await;
+    assert_eq!(waiting, json!([]), "{waiting}");
+    let withdrawn = bob
+        .ok("/api/v1/pln/mentorship/requests?role=mentor&state=withdrawn")
+        .await;
+    assert_eq!(withdrawn.as_array().map(Vec::len), Some(1), "{withdrawn}");
+    assert_eq!(withdrawn[0]["message"], "Et celle-ci ?");
+    let told = bob.ok("/api/v1/pln/mentorship/notifications").await;
+    assert!(
+        told.as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["type"] == "request_withdrawn"),
+        "{told}"
+    );
 
     // The Mastodon API on C shows `moved`; the old account's own profile too.
     let account = carim

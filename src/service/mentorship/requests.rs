@@ -349,6 +349,23 @@ pub async fn withdraw_request(
     Ok(req)
 }
 
+/// `mentee` moved (a move done here, or one believed from another server): the requests it
+/// still waits on are withdrawn, as if it had withdrawn them, because an answer could no
+/// longer reach the account that asked (the new account asks again). A local mentee's
+/// withdrawal goes to the mentor's node; for a remote mentee this node withdraws its copies
+/// itself, before the mentorships are re-pointed (afterwards the old account's Undo would be
+/// refused as not the mentee's).
+pub async fn mentee_moved(data: &Data<AppState>, mentee: &actor::Model) -> AppResult<()> {
+    for req in db::mentorship::pending_requests_by(&data.db.read, mentee.id).await? {
+        if mentee.local {
+            withdraw_request(data, mentee, req.id).await?;
+        } else {
+            receive_withdrawal(data, mentee, &req).await?;
+        }
+    }
+    Ok(())
+}
+
 /// A remote mentee's request for a local offer arrived (Offer(Agreement) `ap_id`). Declined at
 /// once, with the reason, when the offer is closed or full.
 pub async fn receive_request(

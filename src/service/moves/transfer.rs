@@ -5,7 +5,8 @@
 //! old account are copied to the new one (as Mastodon does); mentorships where the old account
 //! is a party continue with the new one; and when both accounts are on this node, the old
 //! account's circle memberships and collection follows pass to the new one. The old account's
-//! mentorship offers close, its pending requests declined with a reason naming the new account.
+//! mentorship offers close (the requests waiting on them declined, naming the new account),
+//! and the requests it still waits on itself are withdrawn.
 use crate::{
     AppState,
     db::{self, entity::actor},
@@ -26,6 +27,7 @@ pub(super) async fn hand_over(
     move_lists(data, origin, target).await?;
     copy_blocks_and_mutes(data, origin, target).await?;
     crate::service::mentorship::offers::author_moved(data, origin, target).await?;
+    crate::service::mentorship::requests::mentee_moved(data, origin).await?;
     // The old account's own node keeps its mentorships when the person leaves it: the other
     // party's node re-points them (on this Move), and the archive carries the history.
     if !origin.local || target.local {
