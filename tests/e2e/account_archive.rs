@@ -530,7 +530,9 @@ async fn an_account_moves_with_its_archive() {
             .unwrap()
     };
     assert_eq!(held().await, 1);
-    let again = import(&b, &alice2, "archive", archive).await.unwrap();
+    let again = import(&b, &alice2, "archive", archive.clone())
+        .await
+        .unwrap();
     let again = finished(&b, again.id).await;
     assert_eq!(again.state, "done");
     let report = ReportBody::of(&again);
@@ -595,6 +597,33 @@ async fn an_account_moves_with_its_archive() {
         "{messages:?}"
     );
     assert_eq!(held().await, 0);
+    // A process that died between storing the mentorship and applying what was held leaves
+    // the held rows: the resumed (here: repeated) import applies them.
+    let mut late = held_message.clone();
+    late["id"] = serde_json::json!(format!("{}#create-held-2", bob.ap_id));
+    late["object"]["id"] = serde_json::json!(format!("{}#held-2", bob.ap_id));
+    late["object"]["content"] = serde_json::json!("<p>Toujours là ?</p>");
+    halqa::db::moves::hold_activity(
+        &db_.db.write,
+        7,
+        alice2.id,
+        &agreement_ap,
+        &late.to_string(),
+    )
+    .await
+    .unwrap();
+    let third = import(&b, &alice2, "archive", archive).await.unwrap();
+    assert_eq!(finished(&b, third.id).await.state, "done");
+    assert_eq!(held().await, 0);
+    assert!(
+        mentorship_message::Entity::find()
+            .filter(mentorship_message::Column::AgreementId.eq(m.id))
+            .all(&db_.db.read)
+            .await
+            .unwrap()
+            .iter()
+            .any(|x| x.content == "Toujours là ?")
+    );
     assert!(space::get_mentorship(&db_, &alice2, m.id).await.is_ok());
 
     // The pages: the import report, the archived posts, the archive download.

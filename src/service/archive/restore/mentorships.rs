@@ -125,6 +125,9 @@ pub(super) async fn mentorship(
         .await?
         .is_some()
     {
+        // An import resumed after a crash between storing this mentorship and applying what
+        // was held for it applies it now (nothing is held when the other party is here).
+        apply_held(data, &m.id).await;
         return Err(AppError::Conflict(
             "already on this node (imported earlier, or the other party is here)".into(),
         ));
@@ -257,17 +260,18 @@ pub(super) async fn mentorship(
             "it could not be stored (an id is already used here): {e}"
         ))
     })?;
-    // What the other party wrote to the new account since the move, held until now.
-    match crate::federation::activities::mentorship::replay_held(data, &m.id).await {
-        Ok(0) => {}
-        Ok(n) => {
-            tracing::info!(agreement = %m.id, applied = n, "held mentorship activities applied")
-        }
-        Err(e) => {
-            tracing::warn!(agreement = %m.id, error = %e, "held mentorship activities not applied")
-        }
-    }
+    apply_held(data, &m.id).await;
     Ok(())
+}
+
+/// Applies what the other party wrote to the new account in mentorship `agreement` since the
+/// move, held until its import; a failure is logged (the rows stay for the next run).
+async fn apply_held(data: &Data<AppState>, agreement: &str) {
+    match crate::federation::activities::mentorship::replay_held(data, agreement).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(%agreement, applied = n, "held mentorship activities applied"),
+        Err(e) => tracing::warn!(%agreement, error = %e, "held mentorship activities not applied"),
+    }
 }
 
 #[cfg(test)]
