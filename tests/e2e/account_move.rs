@@ -342,6 +342,34 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
         }
     })
     .await;
+    // C hands the rest over after the followers; its last step re-points bob's mentorship.
+    eventually("C re-points bob's mentorship at alice2", || {
+        let cd = cd.clone();
+        let id = alice2_on_c.id;
+        async move {
+            mentorship_agreement::Entity::find()
+                .filter(mentorship_agreement::Column::MenteeId.eq(id))
+                .one(&cd.db.read)
+                .await
+                .unwrap()
+                .is_some()
+        }
+    })
+    .await;
+    // On B, fatima's unfollow of alice and then her `move` notification follow her new follow.
+    eventually("fatima@B told of the move", || {
+        let bd = bd.clone();
+        async move {
+            notification::Entity::find()
+                .filter(notification::Column::RecipientId.eq(fatima_id))
+                .filter(notification::Column::Kind.eq("move"))
+                .one(&bd.db.read)
+                .await
+                .unwrap()
+                .is_some()
+        }
+    })
+    .await;
     assert!(!follows(&c, carim_id, alice_on_c.id).await);
     assert!(!follows(&b, fatima_id, alice_on_b.id).await);
     let count = db::follows::count_accepted(&b.data().db.read, alice2.id, true)
@@ -407,14 +435,20 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
         .ok("/api/v1/pln/mentorship/requests?role=mentee&state=pending")
         .await;
     assert_eq!(mine, json!([]), "{mine}");
+    // C withdraws it on the Move or on A's withdrawal, whichever arrives first; neither is
+    // ordered with the offer's Update waited for above.
+    let withdrawn = bob
+        .wait_for(
+            "alice's second request withdrawn on C",
+            "/api/v1/pln/mentorship/requests?role=mentor&state=withdrawn",
+            |l| l.as_array().is_some_and(|a| !a.is_empty()),
+        )
+        .await;
+    assert_eq!(withdrawn.as_array().map(Vec::len), Some(1), "{withdrawn}");
     let waiting = bob
         .ok("/api/v1/pln/mentorship/requests?role=mentor&state=pending")
         .await;
     assert_eq!(waiting, json!([]), "{waiting}");
-    let withdrawn = bob
-        .ok("/api/v1/pln/mentorship/requests?role=mentor&state=withdrawn")
-        .await;
-    assert_eq!(withdrawn.as_array().map(Vec::len), Some(1), "{withdrawn}");
     assert_eq!(withdrawn[0]["message"], "Et celle-ci ?");
     let told = bob.ok("/api/v1/pln/mentorship/notifications").await;
     assert!(

@@ -515,7 +515,6 @@ async fn a_flag_from_another_node_lands_in_the_admin_queue_and_statuses_can_be_d
         .await;
     assert_eq!(status, 200, "{body}");
     assert!(b.data().domain_policy.rejects_reports(&a.domain));
-    let done_before = deliveries_done(&a, &b.domain).await;
     reporter
         .post_ok(
             "/api/v1/reports",
@@ -526,7 +525,7 @@ async fn a_flag_from_another_node_lands_in_the_admin_queue_and_statuses_can_be_d
     let host_b = b.domain.clone();
     eventually("A to deliver the second Flag", || {
         let (data, host) = (data_a.clone(), host_b.clone());
-        async move { count_done(&data, &host).await > done_before }
+        async move { flag_delivered(&data, &host, "encore").await }
     })
     .await;
     let about_youssef = db::reports::against(&b.data().db.read, youssef.actor().id)
@@ -535,22 +534,32 @@ async fn a_flag_from_another_node_lands_in_the_admin_queue_and_statuses_can_be_d
     assert_eq!(about_youssef.len(), 1, "the second Flag was dropped");
 }
 
-async fn deliveries_done(node: &TestNode, host: &str) -> u64 {
-    count_done(&node.data(), host).await
-}
-
-async fn count_done(
+/// Whether the Flag whose body holds `comment` was delivered to `host` (B answered, so B has
+/// processed it).
+async fn flag_delivered(
     data: &activitypub_federation::config::Data<halqa::AppState>,
     host: &str,
-) -> u64 {
-    use halqa::db::entity::delivery;
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    delivery::Entity::find()
-        .filter(delivery::Column::Host.eq(host))
-        .filter(delivery::Column::State.eq(delivery::state::DONE))
-        .count(&data.db.read)
+    comment: &str,
+) -> bool {
+    use halqa::db::entity::{delivery, outgoing_activity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(flag) = outgoing_activity::Entity::find()
+        .filter(outgoing_activity::Column::Body.contains("\"Flag\""))
+        .filter(outgoing_activity::Column::Body.contains(comment))
+        .one(&data.db.read)
         .await
         .unwrap()
+    else {
+        return false;
+    };
+    delivery::Entity::find()
+        .filter(delivery::Column::ActivityId.eq(flag.id))
+        .filter(delivery::Column::Host.eq(host))
+        .filter(delivery::Column::State.eq(delivery::state::DONE))
+        .one(&data.db.read)
+        .await
+        .unwrap()
+        .is_some()
 }
 
 fn urlencode(s: &str) -> String {
