@@ -26,6 +26,7 @@ mod m20261206_000023_account_moves;
 mod m20261206_000024_account_archives;
 mod m20261206_000025_hide_counts;
 mod m20261207_000026_held_activities;
+mod m20261207_000027_notification_groups;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_account_archives::Migration),
             Box::new(m20261206_000025_hide_counts::Migration),
             Box::new(m20261207_000026_held_activities::Migration),
+            Box::new(m20261207_000027_notification_groups::Migration),
         ]
     }
 }

@@ -15,10 +15,10 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QuerySelect, Set};
 
 /// Every notification type Halqa creates (Mastodon's names; never invent new ones).
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 12] = [
     "mention",
     "status",
     "reblog",
@@ -29,6 +29,7 @@ pub const KINDS: [&str; 11] = [
     "update",
     "admin.sign_up",
     "admin.report",
+    "moderation_warning",
     "move",
 ];
 
@@ -59,6 +60,7 @@ pub async fn notify(
             post_id: Set(post_id),
             report_id: Set(None),
             created_at: Set(Utc::now()),
+            group_key: NotSet,
         },
     )
     .await?;
@@ -108,6 +110,7 @@ pub async fn poll_ended(
                 post_id: Set(Some(post.id)),
                 report_id: Set(None),
                 created_at: Set(Utc::now()),
+                group_key: NotSet,
             },
         )
         .await?;
@@ -250,6 +253,7 @@ pub async fn updated(
                 post_id: Set(Some(post.id)),
                 report_id: Set(None),
                 created_at: Set(Utc::now()),
+                group_key: NotSet,
             },
         )
         .await?;
@@ -303,6 +307,7 @@ pub async fn admin_report(
                 post_id: Set(None),
                 report_id: Set(Some(report_id)),
                 created_at: Set(Utc::now()),
+                group_key: NotSet,
             },
         )
         .await?;

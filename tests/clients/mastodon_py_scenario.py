@@ -436,6 +436,39 @@ def remote_favourite(st):
     wait_for("bob's favourite notification", fav)
 
 
+@sc.step("bob: grouped notifications (v2): groups, one group, its accounts, unread count",
+         needs=[remote_favourite, notification_filters])
+def grouped_notifications(st):
+    b = st["bob"]
+    page = b.grouped_notifications(limit=40)
+    groups = page["notification_groups"]
+    check(groups, "no notification groups")
+    check_eq(page.get("partial_accounts"), [], "partial_accounts (every account is in full)")
+    account_ids = {sid(a) for a in page["accounts"]}
+    status_ids = {sid(s) for s in page["statuses"]}
+    for g in groups:
+        check(g["notifications_count"] >= 1, f"group without notifications: {g}")
+        check(g["sample_account_ids"], f"group without sample accounts: {g}")
+        check({str(i) for i in g["sample_account_ids"]} <= account_ids,
+              f"sample accounts missing from accounts: {g}")
+        if g.get("status_id") is not None:
+            check(str(g["status_id"]) in status_ids, f"status missing from statuses: {g}")
+    types = {g["type"] for g in groups}
+    check({"mention", "follow", "favourite"} <= types, f"grouped types: {types}")
+    fav = next(g for g in groups if g["type"] == "favourite")
+    check_eq(str(fav["status_id"]), sid(st["bob_post"]), "the favourite group's status")
+    check(not fav["group_key"].startswith("ungrouped-"), f"favourite group key: {fav['group_key']}")
+    one = b.grouped_notification(fav["group_key"])
+    check_eq(one["notification_groups"][0]["group_key"], fav["group_key"], "GET /api/v2/notifications/:key")
+    who = b.grouped_notification_accounts(fav["group_key"])
+    check(any(a["acct"] == f"alice@{A_DOMAIN}" for a in who), f"group accounts: {[a['acct'] for a in who]}")
+    count = b.unread_grouped_notifications_count()
+    check(isinstance(count, int) and count >= len(groups), f"unread groups: {count} for {len(groups)} groups")
+    only_follows = b.grouped_notifications(types=["follow"])["notification_groups"]
+    check(only_follows and all(g["type"] == "follow" for g in only_follows),
+          f"types=[follow]: {[g['type'] for g in only_follows]}")
+
+
 @sc.step("account_statuses with exclude_replies / only_media", needs=[post_with_media, reply_notifies])
 def account_statuses(st):
     m = st["alice"]

@@ -430,6 +430,21 @@ async fn a_warning_reaches_the_user_as_a_moderation_warning_notification() {
     assert!(warnings[0]["moderation_warning"]["appeal"].is_null());
     // The notification does not name the moderator: it comes from the node.
     assert_ne!(warnings[0]["account"]["username"], "moderatrice");
+    // Asked for by type, in v1 and grouped: the warning rides on its group.
+    let only = salma
+        .ok("/api/v1/notifications?types[]=moderation_warning")
+        .await;
+    assert_eq!(only.as_array().map(Vec::len), Some(1), "{only}");
+    let grouped = salma
+        .ok("/api/v2/notifications?types[]=moderation_warning")
+        .await;
+    let group = &grouped["notification_groups"][0];
+    assert_eq!(group["type"], "moderation_warning", "{grouped}");
+    assert_eq!(group["moderation_warning"]["action"], "none");
+    assert_eq!(
+        grouped["notification_groups"].as_array().map(Vec::len),
+        Some(1)
+    );
     // A message too long is refused, and nothing is done then.
     let (status, body) = moderator
         .post(

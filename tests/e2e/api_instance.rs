@@ -96,7 +96,7 @@ fn assert_v1_shape(v: &Value, domain: &str) {
         v["version"]
             .as_str()
             .unwrap()
-            .starts_with("4.2.0 (compatible; Halqa ")
+            .starts_with("4.3.0 (compatible; Halqa ")
     );
     string(v, "/urls/streaming_api");
     assert!(
@@ -137,7 +137,7 @@ fn assert_v2_shape(v: &Value, domain: &str) {
     boolean(v, "/registrations/approval_required");
     assert!(v["registrations"]["message"].is_null());
     assert!(v["registrations"]["url"].is_null());
-    assert_eq!(v["api_versions"]["mastodon"], 1);
+    assert_eq!(v["api_versions"]["mastodon"], 2);
     assert_eq!(v["api_versions"]["pln"], 1);
     string(v, "/contact/email");
     null_or_object(v, "/contact/account");

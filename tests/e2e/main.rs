@@ -10,6 +10,7 @@ mod api_accounts;
 mod api_basics;
 mod api_client;
 mod api_contract;
+mod api_grouped_notifications;
 mod api_instance;
 mod api_misc;
 mod api_server_gaps;

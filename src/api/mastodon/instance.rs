@@ -53,9 +53,10 @@ pub fn routes() -> Router {
         .route("/api/v1/instance/languages", get(languages))
 }
 
-/// `4.2.0 (compatible; Halqa x.y.z)`: a Mastodon 4.2 API level clients can gate features on.
+/// `4.3.0 (compatible; Halqa x.y.z)`: the Mastodon API level clients can gate features on (4.3,
+/// with `api_versions.mastodon` 2: grouped notifications).
 pub fn version() -> String {
-    format!("4.2.0 (compatible; Halqa {})", env!("CARGO_PKG_VERSION"))
+    format!("4.3.0 (compatible; Halqa {})", env!("CARGO_PKG_VERSION"))
 }
 
 fn thumbnail_url(data: &Data<AppState>) -> String {
@@ -201,7 +202,7 @@ async fn v2(data: Data<AppState>) -> AppResult<Json<Value>> {
             "message": config.registrations_message,
             "url": null,
         },
-        "api_versions": {"mastodon": 1, "pln": 1},
+        "api_versions": {"mastodon": 2, "pln": 1},
         "contact": {
             "email": config.contact_email,
             "account": contact_account(&data).await?,

@@ -2,7 +2,9 @@
 //! ignored — `account_id`, paging over notification ids with Link), `GET /:id`, `POST /clear`,
 //! `POST /:id/dismiss` (and the legacy `POST /dismiss` with `id`), `GET /unread_count` (from the
 //! notifications marker), and the P2 shapes `GET/PATCH /api/v2/notifications/policy` and
-//! `GET /api/v1/notifications/requests` (`[]`).
+//! `GET /api/v1/notifications/requests` (`[]`). The grouped v2 API is in [`grouped`].
+mod grouped;
+
 use crate::{
     AppState,
     api::{
@@ -37,6 +39,7 @@ pub fn routes() -> Router {
         .route("/api/v1/notifications/{id}", get(show))
         .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
         .route("/api/v2/notifications/policy", get(policy).patch(policy))
+        .merge(grouped::routes())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -175,14 +178,19 @@ async fn unread_count(
 ) -> AppResult<Json<Value>> {
     auth.require("read:notifications")?;
     let limit = params.limit.filter(|n| *n > 0).unwrap_or(100).min(1000) as u64;
-    let markers =
-        db::notifications::markers(&data.db.read, auth.actor.id, &["notifications".into()]).await?;
-    let after = markers
-        .first()
-        .and_then(|m| m.last_read_id.parse::<i64>().ok())
-        .unwrap_or(0);
+    let after = last_read(&data, auth.actor.id).await?;
     let count = db::notifications::count_after(&data.db.read, auth.actor.id, after, limit).await?;
     Ok(Json(json!({ "count": count })))
+}
+
+/// The id in `viewer`'s notifications marker (0 when none is set).
+async fn last_read(data: &Data<AppState>, viewer: i64) -> AppResult<i64> {
+    let markers =
+        db::notifications::markers(&data.db.read, viewer, &["notifications".into()]).await?;
+    Ok(markers
+        .first()
+        .and_then(|m| m.last_read_id.parse::<i64>().ok())
+        .unwrap_or(0))
 }
 
 async fn requests(auth: Auth) -> AppResult<Json<Vec<Value>>> {

@@ -14,6 +14,9 @@ pub struct Model {
     pub post_id: Option<i64>,
     pub report_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Mastodon's group key for the kinds that group (favourite, reblog, follow,
+    /// admin.sign_up); null for the others, which read as `ungrouped-<id>`.
+    pub group_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,7 +14,7 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, Set};
+use sea_orm::{ConnectionTrait, NotSet, Set};
 
 /// Longest warning text, in characters.
 pub const MAX_WARNING: usize = 5000;
@@ -88,6 +88,7 @@ pub async fn send(
             post_id: Set(None),
             report_id: Set(None),
             created_at: Set(now),
+            group_key: NotSet,
         },
     )
     .await?;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod media;
 pub mod notification;
+pub mod notification_group;
 pub mod poll;
 pub mod relationship;
 pub mod scheduled_status;

@@ -1,6 +1,6 @@
 //! `Notification`: id, type, created_at, the actor it is from, the status for status-bearing
-//! types, the `Report` for `admin.report`, the AccountWarning for `moderation_warning` and an
-//! ungrouped `group_key`.
+//! types, the `Report` for `admin.report`, the AccountWarning for `moderation_warning` and the
+//! `group_key` (`ungrouped-<id>` for the kinds that never group).
 //! [`notifications`] builds a page in a fixed number of queries.
 use super::{Account, Status, account, datetime, status};
 use crate::{
@@ -33,6 +33,14 @@ pub struct Notification {
     /// moved to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Account>,
+}
+
+/// A row's group key as Mastodon's single-notification APIs and streaming show it: the stored
+/// one, or `ungrouped-<id>`.
+pub fn group_key(row: &notification::Model) -> String {
+    row.group_key
+        .clone()
+        .unwrap_or_else(|| format!("ungrouped-{}", row.id))
 }
 
 /// Mastodon's AccountWarning entity (no appeals on Halqa).
@@ -147,7 +155,7 @@ pub async fn notifications(
             id: row.id.to_string(),
             kind: row.kind.clone(),
             created_at: datetime(&row.created_at),
-            group_key: format!("ungrouped-{}", row.id),
+            group_key: group_key(row),
             account: account.clone(),
             status,
             report,
