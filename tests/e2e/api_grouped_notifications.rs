@@ -2,7 +2,8 @@
 //! favourites from A and B fold into one group each (boosts, mentions stay apart), accounts
 //! and statuses come once, paging by groups with Link headers, `grouped_types[]` and
 //! `types[]`, one group and its accounts, the unread count against the marker, dismissing a
-//! group, the v1 entity's `group_key`, and the 12-hour span of a group.
+//! group, the v1 entity's `group_key`, the web page's grouped entries, and the 12-hour span of
+//! a group.
 use crate::api_client::{ApiClient, follow_across, id_of};
 use crate::pln_shared::urlencode;
 use halqa::db::entity::notification;
@@ -94,6 +95,19 @@ async fn notifications_group_by_kind_and_status_across_nodes() {
             l.as_array().is_some_and(|l| l.len() == 8)
         })
         .await;
+
+    // The web page groups the same way, in each language's plural.
+    let web = crate::web_browser::Browser::log_in(&a, "alice").await;
+    let fr = web.get_in("/notifications", "fr").await.body;
+    assert!(
+        fr.contains("et 2 autres personnes ont aimé votre publication"),
+        "{fr}"
+    );
+    assert!(fr.contains("et 2 autres personnes vous suivent"), "{fr}");
+    assert!(fr.contains("a partagé votre publication"), "{fr}");
+    assert_eq!(fr.matches("class=\"notification\"").count(), 4, "{fr}");
+    let ar = web.get_in("/notifications", "ar").await.body;
+    assert!(ar.contains("وشخصان آخران أعجبهم منشورك"), "{ar}");
 
     // Four groups, ordered by their latest notification.
     let page = alice.ok("/api/v2/notifications").await;

@@ -99,6 +99,30 @@ notif-status = نشر منشورا
 notif-update = عدّل منشورا
 notif-poll = انتهى استطلاع
 notif-other = قام بشيء جديد
+notif-many-follow = { $others ->
+    [one] وشخص آخر تابعوك
+    [two] وشخصان آخران تابعوك
+    [few] و{ $others } أشخاص آخرين تابعوك
+   *[other] و{ $others } شخصا آخر تابعوك
+}
+notif-many-favourite = { $others ->
+    [one] وشخص آخر أعجبهم منشورك
+    [two] وشخصان آخران أعجبهم منشورك
+    [few] و{ $others } أشخاص آخرين أعجبهم منشورك
+   *[other] و{ $others } شخصا آخر أعجبهم منشورك
+}
+notif-many-reblog = { $others ->
+    [one] وشخص آخر أعادوا نشر منشورك
+    [two] وشخصان آخران أعادوا نشر منشورك
+    [few] و{ $others } أشخاص آخرين أعادوا نشر منشورك
+   *[other] و{ $others } شخصا آخر أعادوا نشر منشورك
+}
+notif-many-other = { $others ->
+    [one] وشخص آخر قاموا بشيء جديد
+    [two] وشخصان آخران قاموا بشيء جديد
+    [few] و{ $others } أشخاص آخرين قاموا بشيء جديد
+   *[other] و{ $others } شخصا آخر قاموا بشيء جديد
+}
 
 ## الإعدادات
 settings-heading = الإعدادات

@@ -99,6 +99,22 @@ notif-status = published a post
 notif-update = edited a post
 notif-poll = a poll ended
 notif-other = did something new
+notif-many-follow = { $others ->
+    [one] and one other followed you
+   *[other] and { $others } others followed you
+}
+notif-many-favourite = { $others ->
+    [one] and one other liked your post
+   *[other] and { $others } others liked your post
+}
+notif-many-reblog = { $others ->
+    [one] and one other boosted your post
+   *[other] and { $others } others boosted your post
+}
+notif-many-other = { $others ->
+    [one] and one other did something new
+   *[other] and { $others } others did something new
+}
 
 ## Settings
 settings-heading = Settings

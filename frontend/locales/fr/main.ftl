@@ -99,6 +99,22 @@ notif-status = a publié
 notif-update = a modifié une publication
 notif-poll = un sondage est terminé
 notif-other = a fait quelque chose de nouveau
+notif-many-follow = { $others ->
+    [one] et une autre personne vous suivent
+   *[other] et { $others } autres personnes vous suivent
+}
+notif-many-favourite = { $others ->
+    [one] et une autre personne ont aimé votre publication
+   *[other] et { $others } autres personnes ont aimé votre publication
+}
+notif-many-reblog = { $others ->
+    [one] et une autre personne ont partagé votre publication
+   *[other] et { $others } autres personnes ont partagé votre publication
+}
+notif-many-other = { $others ->
+    [one] et une autre personne ont fait quelque chose de nouveau
+   *[other] et { $others } autres personnes ont fait quelque chose de nouveau
+}
 
 ## Paramètres
 settings-heading = Paramètres
