@@ -24,15 +24,17 @@ use crate::{
     db::{self, deliveries::Outcome, entity::delivery},
     federation::signatures,
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
+mod hosts;
 mod timing;
+use hosts::{Hosts, lock};
 pub use timing::Timing;
 
 /// How long a claimed row stays ours before another worker may take it.
@@ -91,116 +93,6 @@ pub async fn release_leases(state: &AppState) -> anyhow::Result<()> {
         tracing::info!(released, "resuming deliveries interrupted by the last stop");
     }
     Ok(())
-}
-
-/// In-memory view of hosts: deliveries in flight, cool-downs after failures, and which hosts
-/// have proven they answer.
-struct Hosts {
-    per_host: usize,
-    timing: Timing,
-    in_flight: HashMap<String, usize>,
-    cooling: HashMap<String, Instant>,
-    /// Failures in a row of hosts that are failing (how long their next cool-down lasts).
-    failures: HashMap<String, i32>,
-    /// Hosts whose latest delivery from this process got an HTTP answer (other than 5xx). Only
-    /// they get `delivery_concurrency_per_host` deliveries at once; a host not tried yet, or whose
-    /// last attempt timed out, failed to connect or got a 5xx, gets one at a time.
-    answered: HashSet<String>,
-}
-
-impl Hosts {
-    fn new(per_host: usize, timing: Timing) -> Self {
-        Hosts {
-            per_host: per_host.max(1),
-            timing,
-            in_flight: HashMap::new(),
-            cooling: HashMap::new(),
-            failures: HashMap::new(),
-            answered: HashSet::new(),
-        }
-    }
-
-    /// How many deliveries to `host` may be in flight at once.
-    fn limit(&self, host: &str) -> usize {
-        if self.answered.contains(host) {
-            self.per_host
-        } else {
-            1
-        }
-    }
-
-    /// Hosts that must not get another delivery now: at their limit, cooling down, unavailable.
-    fn excluded(&mut self, unavailable: &HashSet<String>) -> Vec<String> {
-        let now = Instant::now();
-        self.cooling.retain(|_, until| *until > now);
-        let mut hosts: HashSet<String> = self
-            .in_flight
-            .iter()
-            .filter(|(h, n)| **n >= self.limit(h))
-            .map(|(h, _)| h.clone())
-            .collect();
-        hosts.extend(self.cooling.keys().cloned());
-        hosts.extend(unavailable.iter().cloned());
-        hosts.into_iter().collect()
-    }
-
-    /// When the earliest cool-down ends.
-    fn next_cooldown_end(&self) -> Option<Instant> {
-        self.cooling.values().min().copied()
-    }
-
-    /// Takes in the persisted state of hosts that are failing (from an earlier run or another
-    /// process): their failure count and cool-down, whichever lasts longer.
-    fn merge_failing(&mut self, failing: &[db::deliveries::FailingHost], now: DateTime<Utc>) {
-        let instant_now = Instant::now();
-        for host in failing {
-            self.answered.remove(&host.host);
-            let failures = self.failures.entry(host.host.clone()).or_insert(0);
-            *failures = (*failures).max(host.consecutive_failures);
-            if let Some(left) = host
-                .cooldown_until
-                .and_then(|until| (until - now).to_std().ok())
-            {
-                let until = instant_now + left;
-                let cooling = self.cooling.entry(host.host.clone()).or_insert(until);
-                *cooling = (*cooling).max(until);
-            }
-        }
-    }
-
-    fn started(&mut self, host: &str) {
-        *self.in_flight.entry(host.to_string()).or_insert(0) += 1;
-    }
-
-    /// A delivery to `host` ended; `reachable`: the host answered (not a 5xx). A timeout counts
-    /// as unreachable, like a refused connection. Deliveries that were in flight together and
-    /// fail together count as one failure (the first starts the cool-down).
-    fn finished(&mut self, host: &str, reachable: bool) {
-        let now = Instant::now();
-        if reachable {
-            self.answered.insert(host.to_string());
-            self.failures.remove(host);
-        } else {
-            self.answered.remove(host);
-            if self.cooling.get(host).is_none_or(|until| *until <= now) {
-                let failures = self.failures.entry(host.to_string()).or_insert(0);
-                *failures = failures.saturating_add(1);
-                self.cooling
-                    .insert(host.to_string(), now + self.timing.cooldown(*failures));
-            }
-        }
-        if let Some(n) = self.in_flight.get_mut(host) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                self.in_flight.remove(host);
-            }
-        }
-    }
-}
-
-/// The hosts' state stays consistent even if a holder panicked, so poisoning is ignored.
-fn lock(hosts: &Mutex<Hosts>) -> MutexGuard<'_, Hosts> {
-    hosts.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs the dispatcher until `shutdown` turns true, then lets in-flight deliveries finish.
