@@ -230,6 +230,15 @@ async fn notifications_group_by_kind_and_status_across_nodes() {
     let unread = alice.ok("/api/v2/notifications/unread_count").await;
     assert_eq!(unread["count"], 0);
 
+    // Mastodon 4.3's filtered-notification endpoints: nothing is ever held back.
+    let policy = alice.ok("/api/v2/notifications/policy").await;
+    assert_eq!(policy["for_not_following"], "accept", "{policy}");
+    assert_eq!(alice.ok("/api/v1/notifications/requests").await, json!([]));
+    assert_eq!(
+        alice.ok("/api/v1/notifications/requests/merged").await,
+        json!({"merged": true})
+    );
+
     // Another user can neither see nor dismiss alice's group; alice dismisses it.
     let (status, _) = dan.get(&format!("/api/v2/notifications/{key}")).await;
     assert_eq!(status, 404);

@@ -2,7 +2,8 @@
 //! ignored — `account_id`, paging over notification ids with Link), `GET /:id`, `POST /clear`,
 //! `POST /:id/dismiss` (and the legacy `POST /dismiss` with `id`), `GET /unread_count` (from the
 //! notifications marker), and the P2 shapes `GET/PATCH /api/v2/notifications/policy` and
-//! `GET /api/v1/notifications/requests` (`[]`). The grouped v2 API is in [`grouped`].
+//! `GET /api/v1/notifications/requests` (`[]`) with `/requests/merged` (always merged). The
+//! grouped v2 API is in [`grouped`].
 mod grouped;
 
 use crate::{
@@ -36,6 +37,10 @@ pub fn routes() -> Router {
         .route("/api/v1/notifications/dismiss", post(dismiss_legacy))
         .route("/api/v1/notifications/unread_count", get(unread_count))
         .route("/api/v1/notifications/requests", get(requests))
+        .route(
+            "/api/v1/notifications/requests/merged",
+            get(requests_merged),
+        )
         .route("/api/v1/notifications/{id}", get(show))
         .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
         .route("/api/v2/notifications/policy", get(policy).patch(policy))
@@ -196,6 +201,12 @@ async fn last_read(data: &Data<AppState>, viewer: i64) -> AppResult<i64> {
 async fn requests(auth: Auth) -> AppResult<Json<Vec<Value>>> {
     auth.require("read:notifications")?;
     Ok(Json(Vec::new()))
+}
+
+/// Nothing waits to be merged: Halqa filters nothing into requests.
+async fn requests_merged(auth: Auth) -> AppResult<Json<Value>> {
+    auth.require("read:notifications")?;
+    Ok(Json(json!({ "merged": true })))
 }
 
 /// Halqa filters nothing into requests: everything is accepted.
