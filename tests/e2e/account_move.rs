@@ -275,11 +275,17 @@ async fn an_account_moves_with_its_followers_and_mentorship() {
         )
         .await;
     assert_eq!(status, 200, "{alice_offer}");
+    // carim follows alice, so the offer's Note may be arriving on C at the same moment: its
+    // post is stored before the offer is linked to it, and the search may see that instant.
     let found = carim
-        .ok(&format!(
-            "/api/v2/search?resolve=true&q={}",
-            urlencode(alice_offer["uri"].as_str().unwrap())
-        ))
+        .wait_for(
+            "alice's offer found on C with its PLN fields",
+            &format!(
+                "/api/v2/search?resolve=true&q={}",
+                urlencode(alice_offer["uri"].as_str().unwrap())
+            ),
+            |f| f["statuses"][0]["pln"]["id"].is_string(),
+        )
         .await;
     let c_offer = found["statuses"][0]["pln"]["id"]
         .as_str()
