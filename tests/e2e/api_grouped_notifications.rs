@@ -54,11 +54,13 @@ async fn notifications_group_by_kind_and_status_across_nodes() {
     // carol's mention.
     let mut on_b = Vec::new();
     for remote in [&bob, &carol] {
+        // Polled: the post may be arriving by delivery at the same moment (both follow alice).
         let found = remote
-            .ok(&format!(
-                "/api/v2/search?resolve=true&q={}",
-                urlencode(&uri)
-            ))
+            .wait_for(
+                "alice's post found on B",
+                &format!("/api/v2/search?resolve=true&q={}", urlencode(&uri)),
+                |f| f["statuses"][0]["id"].is_string(),
+            )
             .await;
         let id = id_of(&found["statuses"][0]);
         remote
